@@ -1,0 +1,295 @@
+"""Checking the replay against every published checkpoint, and listing where the sources disagree.
+
+Each checkpoint gets a status: ``pass``, ``fail``, ``fitted`` (the model was fitted to it, so agreement is not
+evidence), ``conflict`` (it cannot hold together with a source the replay follows, named in the conflict list)
+or ``not evaluated`` (kept with its reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from sim.clock import HOUR, clock_label
+from sim.racefacts import Checkpoint
+from sim.replay import Replay
+
+SAMPLE_S = 60.0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    kind: str
+    moment: str  # clock time(s) it was evaluated at
+    published: object
+    replay: object
+    status: str
+    quote: str
+    section: str
+    note: str = ""
+    time_s: float | None = None  # when it was evaluated (start of the span for `during`), for plots
+    marks: tuple = ()  # ((car, published position or None), ...): where a plot should draw this checkpoint
+
+
+@dataclass(frozen=True)
+class SourceConflict:
+    id: str
+    subject: str
+    sources: tuple[str, ...]
+    chosen: str
+    reason: str
+
+
+def _lap_chart(replay: Replay, lap: int) -> list[str]:
+    """Cars in the order they completed `lap`."""
+    done = [(c[lap - 1], car) for car, c in replay.table.crossings.items() if len(c) >= lap]
+    return [car for _, car in sorted(done)]
+
+
+def _event_time(replay: Replay, event_id: str) -> float:
+    """When an event's effect is over: just before a car drops out, or when a delayed car rejoins."""
+    for car, (t, kind) in replay.table.end.items():
+        if replay.plan.car(car).end.event_id == event_id:
+            return t - 1.0
+    for e in replay.log:
+        if e.kind == "pit_out" and event_id in e.detail.split():
+            return e.time
+        if e.kind == "delay" and e.detail.split()[0] == event_id:
+            return e.time + float(e.detail.split()[1].rstrip("s"))
+    return float("nan")
+
+
+def _moment(replay: Replay, cp: Checkpoint) -> float | tuple[float, float] | None:
+    kind, value = cp.when
+    if kind == "at":
+        return value + cp.offset_s
+    if kind == "at_leader_lap":
+        chart = _lap_chart(replay, value)
+        return replay.table.crossings[chart[0]][value - 1] if chart else float("nan")
+    if kind == "at_event":
+        return _event_time(replay, value) + cp.offset_s
+    if kind == "during":
+        return value
+    return None
+
+
+def _resolve(order: list[str], name: str) -> str:
+    if name == "leader":
+        return order[0]
+    if name.startswith("P") and name[1:].isdigit():
+        return order[int(name[1:]) - 1]
+    return name
+
+
+def index_at(race, car, laps, t, duration_s, lap_length_km):
+    """PLACEHOLDER until sim.index lands: distance so far over the target pro rata to the time run."""
+    entry = race.entry(car)
+    cc = entry.engine.displacement_cc if entry.engine else None
+    if not cc or not race.index_targets_km or t <= 0:
+        return None
+    xs = sorted(race.index_targets_km)
+    ys = [race.index_targets_km[x] for x in xs]
+    if cc < xs[0]:
+        target = ys[0] + (cc - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
+    else:
+        target = float(np.interp(cc, xs, ys))
+    return laps * lap_length_km / (target * t / duration_s)
+
+
+def _index_order(replay: Replay, t: float) -> list[str]:
+    scores = []
+    for car in replay.table.cars:
+        if replay.table.status_at(car, t) != "running":
+            continue
+        score = index_at(replay.race, car, replay.table.laps_at(car, t), t, replay.facts.duration_s, replay.facts.lap_length_km)
+        if score is not None:
+            scores.append((-score, car))
+    return [car for _, car in sorted(scores)]
+
+
+def _fastest_lap(replay: Replay, car: str) -> float:
+    crossings = replay.table.crossings[car]
+    stops = [(e.time) for e in replay.log if e.car == car and e.kind in ("pit_out", "delay")]
+    best = np.inf
+    for k in range(1, len(crossings)):
+        lo, hi = crossings[k - 1], crossings[k]
+        if not any(lo < s <= hi for s in stops):
+            best = min(best, hi - lo)
+    return float(best)
+
+
+def evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
+    """Evaluate one checkpoint against the replay, with the moment and the cars a plot should mark."""
+    result = _evaluate(replay, cp)
+    when = _moment(replay, cp)
+    time_s = None if when is None else float(when[0] if isinstance(when, tuple) else when)
+    if time_s is not None and not np.isfinite(time_s):
+        time_s = None
+    claim = cp.claim
+    if cp.kind in ("order", "class_order", "index_order") and cp.kind == "order":
+        first = claim.get("first", 1)
+        marks = tuple((car, first + i) for i, car in enumerate(claim["cars"]))
+    elif cp.kind == "position":
+        marks = ((claim["car"], claim.get("position")),)
+    else:
+        cars = [claim[k] for k in ("car", "ahead") if isinstance(claim.get(k), str)] + list(claim.get("cars", []))
+        marks = tuple((c, None) for c in cars if c not in ("leader", "P2"))
+    return replace(result, time_s=time_s, marks=marks)
+
+
+def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
+    table, claim, tol = replay.table, cp.claim, cp.tolerance
+    label = replay.clock
+    if cp.kind == "not_evaluated":
+        return CheckResult(cp.id, cp.kind, "", None, None, "not evaluated", cp.quote, cp.section, cp.reason or "")
+    when = _moment(replay, cp)
+    if isinstance(when, tuple):
+        lo, hi = when
+        times = np.arange(lo, hi + 1e-9, SAMPLE_S) if hi > lo else np.array([lo])
+        moment = f"{label(lo)}-{label(hi)}"
+        if cp.kind == "leader":
+            leaders = [table.order_at(t)[0][0] for t in times]
+            others = sorted({c for c in leaders if c != claim["car"]})
+            ok = not others
+            replay_value = "always" if ok else f"also led: {', '.join(others)} (first at {label(times[[c != claim['car'] for c in leaders].index(True)])})"
+            return _result(cp, moment, claim["car"], replay_value, ok)
+        if cp.kind == "best_position":
+            best = min(next(i for i, row in enumerate(table.order_at(t), 1) if row[0] == claim["car"]) for t in times
+                       if table.status_at(claim["car"], t) == "running" or t == times[0])
+            return _result(cp, moment, claim["value"], best, best <= claim["value"])
+    t = float(when)
+    moment = label(t, ) if np.isfinite(t) else "never"
+    if not np.isfinite(t):
+        return _result(cp, moment, None, "event not in the replay", False)
+    if cp.when[0] == "at_leader_lap":
+        order = _lap_chart(replay, cp.when[1])
+    else:
+        order = [row[0] for row in table.order_at(t)]
+    pos = {car: i for i, car in enumerate(order, 1)}
+    k = cp.kind
+    if k == "order":
+        first = claim.get("first", 1)
+        got = order[first - 1: first - 1 + len(claim["cars"])]
+        return _result(cp, moment, claim["cars"], got, got == claim["cars"])
+    if k == "position":
+        car = claim["car"]
+        p = pos.get(car)
+        if "position" in claim:
+            return _result(cp, moment, claim["position"], p, p is not None and abs(p - claim["position"]) <= tol)
+        lo_p, hi_p = claim.get("min_position", 1), claim.get("max_position", len(order))
+        return _result(cp, moment, f"{lo_p}-{hi_p}", p, p is not None and lo_p <= p <= hi_p)
+    if k == "laps":
+        car = _resolve(order, claim["car"])
+        n = table.laps_at(car, t)
+        return _result(cp, moment, claim["laps"], n, abs(n - claim["laps"]) <= tol, f"car {car}")
+    if k == "gap_laps":
+        car, ahead = _resolve(order, claim["car"]), _resolve(order, claim["ahead"])
+        gap = table.laps_at(ahead, t) - table.laps_at(car, t)
+        return _result(cp, moment, claim["value"], gap, abs(gap - claim["value"]) <= tol, f"car {car} behind car {ahead}")
+    if k == "gap_seconds":
+        car, ahead = claim["car"], claim["ahead"]
+        n = table.laps_at(car, t)
+        ahead_c = table.crossings[ahead]
+        if n == 0 or len(ahead_c) < n:
+            return _result(cp, moment, claim["value"], None, False)
+        gap = float(table.crossings[car][n - 1] - ahead_c[n - 1])
+        return _result(cp, moment, claim["value"], round(gap, 1), abs(gap - claim["value"]) <= tol)
+    if k == "class_order":
+        got = [c for c in order if table.classes[c] == claim["class"] and table.status_at(c, t) == "running"]
+        got = got[: len(claim["cars"])]
+        return _result(cp, moment, claim["cars"], got, got == claim["cars"])
+    if k == "index_order":
+        got = _index_order(replay, t)[: len(claim["cars"])]
+        return _result(cp, moment, claim["cars"], got, got == claim["cars"])
+    if k == "spread_laps":
+        a, b = claim["positions"]
+        spread = table.laps_at(order[a - 1], t) - table.laps_at(order[b - 1], t)
+        return _result(cp, moment, claim["value"], spread, abs(spread - claim["value"]) <= tol)
+    if k == "same_lap":
+        laps = [table.laps_at(c, t) for c in claim["cars"]]
+        return _result(cp, moment, "equal", laps, len(set(laps)) == 1)
+    if k == "pit_time":
+        seconds = replay.runs[claim["car"]].pit_seconds
+        return _result(cp, moment, claim["seconds"], round(seconds, 1), abs(seconds - claim["seconds"]) <= tol)
+    if k == "fastest_lap":
+        best = _fastest_lap(replay, claim["car"])
+        return _result(cp, moment, claim["seconds"], round(best, 1), abs(best - claim["seconds"]) <= tol)
+    if k == "average_speed":
+        kph = table.laps_at(claim["car"], t) * replay.facts.lap_length_km / (t / HOUR)
+        return _result(cp, moment, claim["kph"], round(kph, 2), abs(kph - claim["kph"]) <= tol)
+    if k == "clock":
+        published = claim["value"]
+        h, m = map(int, published.split(":"))
+        target = ((h * 3600 + m * 60) - 16 * 3600) % (24 * 3600)
+        diff_min = (t - target) / 60
+        return _result(cp, moment, published, label(t), abs(diff_min) <= tol, f"{diff_min:+.0f} min")
+    if k == "refuels_done":
+        running = [c for c in order if table.status_at(c, t) == "running"][: claim.get("among_top", len(order))]
+        done = [c for c in running if sum(1 for e in replay.log if e.car == c and e.kind == "pit_in" and "refuel" in e.detail and e.time <= t) >= claim["min_refuels"]]
+        share = len(done) / max(len(running), 1)
+        return _result(cp, moment, f">{claim['share']:.0%}", f"{share:.0%}", share > claim["share"])
+    raise AssertionError(k)
+
+
+def _result(cp: Checkpoint, moment: str, published, replay_value, ok: bool, note: str = "") -> CheckResult:
+    if cp.fitted:
+        status = "fitted" if ok else "fail"
+        note = (note + "; " if note else "") + "fitted: " + cp.fitted
+    elif ok:
+        status = "pass"
+    elif cp.claim.get("conflict"):
+        status = "conflict"
+        note = (note + "; " if note else "") + f"see conflict {cp.claim['conflict']}"
+    else:
+        status = "fail"
+    return CheckResult(cp.id, cp.kind, moment, published, replay_value, status, cp.quote, cp.section, note)
+
+
+def source_conflicts(replay: Replay) -> list[SourceConflict]:
+    """Where the sources cannot all hold, what the replay followed and why."""
+    out = []
+    label = replay.clock
+    for car, end in replay.calibration.ends.items():
+        tw, nw = end.table_window, end.narrative_window
+        if end.rule in ("narrative", "relative", "same-moment", "table") and tw and nw and (nw[1] <= tw[0] or nw[0] >= tw[1]):
+            plan = replay.plan.car(car)
+            event = next(e for e in replay.facts.events if e.id == plan.end.event_id)
+            entry = replay.race.entry(car)
+            table_text = f"results table: '{entry.reason}' = race hour {entry.retirement_hour} ({label(tw[0])}-{label(tw[1])})"
+            text_text = f"narrative: {label(nw[0])}-{label(nw[1])}: \"{event.quote}\""
+            if end.rule == "relative":
+                chosen = (f"when car {car}'s {plan.laps} laps are {plan.end.laps_behind} laps behind car {plan.end.relative_to}: "
+                          f"{label(end.target)}")
+                reason = ("priority 1: a statement tying the car to another (the clock time would put car "
+                          f"{car} ahead of car {plan.end.relative_to}, against 'a lead they would not relinquish')")
+            elif end.rule == "same-moment":
+                chosen = f"the same moment as car {plan.end.same_moment_as}: {label(end.target)}"
+                reason = "priority 1: the same accident"
+            elif end.rule == "table":
+                chosen = f"the results table's hour: {label(end.target)}"
+                reason = "priority 3: the narrative gives only a race hour, no more precise than the official table's"
+            else:
+                chosen = f"the narrative's time: {label(end.target)}"
+                reason = "priority 2: a narrative clock time is more specific than the table's hour"
+            out.append(SourceConflict(f"retirement-{car}", f"car {car}'s retirement", (table_text, text_text), chosen, reason))
+    for c in replay.facts.conflicts:
+        out.append(SourceConflict(c.id, c.id.replace("-", " "), c.sources, c.chosen, c.reason))
+    return out
+
+
+def check(replay: Replay) -> dict:
+    """The checkpoint report as plain data (JSON-ready)."""
+    results = [evaluate(replay, cp) for cp in replay.facts.checkpoints]
+    totals: dict[str, int] = {}
+    for r in results:
+        totals[r.status] = totals.get(r.status, 0) + 1
+    return {
+        "race": replay.race.id,
+        "seed": replay.calibration.seed,
+        "label": replay.label,
+        "totals": totals,
+        "checkpoints": [asdict(r) for r in results],
+        "conflicts": [asdict(c) for c in source_conflicts(replay)],
+    }

@@ -1,0 +1,193 @@
+"""Each car's race plan: what the sources fix before any pace is fitted.
+
+A plan joins the results table (laps, status, retirement hour) with the narrative events (delays, pace changes,
+stints, how the race ended) and the regulations (refuel window, stint length). Plans are pure data; the engine
+runs them and the calibration fits their pace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sim.clock import HOUR
+from sim.model import Race
+from sim.racefacts import RaceFacts
+
+END_KINDS = ("finish", "retire", "stop", "disqualified")
+MAX_LAPS = 1000  # more than any car can run in a day: the plan of stops reaches past every possible end
+
+
+@dataclass(frozen=True)
+class Delay:
+    event_id: str
+    after_lap: int | None = None  # a pit stop at the end of this lap
+    at: float | None = None  # or the lap running at this time (s from the start)
+    seconds: float | None = None
+    laps_lost: float | None = None  # converted at the car's own pace
+    on_track: bool = False
+    driver_change: bool = False
+    refuel: bool = False
+
+
+@dataclass(frozen=True)
+class PaceChange:
+    event_id: str
+    start: float
+    end: float
+    factor: float
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A lap whose completion the sources place in a window of time."""
+
+    event_id: str
+    lap: int
+    window: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class EndRule:
+    kind: str  # one of END_KINDS
+    window: tuple[float, float] | None = None  # when the end must fall (s)
+    window_source: str | None = None  # "narrative", "table", "narrative+table"
+    event_id: str | None = None
+    in_pits: bool = False
+    relative_to: str | None = None
+    laps_behind: int | None = None
+    same_moment_as: str | None = None
+    table_window: tuple[float, float] | None = None
+    narrative_window: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class CarPlan:
+    number: str
+    car_class: str
+    make: str
+    drivers: tuple[str, ...]
+    laps: int  # laps at the flag or at the end of its race, from the results table
+    status: str  # results-table status
+    position: int | None
+    end: EndRule
+    refuel_laps: tuple[int, ...]  # laps after which the car refuels (and changes driver)
+    stint_laps: int
+    delays: tuple[Delay, ...] = ()
+    pace_changes: tuple[PaceChange, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
+    fog_factor: float = 1.0
+    start_loss_s: float = 0.0  # seconds lost (or, negative, gained) at the Le Mans start
+    tie_rank: int = 0  # rank within a group of classified cars on equal laps (0 = crossed first)
+    tie_size: int = 1
+
+
+@dataclass(frozen=True)
+class RacePlan:
+    facts: RaceFacts
+    cars: tuple[CarPlan, ...]
+    rules: dict = field(default_factory=dict)  # regulations in force (a scenario may change them)
+
+    def car(self, number: str) -> CarPlan:
+        for c in self.cars:
+            if c.number == number:
+                return c
+        raise KeyError(number)
+
+    def with_car(self, plan: CarPlan) -> "RacePlan":
+        return replace(self, cars=tuple(plan if c.number == plan.number else c for c in self.cars))
+
+
+def regular_refuel_laps(laps: int, stint: int, first: int = 0) -> list[int]:
+    """Refuel after every `stint` laps from `first`, up to (not including) the car's last lap."""
+    return list(range(first + stint, laps, stint))
+
+
+def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RacePlan:
+    """Join the results table, the narrative events and the rules into one plan per starter."""
+    regs = facts.regulations
+    rules = dict(rules or {})
+    min_refuel = rules.get("min_laps_between_refuels", regs.min_laps_between_refuels)
+    max_stint = rules.get("max_stint_laps", regs.max_stint_laps)
+    stint = min(max(facts.assumptions.stint_laps, min_refuel), max_stint)
+    rules = {"min_laps_between_refuels": min_refuel, "max_stint_laps": max_stint,
+             "max_driver_hours": rules.get("max_driver_hours", regs.max_driver_hours), "stint_laps": stint}
+
+    classified = sorted((e for e in race.starters if e.status == "classified"), key=lambda e: e.position)
+    ties: dict[str, tuple[int, int]] = {}
+    for laps in {e.laps for e in classified}:
+        group = [e for e in classified if e.laps == laps]
+        for rank, e in enumerate(group):
+            ties[e.number] = (rank, len(group))
+
+    plans = []
+    for entry in race.starters:
+        events = facts.events_for(entry.number)
+        laps = entry.laps or 0
+        end = _end_rule(entry, events, facts)
+        stints = [e for e in events if e.kind == "stints"]
+        if stints:
+            refuels = sorted(set(stints[0].refuel_laps))
+            last = refuels[-1]
+            refuels += regular_refuel_laps(MAX_LAPS, stint, last)
+        else:
+            refuels = regular_refuel_laps(MAX_LAPS, stint)
+        delays = tuple(
+            Delay(e.id, e.after_lap, e.at, e.seconds, e.laps_lost, e.on_track, e.driver_change, e.refuel)
+            for e in events if e.kind == "delay"
+        )
+        pace = tuple(PaceChange(e.id, e.at or 0.0, e.until if e.until is not None else facts.duration_s, e.factor)
+                     for e in events if e.kind == "pace")
+        anchors = tuple(Anchor(e.id, e.after_lap, e.window) for e in events
+                        if e.kind == "delay" and e.after_lap is not None and e.window is not None)
+        anchors += tuple(Anchor(e.id, e.lap, e.window) for e in events if e.kind == "anchor")
+        start_loss = sum(e.start_seconds or 0.0 for e in events if e.kind == "start")
+        make = entry.make or "Other"
+        fog = facts.assumptions.fog[3] if make == "Jaguar" else facts.assumptions.fog[2]
+        rank, size = ties.get(entry.number, (0, 1))
+        plans.append(CarPlan(
+            number=entry.number, car_class=entry.car_class or "", make=make,
+            drivers=tuple(d.name for d in entry.drivers) or ("driver",), laps=laps, status=entry.status,
+            position=entry.position, end=end, refuel_laps=tuple(refuels), stint_laps=stint, delays=delays,
+            pace_changes=pace, anchors=anchors, fog_factor=fog, start_loss_s=start_loss, tie_rank=rank, tie_size=size,
+        ))
+    return RacePlan(facts, tuple(plans), rules)
+
+
+def _end_rule(entry, events, facts: RaceFacts) -> EndRule:
+    """How and when the car's race ends, following the written priority (see conflicts in the report):
+    1. a narrative statement tying the end to another car (laps behind it, or the same accident);
+    2. a narrative clock time ("just before 10:30 pm");
+    3. the results table's retirement hour;
+    4. a narrative race hour ("in the fourth hour"), as vague as the table's and less official.
+    Where two sources overlap the end falls in both.
+    """
+    dsq = [e for e in events if e.kind == "disqualified"]
+    ret = [e for e in events if e.kind == "retirement"]
+    table_window = None
+    if entry.retirement_hour:
+        table_window = ((entry.retirement_hour - 1) * HOUR, entry.retirement_hour * HOUR)
+    if entry.status == "classified":
+        return EndRule("finish", (facts.duration_s, facts.duration_s), "table")
+    if dsq:
+        return EndRule("disqualified", table_window, "table", dsq[0].id, in_pits=True, table_window=table_window)
+    event = ret[0] if ret else None
+    kind = "stop" if entry.status == "NC" else "retire"
+    narrative = event.window if event else None
+    by_hour = bool(event and event.narrative_hour)
+    if by_hour:
+        narrative = ((event.narrative_hour - 1) * HOUR, event.narrative_hour * HOUR)
+    if narrative and table_window:
+        lo, hi = max(narrative[0], table_window[0]), min(narrative[1], table_window[1])
+        if lo < hi:
+            window, source = (lo, hi), "narrative+table"
+        else:
+            window, source = (table_window, "table") if by_hour else (narrative, "narrative")
+    elif narrative:
+        window, source = narrative, "narrative"
+    else:
+        window, source = table_window, "table" if table_window else None
+    return EndRule(
+        kind, window, source, event.id if event else None, in_pits=bool(event and event.in_pits),
+        relative_to=event.relative_to if event else None, laps_behind=event.laps_behind if event else None,
+        same_moment_as=event.same_moment_as if event else None, table_window=table_window, narrative_window=narrative,
+    )

@@ -1,0 +1,190 @@
+"""A 24-hour circuit race document (1957 Le Mans): results, DNF and DNS tables, Index, statistics.
+
+Sections read: "Official results" (required), "Did Not Finish", "Did Not Start", "Index of
+Performance", "... Biennial Cup ...", "Statistics", "Standings after the race", and the
+regulations' target-distance table wherever it is. Every row of the three result tables becomes an
+:class:`~sim.model.Entry`; a car number may appear twice (car 8: 5th, and the practice car that did
+not start), both entries are kept and reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sim.document import Document, Row, Section
+from sim.errors import ParseError
+from sim.inspect import ordinal
+from sim.model import STARTED, Anomaly, Entry, Race
+from sim.sources import checks, fields, published
+from sim.sources.layout import column_map, first_table, label
+from sim.sources.manifest import RaceInfo
+from sim.sources.names import drivers, split_code, surname
+
+RESULT_SECTIONS = ("Official results", "Did Not Finish", "Did Not Start")
+FIELDS = {
+    "position": ("pos", "position"),
+    "class": ("class",),
+    "number": ("no", "number"),
+    "team": ("team", "entrant"),
+    "drivers": ("drivers", "driver"),
+    "chassis": ("chassis",),
+    "engine": ("engine",),
+    "laps": ("laps",),
+    "reason": ("reason",),
+}
+_NOTE = re.compile(r"^Note\s*(\S+?)\s*:\s*(.*)$")
+
+
+def parse(doc: Document, info: RaceInfo) -> Race:
+    """The race in ``doc``. Raises ParseError if there is no "Official results" table or a cell is bad."""
+    entries: list[Entry] = []
+    anomalies: list[Anomaly] = []
+    for title in RESULT_SECTIONS:
+        section = doc.require_section(title) if title == RESULT_SECTIONS[0] else doc.find_section(title)
+        if section is None:
+            continue
+        table = first_table(section, doc.file, having="no")
+        cols = column_map(table, FIELDS, ("position", "number"), doc.file)
+        for row in table.rows:
+            entry, found = _entry(row, cols, section, doc.file, info.id)
+            entries.append(entry)
+            anomalies.extend(found)
+    targets, speeds = published.index_targets(doc)
+    stats, found = published.statistics(doc.find_section("Statistics"), doc.file)
+    anomalies.extend(found)
+    index, index_lines = published.scores(doc.find_section("Index of Performance"), doc.file)
+    cup, cup_lines = published.scores(doc.find_section("Biennial Cup", partial=True), doc.file)
+    anomalies += _duplicates(doc, entries)
+    anomalies += _categories(doc, entries)
+    anomalies += checks.count_claims(doc, _counts(entries))
+    anomalies += checks.narrative_classes(doc, entries)
+    anomalies += checks.chassis_typos(doc, entries)
+    anomalies += checks.nationality_codes(doc, entries)
+    anomalies += checks.engine_layouts(doc, entries)
+    return Race(
+        id=info.id,
+        kind="circuit-24h",
+        title=info.title or doc.title or info.id,
+        source_file=doc.file,
+        entries=tuple(entries),
+        anomalies=tuple(anomalies),
+        index_targets_km=targets,
+        published={
+            "index_of_performance": index,
+            "biennial_cup": cup,
+            "index_target_speeds_kph": speeds,
+            "championship": published.standings(doc.find_section("Standings after the race")),
+            "source_lines": {"index_of_performance": index_lines, "biennial_cup": cup_lines},
+        },
+        statistics=stats,
+    )
+
+
+def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: str) -> tuple[Entry, list[Anomaly]]:
+    def cell(name: str) -> str:
+        return row.cells[cols[name]] if name in cols else ""
+
+    anomalies = []
+    status, position, marker = fields.read(fields.position, file, row, cols["position"], "Pos")
+    number, reserve = fields.read(fields.car_number, file, row, cols["number"], "No")
+    laps = fields.read(fields.whole_number, file, row, cols["laps"], "Laps") if "laps" in cols else None
+    if status in STARTED and "laps" in cols and laps is None:
+        raise ParseError("Laps: a car that started needs a lap count", file=file, line=row.line,
+                         column=row.column(cols["laps"]), value=cell("laps"))
+    reason, hour = fields.reason(cell("reason"))
+    if marker:
+        note = _note(section, marker)
+        if note is None:
+            anomalies.append(Anomaly(file, row.line, "note-marker",
+                                     f"car {number} is {cell('position')!r} but no '- Note {marker}' explains the {marker!r}"))
+        else:
+            reason = reason or note[1]
+            anomalies.append(Anomaly(file, row.line, "note-marker",
+                                     f"car {number} is {cell('position')!r}: {status} with a note marker, "
+                                     f"explained by the note at line {note[0]}: {note[1]!r}"))
+    nationality, team = split_code(cell("team"))
+    crew, notes = drivers(cell("drivers"))
+    anomalies += [Anomaly(file, row.line, "driver-split", f"car {number}: {n}") for n in notes]
+    entry = Entry(
+        race=race, number=number, status=status, line=row.line, position=position, reserve=reserve,
+        car_class=cell("class") or None, team=team or None, team_nationality=nationality, drivers=crew,
+        chassis=cell("chassis") or None, engine=fields.engine(cell("engine")) if cell("engine") else None,
+        laps=laps, reason=reason, retirement_hour=hour,
+    )
+    return entry, anomalies
+
+
+def _note(section: Section, marker: str) -> tuple[int, str] | None:
+    for bullet in section.bullets:
+        match = _NOTE.match(bullet.text)
+        if match and match.group(1) == marker:
+            return bullet.line, match.group(2)
+    return None
+
+
+def _counts(entries: list[Entry]) -> dict[str, tuple[int, str]]:
+    started = sum(e.started for e in entries)
+    practised = sum(e.started or e.status == "DNS" for e in entries)
+    return {
+        "starters": (started, "rows that started (classified, NC, DNF, DSQ)"),
+        "entries": (len({e.number for e in entries}), f"car numbers in the result, DNF, DNS and DNA tables ({len(entries)} rows)"),
+        "practised": (practised, "cars that practised (starters and DNS rows)"),
+        "classified": (sum(e.status == "classified" for e in entries), "classified cars"),
+    }
+
+
+def _duplicates(doc: Document, entries: list[Entry]) -> list[Anomaly]:
+    """Car numbers on two rows; quote the sentence that explains it if the text has one."""
+    found = []
+    for number in dict.fromkeys(e.number for e in entries):
+        rows = [e for e in entries if e.number == number]
+        if len(rows) < 2:
+            continue
+        starter = next((e for e in rows if e.started), rows[0])
+        shown = ", ".join(f"{_status(e)} (line {e.line}{', ' + repr(e.reason) if e.reason and not e.started else ''})" for e in rows)
+        message = f"car {number} appears {len(rows)} times: {shown}; all rows are kept and the starter is line {starter.line}"
+        other = next(e for e in rows if e is not starter)
+        if quote := _explanation(doc, other):
+            message += f"; the text explains it at line {quote[0]}: {quote[1]!r}"
+        found.append(Anomaly(doc.file, other.line, "duplicate-number", message))
+    return found
+
+
+def _status(entry: Entry) -> str:
+    return ordinal(entry.position) if entry.position is not None else entry.status
+
+
+def _explanation(doc: Document, entry: Entry) -> tuple[int, str] | None:
+    """The sentence naming all of the car's drivers in the paragraph that best matches its reason."""
+    names = [surname(d.name) for d in entry.drivers]
+    words = {w for w in re.findall(r"\w+", (entry.reason or "").casefold()) if len(w) > 3}
+    best = None
+    for text in doc.texts():
+        for sentence in re.split(r"(?<=[.!?])\s+", text.text):
+            if names and all(n in sentence for n in names):
+                score = sum(w in text.text.casefold() for w in words)
+                if best is None or score > best[0]:
+                    best = (score, text.line, sentence)
+    return (best[1], best[2]) if best else None
+
+
+def _categories(doc: Document, entries: list[Entry]) -> list[Anomaly]:
+    """Compare the "Entries" table (Category | Classes | Entries) with the rows of each class."""
+    section = doc.find_section("Entries")
+    table = next((t for t in section.tables if t.header and "classes" in map(label, t.header)), None) if section else None
+    if table is None or len(table.header) < 3:
+        return []
+    found = []
+    for row in table.rows:
+        classes = {checks.class_code(c.strip()) for c in row.cells[1].split("/") if re.fullmatch(r"\s*S-\d+\s*", c)}
+        said = re.match(r"(\d+)(?:\s*\(\+(\d+) reserves?\))?", row.cells[2])
+        if not classes or not said:
+            continue
+        rows = [e for e in entries if e.car_class in classes]
+        have = (sum(not e.reserve for e in rows), sum(e.reserve for e in rows))
+        want = (int(said.group(1)), int(said.group(2) or 0))
+        if have != want:
+            found.append(Anomaly(doc.file, row.line, "count-mismatch",
+                                 f"{row.cells[0]} ({row.cells[1]}): the table says {row.cells[2]!r} but the result "
+                                 f"tables have {have[0]} rows (+{have[1]} reserves) in these classes"))
+    return found
