@@ -92,7 +92,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:  # `race-replay entries ... | head`
         return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -237,7 +237,9 @@ def build_table(rows: list[Row], file: str) -> Table:
             shown = " ".join(f"| {c}" for c in row.cells) + " |"
             raise ParseError(
                 f"table row has {len(row.cells)} cells but the row at line {data[0].line} has {len(data[0].cells)}",
-                file=file, line=row.line, column=row.column(min(len(row.cells), len(data[0].cells)) - 1),
+                file=file, line=row.line,
+                # point at the first extra cell, or at the last cell when some are missing
+                column=row.column(min(len(row.cells) - 1, len(data[0].cells))),
                 value=shown if len(shown) <= 80 else shown[:77] + "...",
             )
     return Table(line=rows[0].line, header=header, rows=tuple(data), header_line=header_line)

@@ -9,6 +9,7 @@ Every lap crossing, pit in/out, driver change, delay and the end of the car's ra
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -97,7 +98,7 @@ def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Envi
 
 
 def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarPace, log: list, run: CarRun,
-                horizon: float | None = None):
+                horizon: float | None = None, ended: dict | None = None):
     """The life of one car in the race, from the start to the flag or to the end of its race."""
     facts = plan.facts
     a = facts.assumptions
@@ -118,6 +119,8 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         yield env.timeout(run.end_time)
         run.end_kind = car.end.kind
         log.append(Event(run.end_time, car.number, _END_EVENT[car.end.kind], 0, drivers[0], car.end.event_id or ""))
+        if ended is not None:
+            ended[car.number].succeed(run.end_time)
         return
 
     def end_race(t: float, kind: str):
@@ -125,6 +128,8 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + t - stint_start
         run.stints.append((drivers[driver_i], stint_start, t, since_refuel, False))
         log.append(Event(t, car.number, _END_EVENT[kind], lap, drivers[driver_i], car.end.event_id or ""))
+        if ended is not None and not ended[car.number].triggered:
+            ended[car.number].succeed(t)
 
     while True:
         next_refuel = next(r for r in refuels if r > lap)
@@ -150,15 +155,21 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
                 end = env.now + PIT_ENTRY_S
             else:
                 end = env.now + pace.end_fraction * times[0]
+            end = float(end)
             run.metric = end
-            yield env.timeout(end - env.now)
+            other = car.end.same_moment_as
+            if ended is not None and other in ended:
+                yield ended[other]  # the same accident: this car's race ends when the other car's does
+                end = float(env.now)
+            else:
+                yield env.timeout(end - env.now)
             end_race(end, car.end.kind)
             return
-        run.crossings.extend(crossings.tolist())
-        n = len(crossings)
-        for k in range(n):
-            if crossings[k] <= stop_horizon:
-                log.append(Event(float(crossings[k]), car.number, "lap", lap + k + 1, drivers[driver_i]))
+        times_list = crossings.tolist()
+        run.crossings.extend(times_list)
+        n = len(times_list)
+        driver = drivers[driver_i]
+        log.extend(Event(t, car.number, "lap", lap + k, driver) for k, t in enumerate(times_list, 1) if t <= stop_horizon)
         if finisher and crossings[-1] > duration and run.end_time is None:
             done = int(np.searchsorted(crossings, duration, side="right"))
             yield env.timeout(max(0.0, duration - env.now))
@@ -172,10 +183,11 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         lap += n
         since_refuel += n
         yield env.timeout(crossings[-1] - env.now)
-        if not finisher and lap == last_lap and car.end.in_pits:
-            continue
+        if not finisher and lap == last_lap and (car.end.in_pits or (
+                lap != next_refuel and lap not in pit_delays and timed_pit is None)):
+            continue  # no stop due: the car goes straight on into the lap on which its race ends
         # in the pits
-        pit_in = env.now
+        pit_in = float(env.now)
         seconds, details, change = 0.0, [], False
         delay = pit_delays.get(lap) if timed_pit is None else timed_pit
         refuel = lap == next_refuel or bool(delay and delay.refuel)
@@ -196,9 +208,9 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         if change and len(drivers) > 1:
             run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + pit_in - stint_start
             old, driver_i = drivers[driver_i], (driver_i + 1) % len(drivers)
-            log.append(Event(env.now, car.number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}"))
+            log.append(Event(float(env.now), car.number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}"))
             stint_start = env.now
-        log.append(Event(env.now, car.number, "pit_out", lap, drivers[driver_i], " ".join(details)))
+        log.append(Event(float(env.now), car.number, "pit_out", lap, drivers[driver_i], " ".join(details)))
 
 
 _END_EVENT = {"finish": "finished", "retire": "retired", "stop": "stopped", "disqualified": "disqualified"}
@@ -210,14 +222,17 @@ def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | No
     env = simpy.Environment()
     log: list[Event] = []
     runs: dict[str, CarRun] = {}
-    for car in cars if cars is not None else plan.cars:
+    chosen = list(cars if cars is not None else plan.cars)
+    ended = {car.number: env.event() for car in chosen}  # lets one car's end wait for another's (the same accident)
+    for car in chosen:
         runs[car.number] = CarRun()
-        env.process(car_process(env, plan, car, paces[car.number], log, runs[car.number], horizon))
+        env.process(car_process(env, plan, car, paces[car.number], log, runs[car.number], horizon, ended))
     env.run()
     end = plan.facts.duration_s
     log = [e for e in log if e.time <= end]
-    log.sort(key=lambda e: (e.time, _KIND_ORDER.get(e.kind, 9), e.car))
+    # each car's events are appended in order, so a stable sort on time keeps a car's own sequence
+    log.sort(key=_TIME)
     return log, runs
 
 
-_KIND_ORDER = {"lap": 0, "pit_in": 1, "driver_change": 2, "pit_out": 3, "delay": 4}
+_TIME = operator.itemgetter(0)

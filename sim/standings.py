@@ -70,15 +70,15 @@ class LapTable:
     def order_at(self, t: float) -> list[tuple[str, int, str, float]]:
         """[(car, laps, status, last crossing)] in race order at time t (seconds from the start)."""
         rows = []
-        for car in self.cars:
+        for index, car in enumerate(self.cars):
             n = self.laps_at(car, t)
             last = float(self.crossings[car][n - 1]) if n else 0.0
             status = self.status_at(car, t)
             # at the flag the classification puts the unclassified finisher (NC) after the classified ones
             out = {"retired": 2, "disqualified": 2, "DSQ": 2, "NC": 1}.get(status, 0)
-            rows.append((out, -n, last, car, status))
+            rows.append((out, -n, last, index, car, status))  # equal laps and time (the start): the entry order
         rows.sort()
-        return [(car, -neg, status, last) for out, neg, last, car, status in rows]
+        return [(car, -neg, status, last) for out, neg, last, index, car, status in rows]
 
 
 def standings_at(table: LapTable, t: float) -> pd.DataFrame:

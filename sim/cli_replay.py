@@ -1,0 +1,208 @@
+"""The replay subcommands of ``race-replay``: run, standings, check, plot (wired into :mod:`sim.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from sim.clock import HOUR, parse_clock
+from sim.errors import RaceReplayError
+from sim.frames import as_text
+
+DEFAULT_OUT = Path("out/le-mans-1957")
+PLOT_KINDS = ("positions", "history", "class", "index")
+
+
+def _replay_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("race", help="a race id with replay data (le-mans-1957)")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the lap-time scatter (default 1957)")
+
+
+def _load(args):
+    from sim.replay import run_replay
+
+    return run_replay(args.race, args.seed)
+
+
+def _hours(replay, values: list[str] | None) -> list[float]:
+    """--at values: race hours (0-24, fractions allowed) or clock times HH:MM."""
+    if not values:
+        return [float(h) for h in range(1, 25)]
+    out = []
+    for value in values:
+        try:
+            hour = parse_clock(value, replay.facts.start) / HOUR if ":" in value else float(value)
+        except ValueError:
+            raise RaceReplayError("is not a race hour (0-24) or a clock time HH:MM", key="--at", value=value) from None
+        if not 0 <= hour * HOUR <= replay.facts.duration_s:
+            raise RaceReplayError(f"is outside the race (0 to {replay.facts.duration_s / HOUR:g} hours)", key="--at", value=value)
+        out.append(hour)
+    return out
+
+
+# -- run ---------------------------------------------------------------------------------------
+
+def add_run_parser(subparsers) -> None:
+    parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots")
+    _replay_arguments(parser)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument("--no-plots", action="store_true", help="skip the plots")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Replay, write every output file into --out, print a short summary (or JSON of it)."""
+    from sim.report import report_data, write_outputs
+
+    started = time.perf_counter()
+    replay = _load(args)
+    written = write_outputs(replay, args.out)
+    if not args.no_plots:
+        from sim.plots import write_all_plots
+
+        for name, paths in write_all_plots(replay, args.out).items():
+            for path in paths:
+                written[path.name] = path
+    data = report_data(replay)
+    final = replay.standings(seconds=replay.facts.duration_s)
+    summary = {
+        "race": replay.race.id,
+        "seed": replay.calibration.seed,
+        "winner": final.car.iloc[0],
+        "winner_laps": int(final.laps.iloc[0]),
+        "margin_laps": int(final.laps.iloc[0] - final.laps.iloc[1]),
+        "checkpoints": data["totals"],
+        "conflicts": len(data["conflicts"]),
+        "regulation_breaches": [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "") for b in data["regulations"]],
+        "files": {name: str(path) for name, path in sorted(written.items())},
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if args.format == "json":
+        print(json.dumps(summary, indent=2))
+        return 0
+    top = final.head(6)
+    print(f"{replay.race.title}: replay of {len(replay.plan.cars)} starters, seed {summary['seed']}")
+    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} laps)" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
+    totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
+    print(f"Checkpoints: {sum(data['totals'].values())} ({totals}); source conflicts: {summary['conflicts']}")
+    print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
+    print(f"Wrote {len(written)} files to {args.out}/ in {summary['seconds']} s:")
+    for name in sorted(written):
+        print(f"  {written[name]}")
+    return 0
+
+
+# -- standings ---------------------------------------------------------------------------------
+
+def add_standings_parser(subparsers) -> None:
+    parser = subparsers.add_parser("standings", help="the standings at each hour (or --at given hours / clock times)")
+    _replay_arguments(parser)
+    parser.add_argument("--at", nargs="+", metavar="H", help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00)")
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.set_defaults(handler=cmd_standings)
+
+
+def cmd_standings(args: argparse.Namespace) -> int:
+    replay = _load(args)
+    hours = _hours(replay, args.at)
+    frames = []
+    for hour in hours:
+        frame = replay.standings(hour=hour)
+        frame.insert(0, "hour", int(hour) if float(hour).is_integer() else hour)
+        frame.insert(1, "clock", replay.clock(hour * HOUR))
+        frames.append(frame)
+    if args.format == "json":
+        out = {"race": replay.race.id, "standings": [
+            {"hour": f.hour.iloc[0], "clock": f.clock.iloc[0], "order": [
+                {"position": int(r.position), "car": r.car, "laps": int(r.laps), "status": r.status, "class": r["class"],
+                 "gap_laps": int(r.gap_laps), "gap_s": None if r.gap_s != r.gap_s else round(float(r.gap_s), 1)}
+                for _, r in f.iterrows()]}
+            for f in frames]}
+        print(json.dumps(out, indent=1, default=int))
+        return 0
+    import pandas as pd
+
+    frame = pd.concat(frames, ignore_index=True)
+    if args.format == "csv":
+        print(frame.to_csv(index=False, float_format="%.3f"), end="")
+    else:
+        for f in frames:
+            print(f"\nHour {f.hour.iloc[0]} ({f.clock.iloc[0]})")
+            print(as_text(f.drop(columns=["hour", "clock", "last_crossing_s"]).round({"gap_s": 0, "distance_km": 1})).to_string(index=False))
+    return 0
+
+
+# -- check -------------------------------------------------------------------------------------
+
+def add_check_parser(subparsers) -> None:
+    parser = subparsers.add_parser("check", help="the checkpoint report: the replay against every published statement")
+    _replay_arguments(parser)
+    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.set_defaults(handler=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sim.report import markdown, report_data
+
+    replay = _load(args)
+    data = report_data(replay)
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    elif args.format == "markdown":
+        print(markdown(data, replay), end="")
+    else:
+        totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
+        print(f"{replay.race.title}: {sum(data['totals'].values())} checkpoints ({totals})")
+        for c in data["checkpoints"]:
+            print(f"  {c['status']:<13} {c['moment']:<12} {c['id']:<40} published {_short(c['published'])}; replay {_short(c['replay'])}")
+        print(f"{len(data['conflicts'])} source conflicts:")
+        for c in data["conflicts"]:
+            print(f"  {c['subject']}: chosen {c['chosen']}")
+    return 0
+
+
+def _short(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + " ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+# -- plot --------------------------------------------------------------------------------------
+
+def add_plot_parser(subparsers) -> None:
+    parser = subparsers.add_parser("plot", help="draw one plot of a replay (PNG and SVG)")
+    _replay_arguments(parser)
+    parser.add_argument("--kind", choices=PLOT_KINDS, default="positions")
+    parser.add_argument("--scenario", type=Path, help="a what-if scenario file (TOML) to replay instead of the real race")
+    parser.add_argument("--top", type=int, help="only cars that reached the top N")
+    parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1")
+    parser.add_argument("--out", type=Path, required=True, help="output file; .png and .svg are written")
+    parser.set_defaults(handler=cmd_plot)
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from sim import plots
+
+    if args.scenario:
+        from sim.scenario import apply, load_scenario
+
+        replay = apply(load_scenario(args.scenario), args.seed if args.seed is not None else 1957)
+    else:
+        replay = _load(args)
+    if args.top is not None and args.top < 1:
+        raise RaceReplayError("must be at least 1", key="--top", value=args.top)
+    if args.car_class and args.car_class not in set(replay.table.classes.values()):
+        known = ", ".join(sorted(set(replay.table.classes.values())))
+        raise RaceReplayError(f"is not a class of this race ({known})", key="--class", value=args.car_class)
+    fig = plots.draw(replay, args.kind, top=args.top, car_class=args.car_class)
+    base = args.out.with_suffix("") if args.out.suffix in (".png", ".svg") else args.out
+    for path in plots.save_figure(fig, base):
+        print(path)
+    return 0
+
+
+SUBCOMMANDS = (add_run_parser, add_standings_parser, add_check_parser, add_plot_parser)
+

@@ -1,0 +1,109 @@
+"""The checkpoint report in Markdown, and the files a replay run writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.checkpoints import check
+from sim.clock import HOUR
+from sim.regulations import check_regulations
+from sim.replay import Replay
+
+STATUS_ORDER = ("pass", "fitted", "conflict", "fail", "not evaluated")
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return str(value).replace("|", "\\|").replace("\n", " ") if value is not None else ""
+
+
+def report_data(replay: Replay) -> dict:
+    """Checkpoints, conflicts, regulation breaches and what was fitted, as JSON-ready data."""
+    data = check(replay)
+    data["regulations"] = [
+        {"car": b.car, "rule": b.rule, "clock": replay.clock(b.time_s), "lap": b.lap, "detail": b.detail, "recorded": b.recorded}
+        for b in check_regulations(replay)
+    ]
+    data["assumptions"] = replay.facts.assumptions.reasons
+    data["lap_length_km"] = round(replay.facts.lap_length_km, 5)
+    data["retirements"] = [
+        {"car": end.car, "clock": replay.clock(end.target), "rule": end.rule}
+        for end in replay.calibration.ends.values() if end.rule != "finish"
+    ]
+    for item in data["checkpoints"]:
+        item["time_s"] = None if item["time_s"] is None else round(float(item["time_s"]), 1)
+        item["marks"] = [list(m) for m in item["marks"]]
+    return data
+
+
+def markdown(data: dict, replay: Replay) -> str:
+    """The report a historian reads: totals, every checkpoint with its quote, the conflicts and the choices."""
+    totals = data["totals"]
+    lines = [
+        f"# Checkpoint report: {replay.race.title} ({data['label']}, seed {data['seed']})",
+        "",
+        "Every published statement of an order, a lap count or a gap, checked against the replay. "
+        "**pass**: the replay agrees within the tolerance; **fitted**: the model was fitted to this statement, so agreement "
+        "is not evidence; **conflict**: the statement cannot hold together with a source the replay follows (see Source conflicts); "
+        "**fail**: the replay disagrees; **not evaluated**: kept, with the reason.",
+        "",
+        "| status | count |", "| --- | --- |",
+        *[f"| {s} | {totals.get(s, 0)} |" for s in STATUS_ORDER if totals.get(s)],
+        f"| **total** | {sum(totals.values())} |",
+        "",
+        "## Checkpoints",
+        "",
+        "| status | checkpoint | moment | published | replay | note | source |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in data["checkpoints"]:
+        lines.append(f"| {c['status']} | {c['id']} | {c['moment']} | {_cell(c['published'])} | {_cell(c['replay'])} | "
+                     f"{_cell(c['note'])} | {c['section']}: \"{_cell(c['quote'])}\" |")
+    lines += ["", "## Source conflicts", "",
+              "Where the sources cannot all hold, the replay follows a written priority: (1) a statement tying a car to "
+              "another car (laps behind it, the same accident); (2) a narrative clock time; (3) the results table's "
+              "retirement hour; (4) a narrative race hour. The table's laps and classified order always hold.", ""]
+    for c in data["conflicts"]:
+        lines.append(f"- **{c['subject']}** (`{c['id']}`)")
+        for s in c["sources"]:
+            lines.append(f"  - {s}")
+        lines.append(f"  - chosen: {c['chosen']}: {c['reason']}")
+    lines += ["", "## Regulations", ""]
+    if data["regulations"]:
+        for b in data["regulations"]:
+            tag = "recorded by the sources" if b["recorded"] else "NOT in the sources"
+            lines.append(f"- car {b['car']}, {b['rule']} at {b['clock']} (lap {b['lap']}): {b['detail']} ({tag})")
+    else:
+        lines.append("No breach.")
+    lines += ["", "## Retirements: when and by which rule", "", "| car | clock | rule |", "| --- | --- | --- |"]
+    for r in sorted(data["retirements"], key=lambda r: r["clock"]):
+        lines.append(f"| {r['car']} | {r['clock']} | {r['rule']} |")
+    lines += ["", "## Assumptions", "", f"- lap length: {data['lap_length_km']} km (published distance / winner's laps)"]
+    lines += [f"- {k}: {v}" for k, v in data["assumptions"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(replay: Replay, out: Path) -> dict[str, Path]:
+    """Write the hourly standings and event log (CSV) and the checkpoint report (Markdown, JSON) into `out`.
+
+    Files are written to temporary names first and renamed, so a failed run never leaves half a file.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    data = report_data(replay)
+    hourly = replay.hourly()
+    hourly.insert(1, "clock", [replay.clock(h * HOUR) for h in hourly["hour"]])
+    contents = {
+        "standings.csv": hourly.to_csv(index=False, float_format="%.3f"),
+        "events.csv": replay.events_frame().to_csv(index=False, float_format="%.3f"),
+        "checkpoints.md": markdown(data, replay),
+        "checkpoints.json": json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
+    }
+    written = {}
+    for name, text in contents.items():
+        tmp = out / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out / name)
+        written[name] = out / name
+    return written
