@@ -15,6 +15,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from sim import cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
 from sim.inspect import find_anomalies
@@ -67,7 +68,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_entries_parser, add_inspect_parser)
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

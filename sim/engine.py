@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import simpy
 
-from sim.plan import CarPlan, RacePlan
+from sim.plan import MAX_LAPS, CarPlan, RacePlan
 
 PIT_ENTRY_S = 30.0  # a car that retires in the pits is out of the race half a minute after crossing the line
 
@@ -43,10 +43,17 @@ class CarPace:
     noise: np.ndarray  # multiplicative scatter per lap (index lap-1)
     end_fraction: float = 0.5
 
-    def base_for(self, laps: np.ndarray) -> np.ndarray:
+    def __post_init__(self):
+        # one array of base lap time x scatter per lap, built once: the replay reads slices of it stint by stint
         firsts = np.array([s[0] for s in self.segments])
         values = np.array([s[1] for s in self.segments])
-        return values[np.searchsorted(firsts, laps, side="right") - 1]
+        laps = np.arange(1, MAX_LAPS + 1)
+        base = values[np.searchsorted(firsts, laps, side="right") - 1] * self.noise[(laps - 1) % len(self.noise)]
+        object.__setattr__(self, "_base", base)
+
+    def base_for(self, first_lap: int, last_lap: int) -> np.ndarray:
+        """Base lap time times the lap's scatter, for laps first_lap..last_lap."""
+        return self._base[first_lap - 1:last_lap]
 
     def base_at(self, lap: int) -> float:
         value = self.segments[0][1]
@@ -70,30 +77,39 @@ class CarRun:
 
 
 class _Environment:
-    """Lap-time factors that depend on the clock: night, fog and the car's own pace changes."""
+    """Lap-time factors that depend on the clock: night, fog and the car's own pace changes.
+
+    Built once per car as a step function (edges, factor after each edge) so a stint needs one searchsorted.
+    """
 
     def __init__(self, plan: RacePlan, car: CarPlan):
         a = plan.facts.assumptions
-        self.windows = [(a.night[0], a.night[1], a.night[2]), (a.fog[0], a.fog[1], car.fog_factor)]
-        self.windows += [(p.start, p.end, p.factor) for p in car.pace_changes]
+        windows = [(a.night[0], a.night[1], a.night[2]), (a.fog[0], a.fog[1], car.fog_factor)]
+        windows += [(p.start, p.end, p.factor) for p in car.pace_changes]
+        edges = sorted({t for lo, hi, _ in windows for t in (lo, hi)})
+        self.edges = np.asarray(edges)
+        # the factor on [edges[i-1], edges[i]) is values[i]; values[0] applies before the first edge
+        probes = [edges[0] - 1.0] + edges
+        self.values = np.array([float(np.prod([k for lo, hi, k in windows if lo <= t < hi])) for t in probes])
 
     def factor(self, starts: np.ndarray) -> np.ndarray:
-        f = np.ones_like(starts)
-        for lo, hi, k in self.windows:
-            f[(starts >= lo) & (starts < hi)] *= k
-        return f
+        return self.values[np.searchsorted(self.edges, starts, side="right")]
 
 
 def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Environment, wear, standing_start):
-    """Crossing times and lap times of laps first_lap..last_lap starting at t0 (two fixed-point passes on the clock)."""
-    laps = np.arange(first_lap, last_lap + 1)
-    nominal = pace.base_for(laps) * (1.0 + wear * (since_refuel + laps - first_lap)) * pace.noise[(laps - 1) % len(pace.noise)]
+    """Crossing times and lap times of laps first_lap..last_lap starting at t0.
+
+    The clock factor of each lap is taken at its start as estimated from the unfactored lap times: one pass,
+    exact enough (a few seconds at a night or fog boundary) and the same function for calibration and replay.
+    """
+    nominal = pace.base_for(first_lap, last_lap) * (1.0 + wear * np.arange(since_refuel, since_refuel + last_lap - first_lap + 1))
     if first_lap == 1:
         nominal[0] += standing_start
-    times = nominal
-    for _ in range(2):
-        starts = t0 + np.concatenate(([0.0], np.cumsum(times[:-1])))
-        times = nominal * envf.factor(starts)
+    starts = np.empty_like(nominal)
+    starts[0] = t0
+    np.cumsum(nominal[:-1], out=starts[1:])
+    starts[1:] += t0
+    times = nominal * envf.factor(starts)
     return t0 + np.cumsum(times), times
 
 

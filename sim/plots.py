@@ -174,7 +174,7 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         for status, (marker, face, edge, label) in CHECKPOINT_STYLES.items():
             mine = [m for m in marks if m["status"] == status]
             ax.plot([m["time_s"] / HOUR for m in mine], [m["position"] for m in mine], linestyle="none", marker=marker,
-                    markersize=8, markerfacecolor=face, markeredgecolor=edge, markeredgewidth=1.4, zorder=5,
+                    markersize=8, markerfacecolor=face, markeredgecolor=edge, markeredgewidth=1.4, zorder=5, clip_on=False,
                     gid=f"checkpoints-{status}")
             extra.append(Line2D([], [], linestyle="none", marker=marker, markersize=8, markerfacecolor=face,
                                 markeredgecolor=edge, markeredgewidth=1.4, label=f"{label}: {len(mine)}"))

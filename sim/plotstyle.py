@@ -42,7 +42,7 @@ CAR_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
 CHECKPOINT_STYLES = {
     "pass": ("o", "black", "black", "pass (filled)"),
     "fail": ("o", "white", "black", "fail (hollow)"),
-    "conflict": ("D", "#b15be0", "black", "conflict: a followed source disagrees"),
+    "conflict": ("D", "#b15be0", "black", "conflict (sources disagree)"),
     "fitted": ("s", "#bdbdbd", "black", "fitted (not evidence)"),
 }
 

@@ -289,9 +289,9 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
             raise r.error("id", "is used twice", event_id)
         seen.add(event_id)
         car = r.get("car", str)
+        r.car = car
         if car not in starters:
             raise r.error("car", "names a car that did not start this race", car)
-        r.car = car
         kind = r.get("kind", str)
         if kind not in EVENT_KINDS:
             raise r.error("kind", f"is not one of {', '.join(EVENT_KINDS)}", kind)
