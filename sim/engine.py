@@ -9,7 +9,10 @@ Every lap crossing, pit in/out, driver change, delay and the end of the car's ra
 
 from __future__ import annotations
 
+import bisect
 import operator
+from functools import partial
+from itertools import repeat
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -33,6 +36,7 @@ class Event(NamedTuple):
 
 
 EVENT_COLUMNS = list(Event._fields)
+_new_event = partial(tuple.__new__, Event)  # builds an Event from one tuple at C speed (thousands per replay)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class CarRun:
     end_kind: str | None = None
     metric: float | None = None  # the calibration target quantity (end time or lap-L-and-a-fraction time)
     driver_seconds: dict = field(default_factory=dict)
-    stints: list = field(default_factory=list)  # (driver, start s, end s, laps since refuel at the stop, refuelled)
+    driver_from_lap: list = field(default_factory=list)  # (first lap, driver) at each driver change
     pit_seconds: float = 0.0
 
 
@@ -114,44 +118,49 @@ def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Envi
 
 
 def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarPace, log: list, run: CarRun,
-                horizon: float | None = None, ended: dict | None = None):
-    """The life of one car in the race, from the start to the flag or to the end of its race."""
-    facts = plan.facts
-    a = facts.assumptions
-    duration = facts.duration_s
+                ended: dict | None = None):
+    """The life of one car in the race, from the start to the flag or to the end of its race.
+
+    Yields once per stint: the laps are timed together, the stop at its end (refuel, driver change, repairs) is
+    served, and the process resumes when the car leaves the pits. Lap crossings go to ``run`` (the lap columns of
+    the log); every other event is appended to ``log`` as an :class:`Event`.
+    """
+    a = plan.facts.assumptions
+    duration = plan.facts.duration_s
     envf = _Environment(plan, car)
     finisher = car.end.kind == "finish"
     last_lap = car.laps
     refuels = sorted(set(car.refuel_laps))
     pit_delays = {d.after_lap: d for d in car.delays if d.after_lap is not None and d.at is None}
+    pit_delay_laps = sorted(pit_delays)
     timed = sorted((d for d in car.delays if d.at is not None), key=lambda d: d.at)
     drivers = car.drivers
+    number, end_detail = car.number, car.end.event_id or ""
     driver_i, lap, since_refuel, stint_start = 0, 0, 0, 0.0
-    stop_horizon = horizon if horizon is not None else duration
+    run.driver_from_lap.append((1, drivers[0]))
+
+    def end_race(t: float, kind: str, laps_done: int):
+        run.end_time, run.end_kind = t, kind
+        run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + t - stint_start
+        log.append(Event(t, number, _END_EVENT[kind], laps_done, drivers[driver_i], end_detail))
+        if ended is not None and not ended[number].triggered:
+            ended[number].succeed(t)
 
     if not finisher and last_lap == 0:  # out before completing a lap (the Talbot's transmission at the start)
         lo, hi = car.end.window or (0.0, 60.0)
-        run.end_time = run.metric = (lo + hi) / 2
-        yield env.timeout(run.end_time)
-        run.end_kind = car.end.kind
-        log.append(Event(run.end_time, car.number, _END_EVENT[car.end.kind], 0, drivers[0], car.end.event_id or ""))
-        if ended is not None:
-            ended[car.number].succeed(run.end_time)
+        run.metric = (lo + hi) / 2
+        yield env.timeout(run.metric)
+        end_race(run.metric, car.end.kind, 0)
         return
 
-    def end_race(t: float, kind: str):
-        run.end_time, run.end_kind = t, kind
-        run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + t - stint_start
-        run.stints.append((drivers[driver_i], stint_start, t, since_refuel, False))
-        log.append(Event(t, car.number, _END_EVENT[kind], lap, drivers[driver_i], car.end.event_id or ""))
-        if ended is not None and not ended[car.number].triggered:
-            ended[car.number].succeed(t)
-
     while True:
-        next_refuel = next(r for r in refuels if r > lap)
-        stop_lap = min([next_refuel] + [k for k in pit_delays if k > lap] + ([] if finisher else [last_lap]))
-        if not finisher and lap == last_lap:
-            stop_lap = lap + 1  # the lap on which the race ends: timed only to place the end within it
+        next_refuel = refuels[bisect.bisect_right(refuels, lap)]
+        stop_lap = next_refuel
+        k = bisect.bisect_right(pit_delay_laps, lap)
+        if k < len(pit_delay_laps):
+            stop_lap = min(stop_lap, pit_delay_laps[k])
+        if not finisher:
+            stop_lap = min(stop_lap, last_lap) if lap < last_lap else lap + 1
         crossings, times = _time_laps(env.now, lap + 1, stop_lap, since_refuel, pace, envf, a.tyre_wear_per_lap,
                                       a.standing_start_s + car.start_loss_s)
         timed_pit = None
@@ -162,16 +171,12 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
                 seconds = d.seconds if d.seconds is not None else d.laps_lost * pace.base_at(lap + 1 + i)
                 crossings[i:] += seconds
                 times[i] += seconds
-                log.append(Event(float(d.at), car.number, "delay", lap + i, drivers[driver_i], f"{d.event_id} {seconds:.0f}s"))
+                log.append(Event(float(d.at), number, "delay", lap + i, drivers[driver_i], f"{d.event_id} {seconds:.0f}s"))
             else:
                 crossings, times, timed_pit = crossings[: i + 1], times[: i + 1], d
                 break
-        if not finisher and lap == last_lap:
-            if car.end.in_pits:
-                end = env.now + PIT_ENTRY_S
-            else:
-                end = env.now + pace.end_fraction * times[0]
-            end = float(end)
+        if not finisher and lap == last_lap:  # the lap on which the race ends, timed only to place the end in it
+            end = float(env.now + (PIT_ENTRY_S if car.end.in_pits else pace.end_fraction * times[0]))
             run.metric = end
             other = car.end.same_moment_as
             if ended is not None and other in ended:
@@ -179,31 +184,25 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
                 end = float(env.now)
             else:
                 yield env.timeout(end - env.now)
-            end_race(end, car.end.kind)
+            end_race(end, car.end.kind, lap)
             return
         times_list = crossings.tolist()
         run.crossings.extend(times_list)
         n = len(times_list)
-        driver = drivers[driver_i]
-        log.extend(Event(t, car.number, "lap", lap + k, driver) for k, t in enumerate(times_list, 1) if t <= stop_horizon)
-        if finisher and crossings[-1] > duration and run.end_time is None:
-            done = int(np.searchsorted(crossings, duration, side="right"))
+        if finisher and run.end_time is None and times_list[-1] > duration:
             yield env.timeout(max(0.0, duration - env.now))
-            lap_at_flag, lap = lap, lap + done
-            end_race(duration, "finish")
-            lap = lap_at_flag
-        if finisher and run.end_time is not None and len(run.crossings) > car.laps:
+            end_race(duration, "finish", lap + bisect.bisect_right(times_list, duration))
+        if finisher and run.end_time is not None and len(run.crossings) > last_lap:
             c = run.crossings
-            run.metric = c[car.laps - 1] + pace.end_fraction * (c[car.laps] - c[car.laps - 1]) if car.laps else 0.0
+            run.metric = c[last_lap - 1] + pace.end_fraction * (c[last_lap] - c[last_lap - 1]) if last_lap else 0.0
             return
         lap += n
         since_refuel += n
-        yield env.timeout(crossings[-1] - env.now)
+        pit_in = times_list[-1]
         if not finisher and lap == last_lap and (car.end.in_pits or (
                 lap != next_refuel and lap not in pit_delays and timed_pit is None)):
+            yield env.timeout(pit_in - env.now)
             continue  # no stop due: the car goes straight on into the lap on which its race ends
-        # in the pits
-        pit_in = float(env.now)
         seconds, details, change = 0.0, [], False
         delay = pit_delays.get(lap) if timed_pit is None else timed_pit
         refuel = lap == next_refuel or bool(delay and delay.refuel)
@@ -215,40 +214,77 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
             seconds += delay.seconds if delay.seconds is not None else delay.laps_lost * pace.base_at(lap)
             details.append(delay.event_id)
             change = change or delay.driver_change
-        log.append(Event(pit_in, car.number, "pit_in", lap, drivers[driver_i], " ".join(details)))
-        run.stints.append((drivers[driver_i], stint_start, pit_in, since_refuel, refuel))
+        detail = " ".join(details)
+        pit_out = pit_in + seconds
+        log.append(Event(pit_in, number, "pit_in", lap, drivers[driver_i], detail))
         run.pit_seconds += seconds
-        yield env.timeout(seconds)
         if refuel:
             since_refuel = 0
         if change and len(drivers) > 1:
             run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + pit_in - stint_start
             old, driver_i = drivers[driver_i], (driver_i + 1) % len(drivers)
-            log.append(Event(float(env.now), car.number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}"))
-            stint_start = env.now
-        log.append(Event(float(env.now), car.number, "pit_out", lap, drivers[driver_i], " ".join(details)))
+            log.append(Event(pit_out, number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}"))
+            run.driver_from_lap.append((lap + 1, drivers[driver_i]))
+            stint_start = pit_out
+        log.append(Event(pit_out, number, "pit_out", lap, drivers[driver_i], detail))
+        yield env.timeout(pit_out - env.now)
 
 
 _END_EVENT = {"finish": "finished", "retire": "retired", "stop": "stopped", "disqualified": "disqualified"}
 
 
-def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | None = None,
-             horizon: float | None = None) -> tuple[list[Event], dict[str, CarRun]]:
-    """Run the given cars (all by default) in one SimPy environment; return the sorted log and each car's run."""
+class EventLog:
+    """The replay's event log: every lap crossing, pit in/out, driver change, delay and end of race, in time order.
+
+    Held in columns for speed (each car's lap crossings as one array); :meth:`records` gives the flat, immutable
+    :class:`Event` records (built once, on first use), and iterating the log iterates them.
+    """
+
+    def __init__(self, laps: dict[str, np.ndarray], drivers: dict[str, list[tuple[int, str]]], others: list[Event]):
+        self.laps = laps  # car -> crossing times of laps 1..n (within the race)
+        self.drivers = drivers  # car -> [(first lap, driver)]
+        self.others = others  # every event that is not a lap crossing, in time order
+        self._records: tuple[Event, ...] | None = None
+
+    def records(self) -> tuple[Event, ...]:
+        if self._records is None:
+            records = list(self.others)
+            for car, times in self.laps.items():
+                changes = self.drivers.get(car) or [(1, "")]
+                for i, (first, driver) in enumerate(changes):
+                    last = changes[i + 1][0] - 1 if i + 1 < len(changes) else len(times)
+                    records.extend(map(_new_event, zip(times[first - 1:last].tolist(), repeat(car), repeat("lap"),
+                                                       range(first, last + 1), repeat(driver), repeat(""))))
+            records.sort(key=_TIME)  # stable: a car's own events at one instant keep their order
+            self._records = tuple(records)
+        return self._records
+
+    def __iter__(self):
+        return iter(self.records())
+
+    def __len__(self) -> int:
+        return len(self.others) + sum(len(t) for t in self.laps.values())
+
+
+def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | None = None) -> tuple[EventLog, dict[str, CarRun]]:
+    """Run the given cars (all by default) in one SimPy environment; return the event log and each car's run."""
     env = simpy.Environment()
-    log: list[Event] = []
+    others: list[Event] = []
     runs: dict[str, CarRun] = {}
     chosen = list(cars if cars is not None else plan.cars)
     ended = {car.number: env.event() for car in chosen}  # lets one car's end wait for another's (the same accident)
     for car in chosen:
         runs[car.number] = CarRun()
-        env.process(car_process(env, plan, car, paces[car.number], log, runs[car.number], horizon, ended))
+        env.process(car_process(env, plan, car, paces[car.number], others, runs[car.number], ended))
     env.run()
     end = plan.facts.duration_s
-    log = [e for e in log if e.time <= end]
-    # each car's events are appended in order, so a stable sort on time keeps a car's own sequence
-    log.sort(key=_TIME)
-    return log, runs
+    laps = {}
+    for number, run in runs.items():
+        times = np.asarray(run.crossings)
+        laps[number] = times[: int(np.searchsorted(times, end, side="right"))]
+    others = [e for e in others if e.time <= end]
+    others.sort(key=_TIME)
+    return EventLog(laps, {n: r.driver_from_lap for n, r in runs.items()}, others), runs
 
 
 _TIME = operator.itemgetter(0)

@@ -17,8 +17,8 @@ from matplotlib.lines import Line2D
 
 from sim.checkpoints import check, index_at
 from sim.clock import HOUR
-from sim.plotstyle import (CAR_COLOURS, CHECKPOINT_STYLES, LONG_STOP_S, make_colour, new_figure, place_labels,
-                           positions_axis, race_axis, race_times)
+from sim.plotstyle import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_STOP_S, line_styles, make_colour, new_figure,
+                           place_labels, positions_axis, race_axis, race_times)
 from sim.standings import OUT_KINDS, positions_matrix
 
 DEFAULT_TOP = 10
@@ -102,6 +102,7 @@ def _draw_positions(ax, replay, cars, thick=()) -> tuple[int, list]:
     table = replay.table
     times, pos = _position_series(replay)
     stops = long_stops(replay)
+    styles = line_styles(table.makes, cars)
     lowest, ends = 1, []
     for car in cars:
         colour = make_colour(table.makes[car])
@@ -109,7 +110,7 @@ def _draw_positions(ax, replay, cars, thick=()) -> tuple[int, list]:
         keep = times < out_t
         x, y = times[keep] / HOUR, pos[car][keep]
         width = 2.6 if car in thick else 1.4
-        ax.plot(x, y, color=colour, linewidth=width, drawstyle="steps-post", gid=f"car-{car}", zorder=3)
+        ax.plot(x, y, color=colour, linewidth=width, linestyle=styles[car], drawstyle="steps-post", gid=f"car-{car}", zorder=3)
         lowest = max(lowest, int(y.max()) if len(y) else 1)
         for lo, hi in stops.get(car, []):
             ts = np.linspace(lo, min(hi, out_t - 1.0), 12)
@@ -123,11 +124,21 @@ def _draw_positions(ax, replay, cars, thick=()) -> tuple[int, list]:
     return lowest, ends
 
 
-def _legend_makes(ax, table, cars, anchor=(1.045, 1.0), extra=()):
+def _make_handles(table, cars) -> list:
+    """Legend entries: one per make (most cars first), then what the dashed and dotted lines mean."""
     makes = sorted({table.makes[c] for c in cars}, key=lambda m: (-sum(table.makes[c] == m for c in cars), m))
     handles = [Line2D([], [], color=make_colour(m), linewidth=2.5, label=m) for m in makes]
+    most = max((sum(table.makes[c] == m for c in cars) for m in makes), default=0)
+    texts = ("2nd car of a make", "3rd car of a make", "4th car of a make", "5th car of a make")
+    handles += [Line2D([], [], color="#555555", linewidth=1.4, linestyle=style, label=text)
+                for style, text in zip(LINESTYLES[1:most], texts)]
+    return handles
+
+
+def _legend_makes(ax, table, cars, anchor=(1.045, 1.0), extra=()):
+    handles = _make_handles(table, cars)
     handles += [Line2D([], [], color="#555555", marker="x", markersize=8, markeredgewidth=2, linestyle="none", label="retired or disqualified"),
-                Line2D([], [], color="#555555", linewidth=8, alpha=0.3, label=f"pit stop or delay ≥ {LONG_STOP_S / 60:.0f} min")]
+                Line2D([], [], color="#555555", linewidth=8, alpha=0.3, label=f"stop or delay ≥ {LONG_STOP_S / 60:.0f} min")]
     handles += list(extra)
     return ax.add_artist(ax.legend(handles=handles, loc="upper left", bbox_to_anchor=anchor, fontsize=9, title="make",
                                    frameon=False, borderaxespad=0))
@@ -210,12 +221,12 @@ def race_history_chart(replay, top=None, ax=None):
     leader = np.max([np.where(out[c], 0.0, frac[c]) for c in table.cars], axis=0)
     fig, ax = (ax.figure, ax) if ax is not None else (lambda f, a: (f, a[0][0]))(*new_figure())
     race_axis(ax, replay.facts)
-    ends, deepest = [], 1.0
+    ends, deepest, styles = [], 1.0, line_styles(table.makes, shown)
     for car in shown:
         keep = ~out[car]
         gap = (leader - frac[car])[keep]
         colour = make_colour(table.makes[car])
-        ax.plot(times[keep] / HOUR, gap, color=colour, linewidth=1.3, gid=f"car-{car}")
+        ax.plot(times[keep] / HOUR, gap, color=colour, linewidth=1.3, linestyle=styles[car], gid=f"car-{car}")
         if len(gap):
             if np.isfinite(_out_time(table, car)):
                 ax.plot(times[keep][-1] / HOUR, gap[-1], marker="x", markersize=8, markeredgewidth=2, color=colour,
@@ -223,7 +234,9 @@ def race_history_chart(replay, top=None, ax=None):
             ends.append((times[keep][-1] / HOUR, gap[-1], car, colour))
             deepest = max(deepest, float(gap.max()))
     ax.set_ylim(deepest * 1.03 + 0.5, -0.5)
-    ax.set_ylabel("laps behind the leader (one lap ≈ 4 min 20 s at the winner's average)")
+    winner = table.order_at(table.duration_s)[0]
+    lap_s = table.duration_s / max(winner[1], 1)
+    ax.set_ylabel(f"laps behind the leader (one lap ≈ {lap_s // 60:.0f} min {lap_s % 60:02.0f} s at the winner's average)")
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
     place_labels(ax, ends)
     _legend_makes(ax, table, shown)
@@ -251,78 +264,93 @@ def class_chart(replay, car_class=None):
         classes = [car_class]
     ncols = min(3, len(classes))
     nrows = -(-len(classes) // ncols)
-    fig, axes = new_figure(nrows, ncols, right=0.97 if len(classes) > 1 else 0.88)
+    fig, axes = new_figure(nrows, ncols, right=0.96 if len(classes) > 1 else 0.88, bottom=0.14, wspace=0.18)
     times, pos = _position_series(replay)
     final = [row[0] for row in table.order_at(table.duration_s)]
     for k, klass in enumerate(classes):
         ax = axes[k // ncols][k % ncols]
         members = [c for c in final if table.classes[c] == klass]
         ranks = np.argsort(np.argsort(np.array([pos[c] for c in members]), axis=0), axis=0) + 1
-        race_axis(ax, replay.facts, every_h=4 if len(classes) > 1 else 2, label=k // ncols == nrows - 1,
+        race_axis(ax, replay.facts, every_h=4 if len(classes) > 1 else 2, label=len(classes) == 1,
                   weather_labels=k // ncols == 0)
-        styles, ends = {}, []
+        styles, ends = line_styles(table.makes, members), []
         for car, rank in zip(members, ranks):
-            make = table.makes[car]
-            styles[make] = styles.get(make, -1) + 1
             keep = times < _out_time(table, car)
-            colour = make_colour(make)
+            colour = make_colour(table.makes[car])
             ax.plot(times[keep] / HOUR, rank[keep], color=colour, linewidth=1.5, drawstyle="steps-post",
-                    linestyle=["-", "--", ":", "-."][styles[make] % 4], gid=f"car-{car}")
+                    linestyle=styles[car], gid=f"car-{car}")
             if keep.any():
                 if np.isfinite(_out_time(table, car)):
                     ax.plot(times[keep][-1] / HOUR, rank[keep][-1], marker="x", markersize=8, markeredgewidth=2,
                             color=colour, gid=f"retired-{car}")
-                ends.append((times[keep][-1] / HOUR, rank[keep][-1], f"{car} {make}", colour))
+                ends.append((times[keep][-1] / HOUR, rank[keep][-1], car, colour))
         positions_axis(ax, len(members), label="position in class")
-        ax.set_title(f"class {klass} ({len(members)} starters)", fontsize=11, loc="left")
-        place_labels(ax, ends, fontsize=7)
+        ax.set_title(f"class {klass} ({len(members)} starters)", fontsize=11, loc="left", pad=16)
+        place_labels(ax, ends)
     for k in range(len(classes), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
+    makes = {table.makes[c] for c in table.cars if table.classes[c] in classes}
+    handles = [Line2D([], [], color=make_colour(m), linewidth=2.5, label=m) for m in sorted(makes)]
+    handles += [Line2D([], [], color="#555555", linestyle=style, label=text) for style, text in
+                (("--", "2nd car of a make in the class"), (":", "3rd car of a make"), ("-.", "4th car of a make"))]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 11), fontsize=9, frameon=False,
+               title="make (numbers at the line ends are the cars)")
     fig.suptitle(f"{replay.race.title}, {replay.label}: position within class through the race (x = retired)", fontsize=14)
     return fig
 
 
+def _index_series(replay, car: str, from_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """A car's index at each of its lap crossings after `from_s`, and at the flag; None without a target."""
+    table, facts = replay.table, replay.facts
+    crossings = table.crossings[car]
+    laps = np.arange(1, len(crossings) + 1)
+    keep = crossings >= from_s
+    times = np.append(crossings[keep], table.duration_s)
+    laps = np.append(laps[keep], table.laps_at(car, table.duration_s))
+    scores = [index_at(replay.race, car, int(n), float(t), facts.duration_s, facts.lap_length_km) for n, t in zip(laps, times)]
+    if scores[-1] is None:
+        return None
+    return times, np.array(scores, dtype=float)
+
+
 def index_chart(replay, top=10):
-    """Index of Performance through the race (distance over the pro-rata target) of the `top` classified cars,
-    ranked by their index at the flag, with the published final scores (the Index table's top ten) as stars at 24 h.
+    """Index of Performance through the race (distance over the pro-rata target, at each lap) of the `top`
+    classified cars ranked by their index at the flag, with the published final scores (the Index table's top
+    ten) as stars at 24 h.
 
     Drawn from the second hour (earlier the first lap's standing start dominates). Raises ValueError for `top` < 1.
     """
     if top < 1:
         raise ValueError(f"top(={top!r}) must be >= 1")
     table, facts, race = replay.table, replay.facts, replay.race
-    times = np.arange(2 * HOUR, table.duration_s + 1.0, 300.0)
-    all_cars, _, laps = positions_matrix(table, times)
-    scores = {}
-    for i, car in enumerate(all_cars):
-        if replay.plan.car(car).status != "classified":
-            continue
-        row = [index_at(race, car, int(n), t, facts.duration_s, facts.lap_length_km) for n, t in zip(laps[i], times)]
-        if row[-1] is not None:
-            scores[car] = np.array(row, dtype=float)
-    shown = sorted(scores, key=lambda c: -scores[c][-1])[:top]
-    published = race.published.get("index_of_performance") or []
-    fig, axes = new_figure(right=0.80)
+    series = {}
+    for car in table.cars:
+        if replay.plan.car(car).status == "classified":
+            found = _index_series(replay, car, 2 * HOUR)
+            if found is not None:
+                series[car] = found
+    shown = sorted(series, key=lambda c: -series[c][1][-1])[:top]
+    colours = {car: CAR_COLOURS[k % len(CAR_COLOURS)] for k, car in enumerate(shown)}
+    fig, axes = new_figure(right=0.78)
     ax = axes[0][0]
     race_axis(ax, facts)
     ends = []
     for k, car in enumerate(shown):
-        colour = CAR_COLOURS[k % len(CAR_COLOURS)]
+        times, scores = series[car]
         entry = race.entry(car)
         cc = entry.engine.displacement_cc if entry.engine else None
-        ax.plot(times / HOUR, scores[car], color=colour, linewidth=1.6, gid=f"car-{car}",
-                label=f"{k + 1}. car {car}, {table.makes[car]} {cc} cc: {scores[car][-1]:.3f}")
-        ends.append((times[-1] / HOUR, scores[car][-1], car, colour))
-    colours = {car: CAR_COLOURS[k % len(CAR_COLOURS)] for k, car in enumerate(shown)}
-    xs = [facts.duration_s / HOUR] * len(published)
-    ax.scatter(xs, [s for _, _, s in published], marker="*", s=170, zorder=5, edgecolors="black", linewidths=0.8,
-               c=[colours.get(car, "white") for _, car, _ in published], gid="published-index",
-               label="published final index (the table's top 10), same colour as the car")
+        ax.plot(times / HOUR, scores, color=colours[car], linewidth=1.6, gid=f"car-{car}",
+                label=f"{k + 1}. car {car}, {table.makes[car]} {cc} cc: {scores[-1]:.3f}")
+        ends.append((times[-1] / HOUR, scores[-1], car, colours[car]))
+    published = race.published.get("index_of_performance") or []
+    ax.scatter([facts.duration_s / HOUR] * len(published), [score for _, _, score in published], marker="*", s=170,
+               zorder=5, edgecolors="black", linewidths=0.8, c=[colours.get(car, "white") for _, car, _ in published],
+               gid="published-index", clip_on=False, label="published final index (its top 10)")
     ax.set_ylabel("Index of Performance (distance so far / target distance pro rata)")
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), fontsize=9, frameon=False, borderaxespad=0,
-              title="index at the flag (replay)")
-    place_labels(ax, ends, pad_px=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.06, 1.0), fontsize=9, frameon=False, borderaxespad=0,
+              title="replay: index at the flag")
+    place_labels(ax, ends, pad_px=12)
     ax.set_title(f"{race.title}, {replay.label}: Index of Performance through the race, top {len(shown)} at the flag",
                  fontsize=13, pad=18)
     return fig
@@ -350,7 +378,7 @@ def comparison_chart(real, whatif, cars=None):
     """
     changed = changed_cars(real, whatif)
     shown = select_cars(whatif, cars=cars if cars is not None else comparison_cars(real, whatif))
-    fig, axes = new_figure(1, 2, sharey=True, right=0.86)
+    fig, axes = new_figure(1, 2, sharey=True, right=0.85)
     lowest, ends = 1, {}
     for ax, replay, title in ((axes[0][0], real, "real race"), (axes[0][1], whatif, f"what if: {whatif.label}")):
         race_axis(ax, replay.facts, every_h=4)

@@ -53,11 +53,25 @@ def make_colour(make: str | None) -> str:
     return MAKE_COLOURS.get(key) or _SPARE[sum(map(ord, key)) % len(_SPARE)]
 
 
-def new_figure(nrows: int = 1, ncols: int = 1, sharey: bool = False, right: float = 0.84, **kw):
+LINESTYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
+
+
+def line_styles(makes: dict[str, str], cars) -> dict[str, object]:
+    """A line style per car: solid for the first car of each make in `cars`, then dashed, dotted, dash-dot, ..."""
+    seen: dict[str, int] = {}
+    styles = {}
+    for car in cars:
+        k = seen[makes[car]] = seen.get(makes[car], -1) + 1
+        styles[car] = LINESTYLES[k % len(LINESTYLES)]
+    return styles
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, sharey: bool = False, right: float = 0.80, bottom: float = 0.10,
+               wspace: float = 0.12, **kw):
     """A Figure of the standard size with a grid of axes and fixed margins (so label placement is predictable)."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
     axes = fig.subplots(nrows, ncols, sharey=sharey, squeeze=False, **kw)
-    fig.subplots_adjust(left=0.05, right=right, top=0.90, bottom=0.10, wspace=0.12, hspace=0.35)
+    fig.subplots_adjust(left=0.05, right=right, top=0.90, bottom=bottom, wspace=wspace, hspace=0.42)
     return fig, axes
 
 
@@ -96,7 +110,7 @@ def positions_axis(ax, lowest: int, label: str = "position") -> None:
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
 
 
-def place_labels(ax, items, fontsize: float = 8, pad_px: float = 6.0, avoid=()) -> list:
+def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=()) -> list:
     """Write short labels near points without overlaps: [(x, y, text, colour)] in data coordinates.
 
     Each label goes just right of its point; a label that would overlap one already placed or a marker in `avoid`

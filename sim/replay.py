@@ -73,7 +73,7 @@ def prepare(race_id: str, seed: int = DEFAULT_SEED) -> tuple[Race, RaceFacts, Ra
 def replay_plan(race: Race, facts: RaceFacts, plan: RacePlan, calibration: Calibration, label: str = "real race") -> Replay:
     """Run the SimPy replay of a plan with a calibration's paces."""
     log, runs = run_cars(plan, calibration.paces)
-    return Replay(race, facts, plan, calibration, tuple(log), LapTable.from_log(log, plan), runs, label)
+    return Replay(race, facts, plan, calibration, log.records(), LapTable.from_log(log, plan), runs, label)
 
 
 def run_replay(race_id: str = "le-mans-1957", seed: int | None = None) -> Replay:

@@ -37,17 +37,23 @@ class LapTable:
     lap_length_km: float
 
     @classmethod
-    def from_log(cls, log: list[Event], plan) -> "LapTable":
-        crossings: dict[str, list[float]] = {c.number: [] for c in plan.cars}
-        end: dict[str, tuple[float, str]] = {}
-        for e in log:
-            if e.kind == "lap":
-                crossings[e.car].append(e.time)
-            elif e.kind in ("finished", "retired", "stopped", "disqualified"):
-                end[e.car] = (e.time, e.kind)
+    def from_log(cls, log, plan) -> "LapTable":
+        """Build from an event log: an :class:`~sim.engine.EventLog` (its lap columns) or any iterable of Events."""
+        ends = ("finished", "retired", "stopped", "disqualified")
+        if hasattr(log, "laps") and hasattr(log, "others"):
+            crossings = {c.number: log.laps.get(c.number, np.empty(0)) for c in plan.cars}
+            others = log.others
+        else:
+            lists: dict[str, list[float]] = {c.number: [] for c in plan.cars}
+            for time, car, kind, *_ in log:
+                if kind == "lap":
+                    lists[car].append(time)
+            crossings = {k: np.asarray(v) for k, v in lists.items()}
+            others = log
+        end = {e[1]: (e[0], e[2]) for e in others if e[2] in ends}
         return cls(
             cars=tuple(c.number for c in plan.cars),
-            crossings={k: np.asarray(v) for k, v in crossings.items()},
+            crossings=crossings,
             end=end,
             classes={c.number: c.car_class for c in plan.cars},
             makes={c.number: c.make for c in plan.cars},

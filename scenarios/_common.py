@@ -1,0 +1,98 @@
+"""Shared by the scenario scripts: the command line, the what-if run and the printed comparison, in one place.
+
+The scripts print for people; the library (``sim``) never prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.plots import changed_cars, comparison_chart, save_figure
+from sim.replay import Replay, run_replay
+from sim.scenario import apply, compare, final_classification, load_scenario
+
+DEFAULT_OUT = Path("out") / "scenarios"  # relative to the directory the script is run from
+TOP = 10  # places of the final order shown side by side
+
+
+def out_dir(doc: str, argv=None) -> Path:
+    """Parse ``[--out DIR]`` (the script's docstring is the help text) and return the output folder."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the plots (default: {DEFAULT_OUT})")
+    return parser.parse_args(argv).out
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
+def pit_stops(replay: Replay, car: str) -> tuple[int, float]:
+    """(number of pit stops, seconds in the pits) of a car."""
+    stops = sum(1 for e in replay.log if e.car == car and e.kind == "pit_in")
+    return stops, replay.runs[car].pit_seconds
+
+
+def classification_lines(replay: Replay) -> list[str]:
+    """The classification at the flag: every car still in the race, then a count of the others."""
+    frame = final_classification(replay)
+    running = frame[frame.status.isin(["finished", "NC"])]
+    lines = [f"{'pos':>4}  {'car':>3}  {'class':<5}  {'make':<13} {'laps':>4}  status"]
+    for row in running.itertuples():
+        lines.append(f"{row.position:>4}  {row.car:>3}  {row._3:<5}  {row.make:<13} {row.laps:>4}  {row.status}")
+    out = frame[~frame.status.isin(["finished", "NC"])].status.value_counts()
+    lines.append(f"out of the race: {len(frame) - len(running)} cars ("
+                 + ", ".join(f"{n} {status}" for status, n in out.items()) + ")")
+    return lines
+
+
+def comparison_lines(real: Replay, whatif: Replay) -> list[str]:
+    """How the what-if's result differs from the real race, as lines of plain text."""
+    result = compare(real, whatif)
+    a, b = final_classification(real).set_index("car"), final_classification(whatif).set_index("car")
+
+    def cell(frame, car):
+        return f"{car:>3}  {frame.make[car]:<13} {frame.laps[car]:>3} laps"
+
+    lines = [f"Final order, top {TOP}:", f"{'pos':>4}  {'real race':<27}  what-if"]
+    for k, (r, w) in enumerate(zip(result["top10_real"][:TOP], result["top10_whatif"][:TOP]), start=1):
+        lines.append(f"{k:>4}  {cell(a, r):<27}  {cell(b, w)}" + ("" if r == w else "   <- changed"))
+    changed = changed_cars(real, whatif)
+    lines.append("")
+    lines.append("Cars whose laps or status changed:" if changed else
+                 "Cars whose laps or status changed: none (every car covers the same laps and keeps its status)")
+    for car in changed:
+        lines.append(f"  car {car:>3} {b.make[car]} ({b['class'][car]}): real {a.laps[car]} laps, {a.status[car]}, "
+                     f"{ordinal(a.position[car])} -> what-if {b.laps[car]} laps, {b.status[car]}, {ordinal(b.position[car])}")
+    lines.append("")
+    for label, frame, key in (("real race", a, "real"), ("what-if  ", b, "whatif")):
+        winner, second = result[f"winner_{key}"], result[f"top10_{key}"][1]
+        lines.append(f"Winner, {label}: car {winner} ({frame.make[winner]}), {result[f'winner_laps_{key}']} laps, "
+                     f"by {result[f'margin_{key}_laps']} laps over car {second} ({frame.make[second]})")
+    winner = result["winner_whatif"]
+    (n_real, s_real), (n_what, s_what) = pit_stops(real, winner), pit_stops(whatif, winner)
+    lines.append(f"Pit stops of car {winner}: real {n_real} stops, {duration(s_real)} in the pits; "
+                 f"what-if {n_what} stops, {duration(s_what)}")
+    return lines
+
+
+def run_whatif(scenario_file: Path, seed: int, out: Path, plot_name: str) -> list[Path]:
+    """Replay the real race and the scenario with `seed`, print the comparison, write the comparison plot."""
+    scenario = load_scenario(scenario_file)
+    real = run_replay(scenario.race, seed=seed)
+    whatif = apply(scenario, seed=seed)
+    print(f"What if: {scenario.name}")
+    print(f"  {scenario.description}")
+    print(f"  scenario file {Path(scenario_file).name}, seed {seed}")
+    print()
+    print("\n".join(comparison_lines(real, whatif)))
+    paths = save_figure(comparison_chart(real, whatif), out / plot_name)
+    print()
+    print(f"Comparison plot: {paths[0]} (and {paths[1].name})")
+    return paths
