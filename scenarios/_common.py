@@ -44,8 +44,8 @@ def classification_lines(replay: Replay) -> list[str]:
     frame = final_classification(replay)
     running = frame[frame.status.isin(["finished", "NC"])]
     lines = [f"{'pos':>4}  {'car':>3}  {'class':<5}  {'make':<13} {'laps':>4}  status"]
-    for row in running.itertuples():
-        lines.append(f"{row.position:>4}  {row.car:>3}  {row._3:<5}  {row.make:<13} {row.laps:>4}  {row.status}")
+    for row in running.to_dict(orient="records"):
+        lines.append(f"{row['position']:>4}  {row['car']:>3}  {row['class']:<5}  {row['make']:<13} {row['laps']:>4}  {row['status']}")
     out = frame[~frame.status.isin(["finished", "NC"])].status.value_counts()
     lines.append(f"out of the race: {len(frame) - len(running)} cars ("
                  + ", ".join(f"{n} {status}" for status, n in out.items()) + ")")

@@ -49,15 +49,21 @@ def _lap_chart(replay: Replay, lap: int) -> list[str]:
 
 
 def _event_time(replay: Replay, event_id: str) -> float:
-    """When an event's effect is over: just before a car drops out, or when a delayed car rejoins."""
+    """When an event's effect shows in the standings: just before a car drops out, or, for a delay, the car's first
+    lap crossing after it rejoins (the timing line is where a lost place shows)."""
     for car, (t, kind) in replay.table.end.items():
         if replay.plan.car(car).end.event_id == event_id:
             return t - 1.0
     for e in replay.log:
+        rejoined = None
         if e.kind == "pit_out" and event_id in e.detail.split():
-            return e.time
-        if e.kind == "delay" and e.detail.split()[0] == event_id:
-            return e.time + float(e.detail.split()[1].rstrip("s"))
+            rejoined = e.time
+        elif e.kind == "delay" and e.detail.split()[0] == event_id:
+            rejoined = e.time + float(e.detail.split()[1].rstrip("s"))
+        if rejoined is not None:
+            crossings = replay.table.crossings[e.car]
+            k = int(np.searchsorted(crossings, rejoined, side="right"))
+            return float(crossings[k]) + 1.0 if k < len(crossings) else rejoined
     return float("nan")
 
 
