@@ -71,10 +71,14 @@ def test_winner_spent_13_minutes_9_seconds_in_the_pits(replay):
     assert sum(1 for e in pit if e.kind == "pit_in" and "winner-light-bulb" in e.detail) == 1
 
 
-def test_rousselle_stops_at_mulsanne_at_6_55_for_nearly_an_hour(replay):
+def test_rousselle_stops_at_mulsanne_at_6_55_for_nearly_an_hour_then_pits(replay):
     (delay,) = [e for e in car_events(replay, "16", {"delay"})]
     assert delay.time == clock(replay, "06:55")
-    assert delay.detail == "rousselle-ignition-mulsanne 3480s"
+    assert delay.detail == "rousselle-ignition-mulsanne 3300s"
+    # back at the pits at the end of that lap, repaired, out again 12 minutes later
+    pit_in, pit_out = [e for e in car_events(replay, "16", {"pit_in", "pit_out"}) if "rousselle-pit-repair" in e.detail]
+    assert pit_in.lap == delay.lap + 1 and pit_in.time > delay.time + 3300
+    assert pit_out.time - pit_in.time == pytest.approx(12 * 60 + (70 if "refuel" in pit_in.detail else 0))
 
 
 def test_hamilton_exhaust_repair_around_midnight(replay):
