@@ -145,8 +145,8 @@ def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=()) 
         placed.append(box)
         tx, ty = from_px((x0, cy))
         if step:
-            ax.plot([x, tx], [y, ty], color=colour, linewidth=0.5, alpha=0.7, clip_on=False, gid="label-leader")
+            ax.plot([x, tx], [y, ty], color=colour, linewidth=0.5, alpha=0.7, clip_on=False, gid="end-leader")
         texts.append(ax.text(tx, ty, text, color=colour, fontsize=fontsize, ha="left", va="center", zorder=6,
-                             fontweight="bold", clip_on=False, gid="car-label",
+                             fontweight="bold", clip_on=False, gid="end-label",
                              bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "alpha": 0.75, "linewidth": 0}))
     return texts

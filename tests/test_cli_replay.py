@@ -1,0 +1,85 @@
+"""The replay commands: standings JSON for every hour, the checkpoint report, run's output files, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sim.cli import main
+
+
+@pytest.fixture(scope="module")
+def standings_json(replay):  # the replay fixture warms the calibration cache
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["standings", "le-mans-1957", "--format", "json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def test_standings_json_has_every_starter_at_every_hour(standings_json, replay):
+    assert standings_json["race"] == "le-mans-1957"
+    hours = standings_json["standings"]
+    assert [h["hour"] for h in hours] == list(range(1, 25))
+    starters = {e.number for e in replay.race.starters}
+    for h in hours:
+        assert {row["car"] for row in h["order"]} == starters
+        assert [row["position"] for row in h["order"]] == list(range(1, len(starters) + 1))
+        statuses = [row["status"] for row in h["order"]]
+        # running cars first, then the retired ones
+        first_out = next((i for i, s in enumerate(statuses) if s in ("retired", "disqualified", "DSQ")), len(statuses))
+        assert all(s in ("retired", "disqualified", "DSQ") for s in statuses[first_out:])
+
+
+def test_standings_json_at_the_flag_is_the_results_table(standings_json, replay):
+    final = standings_json["standings"][-1]["order"]
+    for row in final:
+        entry = replay.race.entry(row["car"])
+        assert row["laps"] == entry.laps
+        expected = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(entry.status, "retired")
+        assert row["status"] == expected
+    assert [r["car"] for r in final[:20]] == [e.number for e in sorted(
+        (e for e in replay.race.starters if e.status == "classified"), key=lambda e: e.position)]
+
+
+def test_hour_one_leader_is_hawthorn_with_14_laps(standings_json):
+    first = standings_json["standings"][0]["order"][0]
+    assert (first["car"], first["laps"], first["status"]) == ("7", 14, "running")
+
+
+def test_check_json_counts_every_checkpoint(capsys, replay):
+    assert main(["check", "le-mans-1957", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sum(data["totals"].values()) == len(data["checkpoints"]) == len(replay.facts.checkpoints)
+    assert {c["status"] for c in data["checkpoints"]} <= {"pass", "fail", "fitted", "conflict", "not evaluated"}
+    ids = {c["id"] for c in data["conflicts"]}
+    assert {"retirement-20", "retirement-32", "retirement-5", "retirement-9", "retirement-7"} <= ids
+    # a fitted checkpoint always says what was fitted
+    assert all(c["note"] for c in data["checkpoints"] if c["status"] == "fitted")
+
+
+def test_run_writes_standings_events_and_report(tmp_path, capsys, replay):
+    assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots"]) == 0
+    out = capsys.readouterr().out
+    assert "At the flag: 1. car 3 (Jaguar, 327 laps)" in out
+    for name in ("standings.csv", "events.csv", "checkpoints.md", "checkpoints.json"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert not list(tmp_path.glob(".*.tmp"))
+    header = (tmp_path / "events.csv").read_text().splitlines()[0]
+    assert header == "time,clock,car,kind,lap,driver,detail"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["standings", "le-mans-1957", "--at", "25"], "race-replay: error: is outside the race (0 to 24 hours) (key '--at', value '25')\n"),
+        (["standings", "le-mans-1957", "--at", "noon"], "race-replay: error: is not a race hour (0-24) or a clock time HH:MM (key '--at', value 'noon')\n"),
+        (["check", "mille-miglia-1957"], "race-replay: error: this race has no replay data (only le-mans-1957 can be replayed so far) (key 'race', value 'mille-miglia-1957')\n"),
+    ],
+)
+def test_bad_replay_arguments_exit_2_with_one_line(capsys, replay, argv, message):
+    assert main(argv) == 2
+    assert capsys.readouterr().err == message
