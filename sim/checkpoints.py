@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from sim.clock import HOUR, clock_label
+from sim.index import target_km
 from sim.racefacts import Checkpoint
 from sim.replay import Replay
 
@@ -89,19 +90,13 @@ def _resolve(order: list[str], name: str) -> str:
     return name
 
 
-def index_at(race, car, laps, t, duration_s, lap_length_km):
-    """PLACEHOLDER until sim.index lands: distance so far over the target pro rata to the time run."""
+def index_at(race, car: str, laps: int, t: float, duration_s: float, lap_length_km: float) -> float | None:
+    """The Index of Performance of a car at time t: distance so far over its target distance pro rata to the time run."""
     entry = race.entry(car)
     cc = entry.engine.displacement_cc if entry.engine else None
     if not cc or not race.index_targets_km or t <= 0:
         return None
-    xs = sorted(race.index_targets_km)
-    ys = [race.index_targets_km[x] for x in xs]
-    if cc < xs[0]:
-        target = ys[0] + (cc - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
-    else:
-        target = float(np.interp(cc, xs, ys))
-    return laps * lap_length_km / (target * t / duration_s)
+    return laps * lap_length_km / (target_km(race.index_targets_km, cc) * t / duration_s)
 
 
 def _index_order(replay: Replay, t: float) -> list[str]:
