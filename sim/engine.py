@@ -10,6 +10,8 @@ Every lap crossing, pit in/out, driver change, delay and the end of the car's ra
 from __future__ import annotations
 
 import bisect
+import functools
+import math
 import operator
 from functools import partial
 from itertools import repeat
@@ -83,21 +85,30 @@ class CarRun:
 class _Environment:
     """Lap-time factors that depend on the clock: night, fog and the car's own pace changes.
 
-    Built once per car as a step function (edges, factor after each edge) so a stint needs one searchsorted.
+    A step function (edges, factor after each edge) so a stint needs one searchsorted; built once per
+    distinct set of windows (:func:`_environment`), since a sweep replays the same cars many times.
     """
 
-    def __init__(self, plan: RacePlan, car: CarPlan):
-        a = plan.facts.assumptions
-        windows = [(a.night[0], a.night[1], a.night[2]), (a.fog[0], a.fog[1], car.fog_factor)]
-        windows += [(p.start, p.end, p.factor) for p in car.pace_changes]
+    def __init__(self, windows: tuple[tuple[float, float, float], ...]):
         edges = sorted({t for lo, hi, _ in windows for t in (lo, hi)})
         self.edges = np.asarray(edges)
         # the factor on [edges[i-1], edges[i]) is values[i]; values[0] applies before the first edge
         probes = [edges[0] - 1.0] + edges
-        self.values = np.array([float(np.prod([k for lo, hi, k in windows if lo <= t < hi])) for t in probes])
+        self.values = np.array([math.prod(k for lo, hi, k in windows if lo <= t < hi) for t in probes])
 
     def factor(self, starts: np.ndarray) -> np.ndarray:
-        return self.values[np.searchsorted(self.edges, starts, side="right")]
+        return self.values[self.edges.searchsorted(starts, side="right")]
+
+
+@functools.lru_cache(maxsize=4096)
+def _environment(windows: tuple[tuple[float, float, float], ...]) -> _Environment:
+    return _Environment(windows)
+
+
+def _windows(plan: RacePlan, car: CarPlan) -> tuple[tuple[float, float, float], ...]:
+    a = plan.facts.assumptions
+    return ((a.night[0], a.night[1], a.night[2]), (a.fog[0], a.fog[1], car.fog_factor),
+            *((p.start, p.end, p.factor) for p in car.pace_changes))
 
 
 def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Environment, wear, standing_start):
@@ -111,10 +122,12 @@ def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Envi
         nominal[0] += standing_start
     starts = np.empty_like(nominal)
     starts[0] = t0
-    np.cumsum(nominal[:-1], out=starts[1:])
+    nominal[:-1].cumsum(out=starts[1:])
     starts[1:] += t0
     times = nominal * envf.factor(starts)
-    return t0 + np.cumsum(times), times
+    crossings = times.cumsum()
+    crossings += t0
+    return crossings, times
 
 
 def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarPace, log: list, run: CarRun,
@@ -127,7 +140,7 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
     """
     a = plan.facts.assumptions
     duration = plan.facts.duration_s
-    envf = _Environment(plan, car)
+    envf = _environment(_windows(plan, car))
     finisher = car.end.kind == "finish"
     last_lap = car.laps
     refuels = sorted(set(car.refuel_laps))
