@@ -89,6 +89,9 @@ def position_at(replay, car: str, t: float) -> int:
     return int(positions[cars.index(car), 0])
 
 
+RACE_WIDE_ROW = 0  # the row above P1 where checkpoints about no one car are drawn
+
+
 def checkpoint_marks(replay, report, cars) -> list[dict]:
     """Where the position chart draws each checkpoint: one dict (id, status, car, time_s, position) per mark.
 
@@ -99,6 +102,10 @@ def checkpoint_marks(replay, report, cars) -> list[dict]:
     out = []
     for cp in report["checkpoints"]:
         if cp["status"] not in CHECKPOINT_STYLES or cp["time_s"] is None:
+            continue
+        if not cp["marks"]:  # a race-wide statement (a time, a share, a pit total): drawn in the strip above P1
+            out.append({"id": cp["id"], "status": cp["status"], "car": None, "time_s": float(cp["time_s"]),
+                        "position": RACE_WIDE_ROW})
             continue
         for car, published in cp["marks"]:
             if car not in shown:

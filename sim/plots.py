@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 from matplotlib.lines import Line2D
 
@@ -120,6 +121,10 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         ends = [(x, min(y, floor), car, colour) for x, y, car, colour in ends]
         lowest = floor
     positions_axis(ax, lowest)
+    if any(m["car"] is None for m in marks):
+        ax.axhline(0.5, color="0.8", linewidth=0.6, zorder=1)
+        ax.text(-0.008, 0, "race-wide", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
+                color="0.3")
     place_labels(ax, ends, avoid=[(m["time_s"] / HOUR, m["position"]) for m in marks])
     _legend_makes(ax, replay.table, shown)
     if extra:
@@ -301,10 +306,12 @@ def save_figure(fig, path_without_suffix) -> list[Path]:
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
     paths = []
-    for suffix in (".png", ".svg"):
-        path = base.with_name(base.name + suffix)
-        fig.savefig(path, dpi=fig.dpi)
-        paths.append(path)
+    # no dates and a fixed id salt, so that the same replay gives byte-identical files
+    with matplotlib.rc_context({"svg.hashsalt": "race-replay"}):
+        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
+            path = base.with_name(base.name + suffix)
+            fig.savefig(path, dpi=fig.dpi, metadata=metadata)
+            paths.append(path)
     return paths
 
 

@@ -103,7 +103,7 @@ def race_axis(ax, facts, every_h: int = 2, label: bool = True, weather_labels: b
 
 def positions_axis(ax, lowest: int, label: str = "position") -> None:
     """Positions on y, 1 at the top, an integer tick every few places."""
-    ax.set_ylim(lowest + 0.8, 0.2)
+    ax.set_ylim(lowest + 0.8, -0.6)  # row 0, above P1, holds the race-wide checkpoints
     step = 1 if lowest <= 12 else (2 if lowest <= 30 else 5)
     ax.set_yticks([1] + list(range(step, lowest + 1, step)) if step > 1 else list(range(1, lowest + 1)))
     ax.set_ylabel(label)

@@ -83,3 +83,14 @@ def test_run_writes_standings_events_and_report(tmp_path, capsys, replay):
 def test_bad_replay_arguments_exit_2_with_one_line(capsys, replay, argv, message):
     assert main(argv) == 2
     assert capsys.readouterr().err == message
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path, capsys, replay):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert main(["run", "le-mans-1957", "--out", str(first), "--seed", "1957"]) == 0
+    assert main(["run", "le-mans-1957", "--out", str(second)]) == 0  # no seed: the same fixed default
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    assert {"positions.png", "history.svg", "class.png", "index.svg", "events.csv", "checkpoints.json"} <= set(names)
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
