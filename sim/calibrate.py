@@ -7,7 +7,8 @@ found by bisection so that:
 * a finisher is ``end_fraction`` of the way round its next lap at the flag with exactly its table laps
   (equal laps: the published order decides who crossed first);
 * a retired car completes exactly its table laps and stops within the window the written priority gives
-  (see :func:`sim.plan._end_rule`), at the moment its class's best finisher's pace would put it, clipped to that window;
+  (see :func:`sim.plan._end_rule`), at the moment its own pace so far (or, before any anchor, its class's best
+  finisher's pace) would put it, clipped to that window;
 * a lap the narrative places in a window (Hawthorn's 26th) is completed within it.
 
 Checkpoints are never read here. Raises :class:`CalibrationError` when no pace can meet a car's constraints.
@@ -88,6 +89,7 @@ def _bisect(evaluate, target: float, lo: float, hi: float, car: CarPlan, what: s
 
 
 def _clip_into(value: float, window: tuple[float, float]) -> float:
+    """The value, or the nearest point just inside the window (a minute in from its edge)."""
     lo, hi = window
     margin = min(60.0, (hi - lo) / 4)
     return min(max(value, lo + margin), hi - margin)
@@ -115,6 +117,7 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
                         car, f"lap {anchor.lap} within its window ({anchor.event_id})")
             segments.append((first, b))
             first = anchor.lap + 1
+            prior = b  # a car keeps its pace unless the sources say otherwise
         target = end_target
         if target is None:  # only a window: the end falls where the class's pace puts it, clipped into the window
             target = _clip_into(trial(first, prior).metric, car.end.window)
