@@ -111,20 +111,33 @@ def _windows(plan: RacePlan, car: CarPlan) -> tuple[tuple[float, float, float], 
             *((p.start, p.end, p.factor) for p in car.pace_changes))
 
 
+@functools.lru_cache(maxsize=16)
+def _wear(per_lap: float) -> np.ndarray:
+    """Tyre-wear factor by laps since the last refuel (read in slices)."""
+    return 1.0 + per_lap * np.arange(MAX_LAPS + 1)
+
+
 def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Environment, wear, standing_start):
     """Crossing times and lap times of laps first_lap..last_lap starting at t0.
 
     The clock factor of each lap is taken at its start as estimated from the unfactored lap times: one pass,
     exact enough (a few seconds at a night or fog boundary) and the same function for calibration and replay.
+    Most stints cross no boundary, and then one factor serves the whole stint.
     """
-    nominal = pace.base_for(first_lap, last_lap) * (1.0 + wear * np.arange(since_refuel, since_refuel + last_lap - first_lap + 1))
+    n = last_lap - first_lap + 1
+    nominal = pace.base_for(first_lap, last_lap) * _wear(wear)[since_refuel:since_refuel + n]
     if first_lap == 1:
         nominal[0] += standing_start
-    starts = np.empty_like(nominal)
-    starts[0] = t0
-    nominal[:-1].cumsum(out=starts[1:])
-    starts[1:] += t0
-    times = nominal * envf.factor(starts)
+    edges = envf.edges
+    i0 = edges.searchsorted(t0, side="right")
+    if i0 == edges.searchsorted(t0 + nominal.sum(), side="right"):
+        times = nominal * envf.values[i0]
+    else:
+        starts = np.empty_like(nominal)
+        starts[0] = t0
+        nominal[:-1].cumsum(out=starts[1:])
+        starts[1:] += t0
+        times = nominal * envf.factor(starts)
     crossings = times.cumsum()
     crossings += t0
     return crossings, times
@@ -149,6 +162,9 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
     timed = sorted((d for d in car.delays if d.at is not None), key=lambda d: d.at)
     drivers = car.drivers
     number, end_detail = car.number, car.end.event_id or ""
+    # hoisted out of the stint loop: this generator runs for every car of every replay of a sweep
+    wear, start_loss, pit_stop_s, in_pits = a.tyre_wear_per_lap, a.standing_start_s + car.start_loss_s, a.pit_stop_s, car.end.in_pits
+    new_event = _new_event
     driver_i, lap, since_refuel, stint_start = 0, 0, 0, 0.0
     run.driver_from_lap.append((1, drivers[0]))
 
@@ -174,10 +190,9 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
             stop_lap = min(stop_lap, pit_delay_laps[k])
         if not finisher:
             stop_lap = min(stop_lap, last_lap) if lap < last_lap else lap + 1
-        crossings, times = _time_laps(env.now, lap + 1, stop_lap, since_refuel, pace, envf, a.tyre_wear_per_lap,
-                                      a.standing_start_s + car.start_loss_s)
+        crossings, times = _time_laps(env.now, lap + 1, stop_lap, since_refuel, pace, envf, wear, start_loss)
         timed_pit = None
-        while timed and timed[0].at < crossings[-1]:
+        while timed and timed[0].at < float(crossings[-1]):
             d = timed.pop(0)
             i = int(np.searchsorted(crossings, d.at, side="right"))
             if d.on_track:
@@ -189,7 +204,7 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
                 crossings, times, timed_pit = crossings[: i + 1], times[: i + 1], d
                 break
         if not finisher and lap == last_lap:  # the lap on which the race ends, timed only to place the end in it
-            end = float(env.now + (PIT_ENTRY_S if car.end.in_pits else pace.end_fraction * times[0]))
+            end = float(env.now + (PIT_ENTRY_S if in_pits else pace.end_fraction * times[0]))
             run.metric = end
             other = car.end.same_moment_as
             if ended is not None and other in ended:
@@ -212,34 +227,31 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         lap += n
         since_refuel += n
         pit_in = times_list[-1]
-        if not finisher and lap == last_lap and (car.end.in_pits or (
+        if not finisher and lap == last_lap and (in_pits or (
                 lap != next_refuel and lap not in pit_delays and timed_pit is None)):
             yield env.timeout(pit_in - env.now)
             continue  # no stop due: the car goes straight on into the lap on which its race ends
-        seconds, details, change = 0.0, [], False
         delay = pit_delays.get(lap) if timed_pit is None else timed_pit
-        refuel = lap == next_refuel or bool(delay and delay.refuel)
-        if lap == next_refuel:
-            seconds += a.pit_stop_s
-            details.append("refuel")
-            change = True
-        if delay is not None:
+        if delay is None:  # the regular stop
+            seconds, detail, change, refuel = pit_stop_s, "refuel", True, True
+        else:
+            seconds, detail, change = 0.0, delay.event_id, delay.driver_change
+            refuel = lap == next_refuel or delay.refuel
+            if lap == next_refuel:
+                seconds, detail, change = pit_stop_s, "refuel " + detail, True
             seconds += delay.seconds if delay.seconds is not None else delay.laps_lost * pace.base_at(lap)
-            details.append(delay.event_id)
-            change = change or delay.driver_change
-        detail = " ".join(details)
         pit_out = pit_in + seconds
-        log.append(Event(pit_in, number, "pit_in", lap, drivers[driver_i], detail))
+        log.append(new_event((pit_in, number, "pit_in", lap, drivers[driver_i], detail)))
         run.pit_seconds += seconds
         if refuel:
             since_refuel = 0
         if change and len(drivers) > 1:
             run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + pit_in - stint_start
             old, driver_i = drivers[driver_i], (driver_i + 1) % len(drivers)
-            log.append(Event(pit_out, number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}"))
+            log.append(new_event((pit_out, number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}")))
             run.driver_from_lap.append((lap + 1, drivers[driver_i]))
             stint_start = pit_out
-        log.append(Event(pit_out, number, "pit_out", lap, drivers[driver_i], detail))
+        log.append(new_event((pit_out, number, "pit_out", lap, drivers[driver_i], detail)))
         yield env.timeout(pit_out - env.now)
 
 
