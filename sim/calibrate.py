@@ -119,7 +119,7 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
             first = anchor.lap + 1
             prior = b  # a car keeps its pace unless the sources say otherwise
         target = end_target
-        if target is None:  # only a window: the end falls where the class's pace puts it, clipped into the window
+        if target is None:  # only a window: the end falls where the car's pace so far puts it, clipped into it
             target = _clip_into(trial(first, prior).metric, car.end.window)
         b = _bisect(lambda b: trial(first, b).metric, target, fastest, SLOWEST_BASE_S,
                     car, f"{car.laps} laps by {target / HOUR:.2f} h")
@@ -157,6 +157,10 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
         if car.end.relative_to:
             ref = runs[car.end.relative_to].crossings
             k = car.laps + (car.end.laps_behind or 0)
+            if not 0 < k < len(ref):
+                raise CalibrationError(f"car {car.end.relative_to} never completes lap {k}, so this car cannot retire "
+                                       f"{car.end.laps_behind} laps behind it", key="laps_behind",
+                                       value=car.end.laps_behind, car=car.number)
             target = ref[k - 1] + 0.5 * (ref[k] - ref[k - 1])
             rule = "relative"
         elif car.end.same_moment_as:

@@ -256,7 +256,9 @@ def source_conflicts(replay: Replay) -> list[SourceConflict]:
         tw, nw = end.table_window, end.narrative_window
         if end.rule in ("narrative", "relative", "same-moment", "table") and tw and nw and (nw[1] <= tw[0] or nw[0] >= tw[1]):
             plan = replay.plan.car(car)
-            event = next(e for e in replay.facts.events if e.id == plan.end.event_id)
+            event = next((e for e in replay.facts.events if e.id == plan.end.event_id), None)
+            if event is None:  # a what-if removed this retirement: no conflict left to report
+                continue
             entry = replay.race.entry(car)
             table_text = f"results table: '{entry.reason}' = race hour {entry.retirement_hour} ({label(tw[0])}-{label(tw[1])})"
             text_text = f"narrative: {label(nw[0])}-{label(nw[1])}: \"{event.quote}\""

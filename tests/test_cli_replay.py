@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,22 @@ def test_same_seed_gives_byte_identical_files(tmp_path, capsys, replay):
     assert {"positions.png", "history.svg", "class.png", "index.svg", "events.csv", "checkpoints.json"} <= set(names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_plot_draws_one_kind_as_png_and_svg(tmp_path, capsys, replay):
+    out = tmp_path / "s11.png"
+    assert main(["plot", "le-mans-1957", "--kind", "class", "--class", "S1.1", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.split() == [str(tmp_path / "s11.png"), str(tmp_path / "s11.svg")]
+    assert (tmp_path / "s11.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_a_scenario(tmp_path, capsys, replay):
+    scenario = Path(__file__).parent.parent / "scenarios" / "brooks-no-crash.toml"
+    assert main(["plot", "le-mans-1957", "--scenario", str(scenario), "--top", "6", "--out", str(tmp_path / "b")]) == 0
+    assert (tmp_path / "b.png").exists()
+
+
+def test_plot_unknown_class_exits_2(tmp_path, capsys, replay):
+    assert main(["plot", "le-mans-1957", "--class", "S9.9", "--out", str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err == (
+        "race-replay: error: is not a class of this race (S1.1, S1.5, S2.0, S3.0, S5.0, S750) (key '--class', value 'S9.9')\n")
