@@ -17,7 +17,7 @@ Checkpoints are never read here. Raises :class:`CalibrationError` when no pace c
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,8 +49,7 @@ class Calibration:
     seed: int
     paces: dict[str, CarPace]
     ends: dict[str, EndChoice]
-    fastest_base_s: float
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    fastest_base_s: float  # the lower bound on any car's base lap time
 
 
 def _noise(plan: RacePlan, seed: int) -> dict[str, np.ndarray]:

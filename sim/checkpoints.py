@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from sim.clock import HOUR, clock_label
+from sim.clock import HOUR
 from sim.index import target_km
 from sim.racefacts import Checkpoint
 from sim.replay import Replay

@@ -77,7 +77,6 @@ class CarRun:
     end_time: float | None = None
     end_kind: str | None = None
     metric: float | None = None  # the calibration target quantity (end time or lap-L-and-a-fraction time)
-    driver_seconds: dict = field(default_factory=dict)
     driver_from_lap: list = field(default_factory=list)  # (first lap, driver) at each driver change
     pit_seconds: float = 0.0
 
@@ -165,12 +164,11 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
     # hoisted out of the stint loop: this generator runs for every car of every replay of a sweep
     wear, start_loss, pit_stop_s, in_pits = a.tyre_wear_per_lap, a.standing_start_s + car.start_loss_s, a.pit_stop_s, car.end.in_pits
     new_event = _new_event
-    driver_i, lap, since_refuel, stint_start = 0, 0, 0, 0.0
+    driver_i, lap, since_refuel = 0, 0, 0
     run.driver_from_lap.append((1, drivers[0]))
 
     def end_race(t: float, kind: str, laps_done: int):
         run.end_time, run.end_kind = t, kind
-        run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + t - stint_start
         log.append(Event(t, number, _END_EVENT[kind], laps_done, drivers[driver_i], end_detail))
         if ended is not None and not ended[number].triggered:
             ended[number].succeed(t)
@@ -246,11 +244,9 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         if refuel:
             since_refuel = 0
         if change and len(drivers) > 1:
-            run.driver_seconds[drivers[driver_i]] = run.driver_seconds.get(drivers[driver_i], 0.0) + pit_in - stint_start
             old, driver_i = drivers[driver_i], (driver_i + 1) % len(drivers)
             log.append(new_event((pit_out, number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}")))
             run.driver_from_lap.append((lap + 1, drivers[driver_i]))
-            stint_start = pit_out
         log.append(new_event((pit_out, number, "pit_out", lap, drivers[driver_i], detail)))
         yield env.timeout(pit_out - env.now)
 

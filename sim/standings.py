@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import HOUR
-from sim.engine import Event
 
 OUT_KINDS = {"retired": "retired", "disqualified": "disqualified"}
 STANDINGS_COLUMNS = {
