@@ -42,6 +42,12 @@ def _hours(replay, values: list[str] | None) -> list[float]:
     return out
 
 
+def _check_class(replay, car_class: str | None) -> None:
+    if car_class and car_class not in set(replay.table.classes.values()):
+        known = ", ".join(sorted(set(replay.table.classes.values())))
+        raise RaceReplayError(f"is not a class of this race ({known})", key="--class", value=car_class)
+
+
 # -- run ---------------------------------------------------------------------------------------
 
 def add_run_parser(subparsers) -> None:
@@ -101,6 +107,7 @@ def add_standings_parser(subparsers) -> None:
     parser = subparsers.add_parser("standings", help="the standings at each hour (or --at given hours / clock times)")
     _replay_arguments(parser)
     parser.add_argument("--at", nargs="+", metavar="H", help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00)")
+    parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1 (positions stay overall; see class_position)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(handler=cmd_standings)
 
@@ -108,9 +115,12 @@ def add_standings_parser(subparsers) -> None:
 def cmd_standings(args: argparse.Namespace) -> int:
     replay = _load(args)
     hours = _hours(replay, args.at)
+    _check_class(replay, args.car_class)
     frames = []
     for hour in hours:
         frame = replay.standings(hour=hour)
+        if args.car_class:
+            frame = frame[frame["class"] == args.car_class].reset_index(drop=True)
         frame.insert(0, "hour", int(hour) if float(hour).is_integer() else hour)
         frame.insert(1, "clock", replay.clock(hour * HOUR))
         frames.append(frame)
@@ -194,9 +204,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         replay = _load(args)
     if args.top is not None and args.top < 1:
         raise RaceReplayError("must be at least 1", key="--top", value=args.top)
-    if args.car_class and args.car_class not in set(replay.table.classes.values()):
-        known = ", ".join(sorted(set(replay.table.classes.values())))
-        raise RaceReplayError(f"is not a class of this race ({known})", key="--class", value=args.car_class)
+    _check_class(replay, args.car_class)
     fig = plots.draw(replay, args.kind, top=args.top, car_class=args.car_class)
     base = args.out.with_suffix("") if args.out.suffix in (".png", ".svg") else args.out
     for path in plots.save_figure(fig, base):

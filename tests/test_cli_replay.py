@@ -114,3 +114,11 @@ def test_plot_unknown_class_exits_2(tmp_path, capsys, replay):
     assert main(["plot", "le-mans-1957", "--class", "S9.9", "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err == (
         "race-replay: error: is not a class of this race (S1.1, S1.5, S2.0, S3.0, S5.0, S750) (key '--class', value 'S9.9')\n")
+
+
+def test_class_standings_keep_overall_positions(capsys, replay):
+    assert main(["standings", "le-mans-1957", "--at", "12", "--class", "S2.0", "--format", "json"]) == 0
+    order = json.loads(capsys.readouterr().out)["standings"][0]["order"]
+    assert {row["class"] for row in order} == {"S2.0"}
+    assert order[0]["car"] == "28"  # the Belgian Testarossa led the class at half-distance
+    assert [row["position"] for row in order] == sorted(row["position"] for row in order)
