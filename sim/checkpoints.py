@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from sim.clock import HOUR
+from sim.clock import HOUR, parse_clock
 from sim.index import target_km
 from sim.racefacts import Checkpoint
 from sim.replay import Replay
@@ -129,7 +129,7 @@ def evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
     if time_s is not None and not np.isfinite(time_s):
         time_s = None
     claim = cp.claim
-    if cp.kind in ("order", "class_order", "index_order") and cp.kind == "order":
+    if cp.kind == "order":
         first = claim.get("first", 1)
         marks = tuple((car, first + i) for i, car in enumerate(claim["cars"]))
     elif cp.kind == "position":
@@ -222,8 +222,7 @@ def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
         return _result(cp, moment, claim["kph"], round(kph, 2), abs(kph - claim["kph"]) <= tol)
     if k == "clock":
         published = claim["value"]
-        h, m = map(int, published.split(":"))
-        target = ((h * 3600 + m * 60) - 16 * 3600) % (24 * 3600)
+        target = parse_clock(published, replay.facts.start)
         diff_min = (t - target) / 60
         return _result(cp, moment, published, label(t), abs(diff_min) <= tol, f"{diff_min:+.0f} min")
     if k == "refuels_done":

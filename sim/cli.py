@@ -94,3 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:  # `race-replay entries ... | head`
         return 0
+    except OSError as exc:  # an output folder that cannot be written, a scenario path that is a folder, ...
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR

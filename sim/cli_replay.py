@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+from sim.calibrate import DEFAULT_SEED
 from sim.clock import HOUR, parse_clock
 from sim.errors import RaceReplayError
 from sim.frames import as_text
@@ -17,13 +18,19 @@ PLOT_KINDS = ("positions", "history", "class", "index")
 
 def _replay_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("race", help="a race id with replay data (le-mans-1957)")
-    parser.add_argument("--seed", type=int, default=None, help="seed of the lap-time scatter (default 1957)")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the lap-time scatter, 0 or more (default 1957)")
+
+
+def _seed(args) -> int:
+    if args.seed is not None and args.seed < 0:
+        raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
+    return DEFAULT_SEED if args.seed is None else args.seed
 
 
 def _load(args):
     from sim.replay import run_replay
 
-    return run_replay(args.race, args.seed)
+    return run_replay(args.race, _seed(args))
 
 
 def _hours(replay, values: list[str] | None) -> list[float]:
@@ -199,7 +206,11 @@ def cmd_plot(args: argparse.Namespace) -> int:
     if args.scenario:
         from sim.scenario import apply, load_scenario
 
-        replay = apply(load_scenario(args.scenario), args.seed if args.seed is not None else 1957)
+        scenario = load_scenario(args.scenario)
+        if scenario.race != args.race:
+            raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
+                                  key="scenario.race", value=scenario.race)
+        replay = apply(scenario, _seed(args))
     else:
         replay = _load(args)
     if args.top is not None and args.top < 1:

@@ -156,7 +156,8 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
     finisher = car.end.kind == "finish"
     last_lap = car.laps
     refuels = sorted(set(car.refuel_laps))
-    pit_delays = {d.after_lap: d for d in car.delays if d.after_lap is not None and d.at is None}
+    pit_delays = {d.after_lap: d for d in car.delays if d.after_lap is not None and d.at is None and not d.on_track}
+    lap_track_delays = {d.after_lap + 1: d for d in car.delays if d.after_lap is not None and d.at is None and d.on_track}
     pit_delay_laps = sorted(pit_delays)
     timed = sorted((d for d in car.delays if d.at is not None), key=lambda d: d.at)
     drivers = car.drivers
@@ -189,6 +190,13 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         if not finisher:
             stop_lap = min(stop_lap, last_lap) if lap < last_lap else lap + 1
         crossings, times = _time_laps(env.now, lap + 1, stop_lap, since_refuel, pace, envf, wear, start_loss)
+        for on_lap in [k for k in lap_track_delays if lap < k <= stop_lap]:  # out on the circuit on that lap
+            d, i = lap_track_delays.pop(on_lap), on_lap - lap - 1
+            seconds = d.seconds if d.seconds is not None else d.laps_lost * pace.base_at(on_lap)
+            began = float(crossings[i - 1]) if i else float(env.now)
+            crossings[i:] += seconds
+            times[i] += seconds
+            log.append(Event(began, number, "delay", on_lap - 1, drivers[driver_i], f"{d.event_id} {seconds:.0f}s"))
         timed_pit = None
         while timed and timed[0].at < float(crossings[-1]):
             d = timed.pop(0)

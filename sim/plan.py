@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from sim.clock import HOUR
+from sim.errors import RaceDataError
 from sim.model import Race
 from sim.racefacts import RaceFacts
 
@@ -71,7 +72,6 @@ class CarPlan:
     position: int | None
     end: EndRule
     refuel_laps: tuple[int, ...]  # laps after which the car refuels (and changes driver)
-    stint_laps: int
     delays: tuple[Delay, ...] = ()
     pace_changes: tuple[PaceChange, ...] = ()
     anchors: tuple[Anchor, ...] = ()
@@ -93,8 +93,6 @@ class RacePlan:
                 return c
         raise KeyError(number)
 
-    def with_car(self, plan: CarPlan) -> "RacePlan":
-        return replace(self, cars=tuple(plan if c.number == plan.number else c for c in self.cars))
 
 
 def regular_refuel_laps(laps: int, stint: int, first: int = 0) -> list[int]:
@@ -141,13 +139,22 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
                         if e.kind == "delay" and e.after_lap is not None and e.window is not None)
         anchors += tuple(Anchor(e.id, e.lap, e.window) for e in events if e.kind == "anchor")
         start_loss = sum(e.start_seconds or 0.0 for e in events if e.kind == "start")
+        drivers = tuple(d.name for d in entry.drivers) or ("driver",)
+        first = next((e for e in events if e.kind == "start" and e.driver), None)
+        if first is not None:
+            if first.driver not in drivers:
+                raise RaceDataError(f"is not one of the car's drivers ({', '.join(drivers)})",
+                                    file=facts.folder / "events.toml", key=f"event.{first.id}.driver", value=first.driver,
+                                    car=entry.number)
+            k = drivers.index(first.driver)
+            drivers = drivers[k:] + drivers[:k]
         make = entry.make or "Other"
         fog = facts.assumptions.fog[3] if make == "Jaguar" else facts.assumptions.fog[2]
         rank, size = ties.get(entry.number, (0, 1))
         plans.append(CarPlan(
             number=entry.number, car_class=entry.car_class or "", make=make,
-            drivers=tuple(d.name for d in entry.drivers) or ("driver",), laps=laps, status=entry.status,
-            position=entry.position, end=end, refuel_laps=tuple(refuels), stint_laps=stint, delays=delays,
+            drivers=drivers, laps=laps, status=entry.status,
+            position=entry.position, end=end, refuel_laps=tuple(refuels), delays=delays,
             pace_changes=pace, anchors=anchors, fog_factor=fog, start_loss_s=start_loss, tie_rank=rank, tie_size=size,
         ))
     return RacePlan(facts, tuple(plans), rules)

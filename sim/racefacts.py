@@ -18,6 +18,13 @@ from sim.model import Race
 RACES_DIR = Path(__file__).parent / "races"
 
 EVENT_KINDS = ("delay", "retirement", "pace", "stints", "disqualified", "anchor", "start", "note")
+CLAIM_KEYS = {  # what each kind of checkpoint must state
+    "order": ("cars",), "position": ("car",), "laps": ("car", "laps"), "gap_seconds": ("car", "ahead", "value"),
+    "gap_laps": ("car", "ahead", "value"), "leader": ("car",), "class_order": ("class", "cars"), "index_order": ("cars",),
+    "spread_laps": ("positions", "value"), "same_lap": ("cars",), "best_position": ("car", "value"),
+    "pit_time": ("car", "seconds"), "fastest_lap": ("car", "seconds"), "average_speed": ("car", "kph"),
+    "clock": ("value",), "refuels_done": ("min_refuels", "share"), "not_evaluated": ("reason",),
+}
 CHECKPOINT_KINDS = (
     "order", "position", "laps", "gap_seconds", "gap_laps", "leader", "class_order", "index_order",
     "spread_laps", "same_lap", "best_position", "pit_time", "fastest_lap", "average_speed", "clock",
@@ -71,9 +78,10 @@ class NarrativeEvent:
     same_moment_as: str | None = None
     assumption: str | None = None
     lap: int | None = None  # anchor: the lap whose completion the window places
-    fits: str | None = None  # anchor: the checkpoint this anchor is taken from (that checkpoint is then "fitted")
+    fits: tuple[str, ...] = ()  # checkpoints this event's value was taken or tuned from: they are reported "fitted"
     narrative_hour: int | None = None  # a retirement placed only by a race hour ("in the fourth hour")
     start_seconds: float | None = None  # start: extra seconds the car loses at the Le Mans start
+    driver: str | None = None  # start: the driver who took the start, where the sources say who drove when
 
 
 @dataclass(frozen=True)
@@ -211,7 +219,7 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text)
     conflicts = _read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
-    _check_retirement_laps(folder / "events.toml", race, events)
+    _check_event_laps(folder / "events.toml", race, events)
     return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints, conflicts, folder)
 
 
@@ -220,17 +228,19 @@ def _mark_fitted(path: Path, checkpoints, events) -> tuple[Checkpoint, ...]:
     by_id = {c.id: c for c in checkpoints}
     fits: dict[str, list[str]] = {}
     for e in events:
-        if e.fits is not None:
-            if e.fits not in by_id:
-                raise RaceDataError("names no checkpoint in checkpoints.toml", file=path, key=f"event.{e.id}.fits", value=e.fits, car=e.car)
-            fits.setdefault(e.fits, []).append(f"car {e.car}'s lap {e.lap} is placed in its window (event {e.id})")
+        for cid in e.fits:
+            if cid not in by_id:
+                raise RaceDataError("names no checkpoint in checkpoints.toml", file=path, key=f"event.{e.id}.fits", value=cid, car=e.car)
+            what = (f"car {e.car}'s lap {e.lap} is placed in its window" if e.kind == "anchor"
+                    else f"car {e.car}'s assumed {e.kind} was chosen with this statement in view")
+            fits.setdefault(cid, []).append(f"{what} (event {e.id})")
     return tuple(
         replace(c, fitted=(c.fitted + "; " if c.fitted else "") + "; ".join(fits[c.id])) if c.id in fits else c
         for c in checkpoints
     )
 
 
-def _check_retirement_laps(path: Path, race: Race, events) -> None:
+def _check_event_laps(path: Path, race: Race, events) -> None:
     """An event placed at a lap the car never reached cannot be right."""
     for e in events:
         laps = race.entry(e.car).laps or 0
@@ -238,6 +248,14 @@ def _check_retirement_laps(path: Path, race: Race, events) -> None:
             if lap is not None and lap > laps:
                 raise RaceDataError(f"is beyond the car's {laps} laps in the results table", file=path,
                                     key=f"event.{e.id}.{key}", value=lap, car=e.car)
+
+
+def _fits(r: "_Reader") -> tuple[str, ...]:
+    value = r.table.get("fits", ())
+    value = (value,) if isinstance(value, str) else value
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise r.error("fits", "must be a checkpoint id or a list of them", value)
+    return tuple(value)
 
 
 def _check_quote(path: Path, key: str, quote, seed_text: str, car: str | None = None) -> str:
@@ -258,6 +276,8 @@ def _read_assumptions(path: Path, table: dict, start: datetime, seed_text: str) 
         return parse_window([r.get("start", str), r.get("end", str)], start)
 
     for name, item in table.items():
+        if not isinstance(item, dict):
+            raise RaceDataError("must be a table with a value and its reason", file=path, key=f"assumptions.{name}", value=item)
         if "quote" in item:
             _check_quote(path, f"assumptions.{name}.quote", item["quote"], seed_text)
     night = (*span("night"), value("night", "factor"))
@@ -302,6 +322,8 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
             raise r.error("minutes", "a delay needs `minutes` or `laps_lost`")
         if kind == "anchor" and ("lap" not in item or "window" not in item):
             raise r.error("lap", "an anchor needs `lap` and `window`")
+        if item.get("on_track") and "at" not in item and "after_lap" not in item:
+            raise r.error("on_track", "an on-track delay needs `at` (a clock time) or `after_lap`", True)
         at = r.clock("at", start)
         window = r.window("window", start)
         for name, t in (("at", at), ("window", window[1] if window else None)):
@@ -326,13 +348,14 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
             laps_behind=r.get("laps_behind", int, None), same_moment_as=r.get("same_moment_as", str, None),
             assumption=r.get("assumption", str, None),
             lap=r.get("lap", int, None, check=lambda v: v > 0, message="must be a lap > 0"),
-            fits=r.get("fits", str, None),
+            fits=_fits(r),
             narrative_hour=r.get("narrative_hour", int, None, check=lambda v: 1 <= v <= duration_s / HOUR, message=f"must be a race hour from 1 to {duration_s / HOUR:g}"),
             start_seconds=_number(path, f"{prefix}.start_seconds", item["start_seconds"], positive=False, car=car) if "start_seconds" in item else None,
+            driver=r.get("driver", str, None),
         ) if kind != "pace" else NarrativeEvent(
             id=event_id, car=car, kind=kind, quote=quote, section=r.get("section", str, ""),
             at=r.clock("from", start, 0.0), until=r.clock("to", start), factor=float(factor) if factor else 1.0,
-            assumption=r.get("assumption", str, None),
+            assumption=r.get("assumption", str, None), fits=_fits(r),
         ))
     moments = {e.car for e in events if e.kind == "retirement"}
     for e in events:
@@ -355,6 +378,11 @@ def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start
         if kind not in CHECKPOINT_KINDS:
             raise r.error("kind", f"is not one of {', '.join(CHECKPOINT_KINDS)}", kind)
         quote = _check_quote(path, f"checkpoint.{cid}.quote", item.get("quote"), seed_text)
+        for key in CLAIM_KEYS[kind]:
+            if key not in item:
+                raise r.error(key, f"is required for a {kind} checkpoint")
+        if kind == "position" and not {"position", "min_position", "max_position"} & set(item):
+            raise r.error("position", "a position checkpoint needs position, min_position or max_position")
         when: tuple[str, object] = ("none", None)
         if "at" in item:
             when = ("at", r.clock("at", start))

@@ -29,8 +29,8 @@ def report_data(replay: Replay) -> dict:
     data["assumptions"] = replay.facts.assumptions.reasons
     data["lap_length_km"] = round(replay.facts.lap_length_km, 5)
     data["retirements"] = [
-        {"car": end.car, "clock": replay.clock(end.target), "rule": end.rule}
-        for end in replay.calibration.ends.values() if end.rule != "finish"
+        {"car": end.car, "clock": replay.clock(end.target), "time_s": round(end.target, 1), "rule": end.rule}
+        for end in sorted(replay.calibration.ends.values(), key=lambda end: end.target) if end.rule != "finish"
     ]
     for item in data["checkpoints"]:
         item["time_s"] = None if item["time_s"] is None else round(float(item["time_s"]), 1)
@@ -78,7 +78,7 @@ def markdown(data: dict, replay: Replay) -> str:
     else:
         lines.append("No breach.")
     lines += ["", "## Retirements: when and by which rule", "", "| car | clock | rule |", "| --- | --- | --- |"]
-    for r in sorted(data["retirements"], key=lambda r: r["clock"]):
+    for r in data["retirements"]:
         lines.append(f"| {r['car']} | {r['clock']} | {r['rule']} |")
     lines += ["", "## Assumptions", "", f"- lap length: {data['lap_length_km']} km (published distance / winner's laps)"]
     lines += [f"- {k}: {v}" for k, v in data["assumptions"].items()]

@@ -108,6 +108,13 @@ def load_scenario(path: str | Path) -> Scenario:
     for i, event in enumerate(removed):
         if not isinstance(event, str):
             raise ScenarioError("must be an event id (a string)", file=path, key=f"scenario.remove_events[{i}]", value=event)
+        if event in removed[:i]:
+            raise ScenarioError("names an event already removed", file=path, key=f"scenario.remove_events[{i}]", value=event)
+    numbers = [car["number"] for car in cars]
+    for i, number in enumerate(numbers):
+        if number in numbers[:i]:
+            raise ScenarioError("names a car already changed above: put all its changes in one [[car]]", file=path,
+                                key=f"car[{i}].number", value=number)
     return Scenario(head["name"], head.get("description", ""), head.get("race", "le-mans-1957"), tuple(removed),
                     tuple(rules.items()), tuple(assumptions.items()), tuple(cars), str(path))
 

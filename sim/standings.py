@@ -14,7 +14,8 @@ import pandas as pd
 
 from sim.clock import HOUR
 
-OUT_KINDS = {"retired": "retired", "disqualified": "disqualified"}
+OUT_KINDS = ("retired", "disqualified")  # end-of-race events after which a car is out
+FLAG_RANK = {"finished": 0, "running": 0, "NC": 1, "retired": 2, "disqualified": 2, "DSQ": 2}
 STANDINGS_COLUMNS = {
     "position": "int64", "car": "string", "class": "string", "make": "string", "laps": "int64",
     "status": "string", "last_crossing_s": "float64", "gap_laps": "int64", "gap_s": "float64",
@@ -69,7 +70,7 @@ class LapTable:
         if t >= self.duration_s:
             return {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(self.table_status[car], "retired")
         if t >= end_t and kind in OUT_KINDS:
-            return OUT_KINDS[kind]
+            return kind
         return "running"
 
     def order_at(self, t: float) -> list[tuple[str, int, str, float]]:
@@ -80,7 +81,7 @@ class LapTable:
             last = float(self.crossings[car][n - 1]) if n else 0.0
             status = self.status_at(car, t)
             # at the flag the classification puts the unclassified finisher (NC) after the classified ones
-            out = {"retired": 2, "disqualified": 2, "DSQ": 2, "NC": 1}.get(status, 0)
+            out = FLAG_RANK.get(status, 0 if status == "running" else 2)
             rows.append((out, -n, last, index, car, status))  # equal laps and time (the start): the entry order
         rows.sort()
         return [(car, -neg, status, last) for out, neg, last, index, car, status in rows]
@@ -121,7 +122,7 @@ def positions_matrix(table: LapTable, times: np.ndarray) -> tuple[list[str], np.
     n, m = len(cars), len(times)
     laps = np.zeros((n, m), dtype=np.int64)
     last = np.zeros((n, m))
-    out = np.zeros((n, m), dtype=bool)
+    out = np.zeros((n, m), dtype=np.int64)
     for i, car in enumerate(cars):
         c = table.crossings[car]
         k = np.searchsorted(c, times, side="right")
@@ -130,7 +131,10 @@ def positions_matrix(table: LapTable, times: np.ndarray) -> tuple[list[str], np.
         end_t, kind = table.end.get(car, (np.inf, "finished"))
         if kind in OUT_KINDS:
             out[i] = times >= end_t
-    keys = np.lexsort((last, -laps, out), axis=0)  # primary key last in lexsort
+        # at the flag, the same ranking as LapTable.order_at: classified, then NC, then the rest
+        flag = times >= table.duration_s
+        out[i] = np.where(flag, FLAG_RANK.get(table.status_at(car, table.duration_s), 2), out[i])
+    keys = np.lexsort((np.arange(n)[:, None].repeat(m, axis=1), last, -laps, out), axis=0)  # primary key last
     positions = np.empty((n, m), dtype=np.int64)
     positions[keys, np.arange(m)[None, :]] = np.arange(1, n + 1)[:, None]
     return cars, positions, laps

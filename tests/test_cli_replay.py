@@ -79,6 +79,8 @@ def test_run_writes_standings_events_and_report(tmp_path, capsys, replay):
         (["standings", "le-mans-1957", "--at", "25"], "race-replay: error: is outside the race (0 to 24 hours) (key '--at', value '25')\n"),
         (["standings", "le-mans-1957", "--at", "noon"], "race-replay: error: is not a race hour (0-24) or a clock time HH:MM (key '--at', value 'noon')\n"),
         (["check", "mille-miglia-1957"], "race-replay: error: this race has no replay data (only le-mans-1957 can be replayed so far) (key 'race', value 'mille-miglia-1957')\n"),
+        (["check", "le-mans-1957", "--seed", "-1"], "race-replay: error: must be 0 or more (key '--seed', value '-1')\n"),
+        (["run", "le-mans-1957", "--out", "/proc/race-replay-out", "--no-plots"], "race-replay: error: /proc/race-replay-out: No such file or directory\n"),
     ],
 )
 def test_bad_replay_arguments_exit_2_with_one_line(capsys, replay, argv, message):
@@ -122,3 +124,11 @@ def test_class_standings_keep_overall_positions(capsys, replay):
     assert {row["class"] for row in order} == {"S2.0"}
     assert order[0]["car"] == "28"  # the Belgian Testarossa led the class at half-distance
     assert [row["position"] for row in order] == sorted(row["position"] for row in order)
+
+
+def test_a_scenario_for_another_race_exits_2(tmp_path, capsys, replay):
+    scenario = tmp_path / "other.toml"
+    scenario.write_text('[scenario]\nname = "x"\nrace = "le-mans-1961"\n')
+    assert main(["plot", "le-mans-1957", "--scenario", str(scenario), "--out", str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err == (
+        "race-replay: error: other.toml: the scenario is for le-mans-1961, not le-mans-1957 (key 'scenario.race', value 'le-mans-1961')\n")

@@ -99,6 +99,9 @@ ERRORS = {
     "no-name.toml": "no-name.toml: is required (key 'scenario.name')",
     "unknown-section.toml": "unknown-section.toml: is not a known section (scenario, rules, assumptions, car) (key 'weather')",
     "not-toml.toml": "not-toml.toml: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 10)",
+    "event-twice.toml": "event-twice.toml: names an event already removed (key 'scenario.remove_events[1]', value 'musso-piston')",
+    "car-twice.toml": ("car-twice.toml: names a car already changed above: put all its changes in one [[car]] "
+                       "(key 'car[1].number', value '7')"),
 }
 
 
