@@ -244,6 +244,8 @@ def _result(cp: Checkpoint, moment: str, published, replay_value, ok: bool, note
         note = (note + "; " if note else "") + f"see conflict {cp.claim['conflict']}"
     else:
         status = "fail"
+    if status == "fail" and cp.claim.get("gap"):
+        note = (note + "; " if note else "") + "why: " + cp.claim["gap"]
     return CheckResult(cp.id, cp.kind, moment, published, replay_value, status, cp.quote, cp.section, note)
 
 
