@@ -72,14 +72,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     replay = _load(args)
-    written = write_outputs(replay, args.out)
+    data = report_data(replay)  # checked once: the files, the position chart and the summary share it
+    written = write_outputs(replay, args.out, data)
     if not args.no_plots:
         from sim.plots import write_all_plots
 
-        for name, paths in write_all_plots(replay, args.out).items():
+        for paths in write_all_plots(replay, args.out, report=data).values():
             for path in paths:
                 written[path.name] = path
-    data = report_data(replay)
     final = replay.standings(seconds=replay.facts.duration_s)
     summary = {
         "race": replay.race.id,

@@ -75,7 +75,6 @@ class CarRun:
 
     crossings: list = field(default_factory=list)  # every lap crossing, including laps after the flag
     end_time: float | None = None
-    end_kind: str | None = None
     metric: float | None = None  # the calibration target quantity (end time or lap-L-and-a-fraction time)
     driver_from_lap: list = field(default_factory=list)  # (first lap, driver) at each driver change
     pit_seconds: float = 0.0
@@ -169,7 +168,7 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
     run.driver_from_lap.append((1, drivers[0]))
 
     def end_race(t: float, kind: str, laps_done: int):
-        run.end_time, run.end_kind = t, kind
+        run.end_time = t
         log.append(Event(t, number, _END_EVENT[kind], laps_done, drivers[driver_i], end_detail))
         if ended is not None and not ended[number].triggered:
             ended[number].succeed(t)

@@ -85,13 +85,13 @@ def markdown(data: dict, replay: Replay) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(replay: Replay, out: Path) -> dict[str, Path]:
+def write_outputs(replay: Replay, out: Path, data: dict | None = None) -> dict[str, Path]:
     """Write the hourly standings and event log (CSV) and the checkpoint report (Markdown, JSON) into `out`.
 
-    Files are written to temporary names first and renamed, so a failed run never leaves half a file.
+    `data` is :func:`report_data`'s result when the caller has it already. Files are written to temporary names first and renamed, so a failed run never leaves half a file.
     """
     out.mkdir(parents=True, exist_ok=True)
-    data = report_data(replay)
+    data = report_data(replay) if data is None else data
     hourly = replay.hourly()
     hourly.insert(1, "clock", [replay.clock(h * HOUR) for h in hourly["hour"]])
     contents = {
