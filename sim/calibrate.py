@@ -9,7 +9,9 @@ found by bisection so that:
 * a retired car completes exactly its table laps and stops within the window the written priority gives
   (see :func:`sim.plan._end_rule`), at the moment its own pace so far (or, before any anchor, its class's best
   finisher's pace) would put it, clipped to that window;
-* a lap the narrative places in a window (Hawthorn's 26th) is completed within it.
+* a lap the narrative places in a window (Hawthorn's 26th) is completed within it, and a lap placed against
+  another car (on its lap at a moment, or seconds behind it) falls where that car's fitted run puts it; those cars
+  are therefore fitted first.
 
 Checkpoints are never read here. Raises :class:`CalibrationError` when no pace can meet a car's constraints.
 """
@@ -24,7 +26,7 @@ import numpy as np
 from sim.clock import HOUR
 from sim.engine import CarPace, CarRun, run_cars
 from sim.errors import CalibrationError
-from sim.plan import CarPlan, RacePlan
+from sim.plan import Anchor, CarPlan, RacePlan
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +68,18 @@ def _single(plan: RacePlan, car: CarPlan, pace: CarPace) -> CarRun:
     return runs[car.number]
 
 
-def _bisect(evaluate, target: float, lo: float, hi: float, car: CarPlan, what: str) -> float:
+def _bisect(evaluate, target: float, lo: float, hi: float, car: CarPlan, what: str,
+            key: str = "laps", value=None) -> float:
+    value = car.laps if value is None else value
     f_lo = evaluate(lo)
     if f_lo > target + 1e-6:
         raise CalibrationError(
             f"no pace can satisfy {what}: even at the race's fastest lap pace ({lo:.1f} s) it comes "
-            f"{f_lo - target:.0f} s too late", key="laps", value=car.laps, car=car.number)
+            f"{f_lo - target:.0f} s too late", key=key, value=value, car=car.number)
     f_hi = evaluate(hi)
     if f_hi < target:
         raise CalibrationError(f"no pace can satisfy {what}: even at {hi:.0f} s a lap it comes too early",
-                               key="laps", value=car.laps, car=car.number)
+                               key=key, value=value, car=car.number)
     for _ in range(60):
         mid = (lo + hi) / 2
         if evaluate(mid) < target:
@@ -94,6 +98,57 @@ def _clip_into(value: float, window: tuple[float, float]) -> float:
     return min(max(value, lo + margin), hi - margin)
 
 
+def _references(car: CarPlan) -> set[str]:
+    refs = {a.relative_to for a in car.anchors if a.relative_to}
+    refs |= {r for r in (car.end.relative_to, car.end.same_moment_as) if r}
+    return refs - {car.number}
+
+
+def _dependency_order(cars: list[CarPlan], done: set[str]) -> list[CarPlan]:
+    """The cars in their given order, except that a car comes after every car it is placed against
+    (the first car whose references are all fitted goes next)."""
+    pending, out, ready = list(cars), [], set(done)
+    while pending:
+        car = next((c for c in pending if _references(c) <= ready), None)
+        if car is None:
+            stuck = pending[0]
+            missing = sorted(_references(stuck) - ready)
+            raise CalibrationError(f"is placed against car(s) {', '.join(missing)}, which cannot be fitted before it "
+                                   "(a circle of references)",
+                                   key="relative_to", value=", ".join(missing), car=stuck.number)
+        pending.remove(car)
+        out.append(car)
+        ready.add(car.number)
+    return out
+
+
+def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int, tuple[float, float], float | None]:
+    """The lap and window of an anchor, and the moment the car must still be on that lap (None: no such moment).
+    A relative anchor is read off the other car's fitted run."""
+    if anchor.relative_to is None:
+        return anchor.lap, anchor.window, None
+    ref = runs[anchor.relative_to].crossings
+
+    def fail(message, value):
+        return CalibrationError(message, key=f"event.{anchor.event_id}", value=value, car=car.number)
+
+    if anchor.at is None:
+        if not 0 < anchor.lap <= len(ref):
+            raise fail(f"car {anchor.relative_to} never completes lap {anchor.lap}", anchor.lap)
+        t = ref[anchor.lap - 1]
+        return anchor.lap, (t + anchor.by[0], t + anchor.by[1]), None
+    lap = int(np.searchsorted(ref, anchor.at, side="right")) - anchor.laps_behind
+    if not 0 < lap <= car.laps:
+        raise fail(f"car {anchor.relative_to}'s lap less {anchor.laps_behind} at that moment is not one of this "
+                   f"car's {car.laps} laps", lap)
+    lo, hi = -np.inf, anchor.at - 1.0
+    if anchor.laps_behind == 0 and anchor.side == "behind":
+        lo = ref[lap - 1] + 1.0
+    if anchor.laps_behind == 0 and anchor.side == "ahead":
+        hi = min(hi, ref[lap - 1] - 1.0)
+    return lap, (lo, hi), anchor.at
+
+
 def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) -> Calibration:
     """Fit every car's pace; deterministic for a given seed."""
     noise = _noise(plan, seed)
@@ -110,12 +165,27 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
             return _single(plan, car, CarPace(tuple(segments) + ((first, b),), noise[car.number], end_fraction))
 
         first = 1
-        for anchor in sorted(car.anchors, key=lambda a: a.lap):
-            target = _clip_into(trial(first, prior).crossings[anchor.lap - 1], anchor.window)
-            b = _bisect(lambda b: trial(first, b).crossings[anchor.lap - 1], target, fastest, SLOWEST_BASE_S,
-                        car, f"lap {anchor.lap} within its window ({anchor.event_id})")
+        resolved: dict[int, tuple] = {}
+        for anchor in car.anchors:  # two anchors on one lap (between two cars): the lap falls in both windows
+            lap, window, moment = _resolve(anchor, car, runs)
+            if lap in resolved:
+                _, (lo, hi), other_moment, _ = resolved[lap]
+                window, moment = (max(lo, window[0]), min(hi, window[1])), moment if moment is not None else other_moment
+            resolved[lap] = (lap, window, moment, anchor)
+        for lap, window, moment, anchor in (resolved[k] for k in sorted(resolved)):
+            event_id = anchor.event_id
+            unbroken = trial(first, prior).crossings
+            if moment is not None:  # still on this lap at the moment: no time left for the next one
+                next_lap_s = unbroken[lap] - unbroken[lap - 1] if lap < len(unbroken) else prior
+                window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
+            if window[0] >= window[1]:
+                raise CalibrationError(f"cannot be {anchor.side} car {anchor.relative_to} on lap {lap} at that moment",
+                                       key=f"event.{event_id}", value=anchor.side, car=car.number)
+            target = _clip_into(unbroken[lap - 1], window)
+            b = _bisect(lambda b: trial(first, b).crossings[lap - 1], target, fastest, SLOWEST_BASE_S,
+                        car, f"lap {lap} within its window ({event_id})", key=f"event.{event_id}", value=lap)
             segments.append((first, b))
-            first = anchor.lap + 1
+            first = lap + 1
             prior = b  # a car keeps its pace unless the sources say otherwise
         target = end_target
         if target is None:  # only a window: the end falls where the car's pace so far puts it, clipped into it
@@ -127,26 +197,29 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
         return target
 
     finishers = [c for c in plan.cars if c.end.kind == "finish"]
-    for car in finishers:
-        frac = plan.facts.assumptions.finish_fraction
-        if car.tie_size > 1:  # equal laps: the published order says who crossed first (fitted, and reported so)
-            frac = 0.8 - 0.6 * car.tie_rank / (car.tie_size - 1)
-        prior = plan.facts.duration_s / max(car.laps, 1)
-        target = fit(car, plan.facts.duration_s, prior, frac)
-        ends[car.number] = EndChoice(car.number, target, "finish", car.end.window, None, None)
-
-    class_prior: dict[str, float] = {}
-    for car in sorted(finishers, key=lambda c: c.position or 999):
-        class_prior.setdefault(car.car_class, paces[car.number].segments[-1][1])
-    default_prior = float(np.median(list(class_prior.values()))) if class_prior else 300.0
-
     others = [c for c in plan.cars if c.end.kind != "finish"]
     ordered = ([c for c in others if not c.end.relative_to and not c.end.same_moment_as]
                + [c for c in others if c.end.relative_to]
                + [c for c in others if c.end.same_moment_as])
+
+    def class_prior(car_class: str) -> float:
+        """The pace a retired car starts from: its class's best-placed finisher's final pace (fitted so far)."""
+        best: dict[str, float] = {}
+        for c in sorted((c for c in finishers if c.number in paces), key=lambda c: c.position or 999):
+            best.setdefault(c.car_class, paces[c.number].segments[-1][1])
+        return best.get(car_class, float(np.median(list(best.values()))) if best else 300.0)
+
     fraction = plan.facts.assumptions.retirement_fraction
-    for car in ordered:
-        prior = class_prior.get(car.car_class, default_prior)
+    for car in _dependency_order(finishers + ordered, set()):
+        if car.end.kind == "finish":
+            frac = plan.facts.assumptions.finish_fraction
+            if car.tie_size > 1:  # equal laps: the published order says who crossed first (fitted, and reported so)
+                frac = 0.8 - 0.6 * car.tie_rank / (car.tie_size - 1)
+            prior = plan.facts.duration_s / max(car.laps, 1)
+            target = fit(car, plan.facts.duration_s, prior, frac)
+            ends[car.number] = EndChoice(car.number, target, "finish", car.end.window, None, None)
+            continue
+        prior = class_prior(car.car_class)
         if car.laps == 0:
             lo, hi = car.end.window or (0.0, 60.0)
             paces[car.number] = CarPace(((1, prior),), noise[car.number], fraction)

@@ -77,6 +77,10 @@ def _moment(replay: Replay, cp: Checkpoint) -> float | tuple[float, float] | Non
         return replay.table.crossings[chart[0]][value - 1] if chart else float("nan")
     if kind == "at_event":
         return _event_time(replay, value) + cp.offset_s
+    if kind == "at_driver_change":
+        car, driver, nth = value
+        changes = [e.time for e in replay.log if e.car == car and e.kind == "driver_change" and e.driver == driver]
+        return (changes[nth - 1] if len(changes) >= nth else float("nan")) + cp.offset_s
     if kind == "during":
         return value
     return None
@@ -164,6 +168,12 @@ def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
     moment = label(t, ) if np.isfinite(t) else "never"
     if not np.isfinite(t):
         return _result(cp, moment, None, "event not in the replay", False)
+    if cp.kind == "getaway":  # the order off the line: the seconds each car gains or loses at the Le Mans start
+        getaway = [c.number for c in sorted(replay.plan.cars, key=lambda c: c.start_loss_s)]
+        n = 1 + len(claim["next"])
+        ok = getaway[0] == claim["first"] and set(getaway[1:n]) == set(claim["next"])
+        return _result(cp, moment, f"{claim['first']}, then {' '.join(sorted(claim['next']))} in any order",
+                       getaway[:n], ok)
     if cp.when[0] == "at_leader_lap":
         order = _lap_chart(replay, cp.when[1])
     else:

@@ -40,11 +40,21 @@ class PaceChange:
 
 @dataclass(frozen=True)
 class Anchor:
-    """A lap whose completion the sources place in a window of time."""
+    """A lap whose completion the sources place in a window of time.
+
+    A relative anchor places it against another car, resolved once that car is calibrated: `lap` completed `by`
+    seconds after the other car completes it, or, at the moment `at`, on the other car's lap (less `laps_behind`)
+    on the `side` given.
+    """
 
     event_id: str
-    lap: int
-    window: tuple[float, float]
+    lap: int | None
+    window: tuple[float, float] | None
+    relative_to: str | None = None
+    by: tuple[float, float] | None = None
+    at: float | None = None
+    laps_behind: int = 0
+    side: str = "either"
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,8 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
                      for e in events if e.kind == "pace")
         anchors = tuple(Anchor(e.id, e.after_lap, e.window) for e in events
                         if e.kind == "delay" and e.after_lap is not None and e.window is not None)
-        anchors += tuple(Anchor(e.id, e.lap, e.window) for e in events if e.kind == "anchor")
+        anchors += tuple(Anchor(e.id, e.lap, e.window, e.relative_to, e.by, e.at, e.laps_behind or 0, e.side)
+                         for e in events if e.kind == "anchor")
         start_loss = sum(e.start_seconds or 0.0 for e in events if e.kind == "start")
         drivers = tuple(d.name for d in entry.drivers) or ("driver",)
         first = next((e for e in events if e.kind == "start" and e.driver), None)

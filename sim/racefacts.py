@@ -17,18 +17,20 @@ from sim.model import Race
 
 RACES_DIR = Path(__file__).parent / "races"
 
+ANCHOR_SIDES = ("ahead", "behind", "either")
 EVENT_KINDS = ("delay", "retirement", "pace", "stints", "disqualified", "anchor", "start", "note")
 CLAIM_KEYS = {  # what each kind of checkpoint must state
     "order": ("cars",), "position": ("car",), "laps": ("car", "laps"), "gap_seconds": ("car", "ahead", "value"),
     "gap_laps": ("car", "ahead", "value"), "leader": ("car",), "class_order": ("class", "cars"), "index_order": ("cars",),
     "spread_laps": ("positions", "value"), "same_lap": ("cars",), "best_position": ("car", "value"),
     "pit_time": ("car", "seconds"), "fastest_lap": ("car", "seconds"), "average_speed": ("car", "kph"),
-    "clock": ("value",), "refuels_done": ("min_refuels", "share"), "not_evaluated": ("reason",),
+    "clock": ("value",), "refuels_done": ("min_refuels", "share"), "getaway": ("first", "next"),
+    "not_evaluated": ("reason",),
 }
 CHECKPOINT_KINDS = (
     "order", "position", "laps", "gap_seconds", "gap_laps", "leader", "class_order", "index_order",
     "spread_laps", "same_lap", "best_position", "pit_time", "fastest_lap", "average_speed", "clock",
-    "refuels_done", "not_evaluated",
+    "refuels_done", "getaway", "not_evaluated",
 )
 
 
@@ -82,6 +84,8 @@ class NarrativeEvent:
     narrative_hour: int | None = None  # a retirement placed only by a race hour ("in the fourth hour")
     start_seconds: float | None = None  # start: extra seconds the car loses at the Le Mans start
     driver: str | None = None  # start: the driver who took the start, where the sources say who drove when
+    by: tuple[float, float] | None = None  # anchor: seconds after `relative_to` crosses the same lap (negative: before)
+    side: str = "either"  # anchor at a moment: "ahead" of, "behind" or "either" side of `relative_to` on its lap
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,8 @@ def _mark_fitted(path: Path, checkpoints, events) -> tuple[Checkpoint, ...]:
         for cid in e.fits:
             if cid not in by_id:
                 raise RaceDataError("names no checkpoint in checkpoints.toml", file=path, key=f"event.{e.id}.fits", value=cid, car=e.car)
-            what = (f"car {e.car}'s lap {e.lap} is placed in its window" if e.kind == "anchor"
+            what = (f"car {e.car}'s lap {e.lap} is placed in its window" if e.kind == "anchor" and e.window
+                    else f"car {e.car} is placed relative to car {e.relative_to}" if e.kind == "anchor"
                     else f"car {e.car}'s assumed {e.kind} was chosen with this statement in view")
             fits.setdefault(cid, []).append(f"{what} (event {e.id})")
     return tuple(
@@ -320,8 +325,17 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
         seconds = _number(path, f"{prefix}.minutes", minutes, car=car) * 60 if minutes is not None else None
         if kind == "delay" and seconds is None and "laps_lost" not in item:
             raise r.error("minutes", "a delay needs `minutes` or `laps_lost`")
-        if kind == "anchor" and ("lap" not in item or "window" not in item):
-            raise r.error("lap", "an anchor needs `lap` and `window`")
+        if kind == "anchor" and not ({"lap", "window"} <= item.keys() or {"lap", "relative_to", "by"} <= item.keys()
+                                     or {"at", "relative_to"} <= item.keys()):
+            raise r.error("lap", "an anchor needs `lap` and `window`, `lap`, `relative_to` and `by`, "
+                                 "or `at` and `relative_to`", item.get("lap"))
+        by = item.get("by")
+        if by is not None and (not isinstance(by, list) or len(by) != 2 or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in by) or by[0] >= by[1]):
+            raise r.error("by", "is not a [from, to] pair of seconds, from < to", by)
+        side = r.get("side", str, "either")
+        if side not in ANCHOR_SIDES:
+            raise r.error("side", f"is not one of {', '.join(ANCHOR_SIDES)}", side)
         if item.get("on_track") and "at" not in item and "after_lap" not in item:
             raise r.error("on_track", "an on-track delay needs `at` (a clock time) or `after_lap`", True)
         at = r.clock("at", start)
@@ -352,6 +366,7 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
             narrative_hour=r.get("narrative_hour", int, None, check=lambda v: 1 <= v <= duration_s / HOUR, message=f"must be a race hour from 1 to {duration_s / HOUR:g}"),
             start_seconds=_number(path, f"{prefix}.start_seconds", item["start_seconds"], positive=False, car=car) if "start_seconds" in item else None,
             driver=r.get("driver", str, None),
+            by=(float(by[0]), float(by[1])) if by is not None else None, side=side,
         ) if kind != "pace" else NarrativeEvent(
             id=event_id, car=car, kind=kind, quote=quote, section=r.get("section", str, ""),
             at=r.clock("from", start, 0.0), until=r.clock("to", start), factor=float(factor) if factor else 1.0,
@@ -400,8 +415,14 @@ def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start
             when = ("at_event", ev)
         elif "during" in item:
             when = ("during", r.window("during", start))
+        elif "at_driver_change" in item:
+            spec = r.get("at_driver_change", dict)
+            if (set(spec) != {"car", "driver", "nth"} or spec["car"] not in starters or not isinstance(spec["driver"], str)
+                    or not isinstance(spec["nth"], int) or isinstance(spec["nth"], bool) or spec["nth"] < 1):
+                raise r.error("at_driver_change", "must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}", spec)
+            when = ("at_driver_change", (spec["car"], spec["driver"], spec["nth"]))
         elif kind != "not_evaluated":
-            raise r.error("at", "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event or during")
+            raise r.error("at", "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event, at_driver_change or during")
         for key in ("car", "ahead"):
             value = item.get(key)
             if value is not None and value not in starters and value not in ("leader", "P2"):
@@ -410,7 +431,7 @@ def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start
             if value not in starters:
                 raise r.error("cars", "names a car that did not start this race", value)
         tolerance = _number(path, f"checkpoint.{cid}.tolerance", item.get("tolerance", 0))
-        claim = {k: v for k, v in item.items() if k not in ("id", "kind", "quote", "section", "at", "at_hour", "at_leader_lap", "at_event", "during", "tolerance", "fitted", "reason", "offset_minutes")}
+        claim = {k: v for k, v in item.items() if k not in ("id", "kind", "quote", "section", "at", "at_hour", "at_leader_lap", "at_event", "at_driver_change", "during", "tolerance", "fitted", "reason", "offset_minutes")}
         out.append(Checkpoint(
             id=cid, kind=kind, quote=quote, section=r.get("section", str, ""), when=when,
             offset_s=_number(path, f"checkpoint.{cid}.offset_minutes", item.get("offset_minutes", 0)) * 60,
