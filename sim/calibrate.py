@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.clock import HOUR
+from sim.clock import HOUR, clock_label
 from sim.engine import CarPace, CarRun, run_cars
 from sim.errors import CalibrationError
 from sim.plan import Anchor, CarPlan, RacePlan
@@ -111,15 +111,25 @@ def _dependency_order(cars: list[CarPlan], done: set[str]) -> list[CarPlan]:
     while pending:
         car = next((c for c in pending if _references(c) <= ready), None)
         if car is None:
-            stuck = pending[0]
-            missing = sorted(_references(stuck) - ready)
-            raise CalibrationError(f"is placed against car(s) {', '.join(missing)}, which cannot be fitted before it "
-                                   "(a circle of references)",
-                                   key="relative_to", value=", ".join(missing), car=stuck.number)
+            raise _circle_error(pending, ready)
         pending.remove(car)
         out.append(car)
         ready.add(car.number)
     return out
+
+
+def _circle_error(pending: list[CarPlan], ready: set[str]) -> CalibrationError:
+    """Follow the references from the first waiting car until one repeats: that loop is the circle to report."""
+    by_number = {c.number: c for c in pending}
+    path, car = [], pending[0]
+    while car.number not in path:
+        path.append(car.number)
+        car = by_number[min(_references(car) - ready)]
+    circle = path[path.index(car.number):] + [car.number]
+    events = sorted({a.event_id for number in circle[:-1] for a in by_number[number].anchors
+                     if a.relative_to in circle})
+    return CalibrationError(f"cars placed against each other in a circle ({' -> '.join(circle)}): none can be "
+                            "fitted first", key="relative_to", value=", ".join(events) or circle[1], car=circle[0])
 
 
 def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int, tuple[float, float], float | None]:
@@ -137,16 +147,48 @@ def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int
             raise fail(f"car {anchor.relative_to} never completes lap {anchor.lap}", anchor.lap)
         t = ref[anchor.lap - 1]
         return anchor.lap, (t + anchor.by[0], t + anchor.by[1]), None
-    lap = int(np.searchsorted(ref, anchor.at, side="right")) - anchor.laps_behind
+    ref_laps = int(np.searchsorted(ref, anchor.at, side="right"))
+    lap = ref_laps - anchor.laps_behind
     if not 0 < lap <= car.laps:
-        raise fail(f"car {anchor.relative_to}'s lap less {anchor.laps_behind} at that moment is not one of this "
-                   f"car's {car.laps} laps", lap)
+        offset = f"less {anchor.laps_behind}" if anchor.laps_behind >= 0 else f"plus {-anchor.laps_behind}"
+        raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps; {offset} gives lap {lap}, which is "
+                   f"not one of this car's {car.laps} laps", lap)
     lo, hi = -np.inf, anchor.at - 1.0
     if anchor.laps_behind == 0 and anchor.side == "behind":
         lo = ref[lap - 1] + 1.0
     if anchor.laps_behind == 0 and anchor.side == "ahead":
         hi = min(hi, ref[lap - 1] - 1.0)
     return lap, (lo, hi), anchor.at
+
+
+def _placed(car: CarPlan, runs: dict[str, CarRun]) -> list[tuple[int, tuple[float, float], list[float], list[Anchor]]]:
+    """The car's anchors resolved and merged by lap, in lap order: (lap, window, moments it must still be on that
+    lap, anchors). Two anchors on one lap (between two cars) put the lap in both windows."""
+    merged: dict[int, tuple] = {}
+    for anchor in car.anchors:
+        lap, window, moment = _resolve(anchor, car, runs)
+        if lap > car.laps:
+            raise CalibrationError(f"places lap {lap}, beyond the car's {car.laps} laps", key=f"event.{anchor.event_id}",
+                                   value=lap, car=car.number)
+        if lap in merged:
+            _, (lo, hi), moments, anchors = merged[lap]
+            window = (max(lo, window[0]), min(hi, window[1]))
+            merged[lap] = (lap, window, moments + ([moment] if moment is not None else []), anchors + [anchor])
+        else:
+            merged[lap] = (lap, window, [moment] if moment is not None else [], [anchor])
+    return [merged[k] for k in sorted(merged)]
+
+
+def _check_placed(car: CarPlan, run: CarRun, placed, start) -> None:
+    """A moment anchor holds only if the refitted pace after it leaves the car on that lap: make sure it does."""
+    for lap, (lo, hi), moments, anchors in placed:
+        crossing = run.crossings[lap - 1]
+        for moment in moments:
+            on = int(np.searchsorted(run.crossings, moment, side="right"))
+            if on != lap or not lo - 0.5 <= crossing <= hi + 0.5:
+                ids = ", ".join(a.event_id for a in anchors)
+                raise CalibrationError(f"the fitted pace leaves the car on lap {on} at {clock_label(moment, start)}, "
+                                       f"not on lap {lap} as placed", key=f"event.{ids}", value=lap, car=car.number)
 
 
 def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) -> Calibration:
@@ -165,25 +207,25 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
             return _single(plan, car, CarPace(tuple(segments) + ((first, b),), noise[car.number], end_fraction))
 
         first = 1
-        resolved: dict[int, tuple] = {}
-        for anchor in car.anchors:  # two anchors on one lap (between two cars): the lap falls in both windows
-            lap, window, moment = _resolve(anchor, car, runs)
-            if lap in resolved:
-                _, (lo, hi), other_moment, _ = resolved[lap]
-                window, moment = (max(lo, window[0]), min(hi, window[1])), moment if moment is not None else other_moment
-            resolved[lap] = (lap, window, moment, anchor)
-        for lap, window, moment, anchor in (resolved[k] for k in sorted(resolved)):
-            event_id = anchor.event_id
+        placed = _placed(car, runs)
+        for lap, window, moments, anchors in placed:
+            ids = ", ".join(a.event_id for a in anchors)
             unbroken = trial(first, prior).crossings
-            if moment is not None:  # still on this lap at the moment: no time left for the next one
+            for moment in moments:  # still on this lap at the moment: no time left for the next one
                 next_lap_s = unbroken[lap] - unbroken[lap - 1] if lap < len(unbroken) else prior
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
-                raise CalibrationError(f"cannot be {anchor.side} car {anchor.relative_to} on lap {lap} at that moment",
-                                       key=f"event.{event_id}", value=anchor.side, car=car.number)
+                others = ", ".join(sorted({a.relative_to for a in anchors if a.relative_to}))
+                def label(t):
+                    return clock_label(t, plan.facts.start, with_seconds=True) if np.isfinite(t) else "the start"
+
+                raise CalibrationError(
+                    f"no moment for lap {lap} meets its placing against car(s) {others or '-'}: it would have to be "
+                    f"completed after {label(window[0])} and before {label(window[1])}",
+                    key=f"event.{ids}", value=lap, car=car.number)
             target = _clip_into(unbroken[lap - 1], window)
             b = _bisect(lambda b: trial(first, b).crossings[lap - 1], target, fastest, SLOWEST_BASE_S,
-                        car, f"lap {lap} within its window ({event_id})", key=f"event.{event_id}", value=lap)
+                        car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
             segments.append((first, b))
             first = lap + 1
             prior = b  # a car keeps its pace unless the sources say otherwise
@@ -194,6 +236,7 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
                     car, f"{car.laps} laps by {target / HOUR:.2f} h")
         paces[car.number] = CarPace(tuple(segments) + ((first, b),), noise[car.number], end_fraction)
         runs[car.number] = _single(plan, car, paces[car.number])
+        _check_placed(car, runs[car.number], placed, plan.facts.start)
         return target
 
     finishers = [c for c in plan.cars if c.end.kind == "finish"]

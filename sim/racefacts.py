@@ -220,7 +220,8 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     starters = {e.number for e in race.starters}
     events = _read_events(folder / "events.toml", starters, start, duration_s, seed_text)
     event_ids = {e.id for e in events}
-    checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text)
+    drivers = {e.number: {d.name for d in e.drivers} for e in race.starters}
+    checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text, drivers)
     conflicts = _read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
     _check_event_laps(folder / "events.toml", race, events)
@@ -301,6 +302,26 @@ def _read_assumptions(path: Path, table: dict, start: datetime, seed_text: str) 
     )
 
 
+ANCHOR_FORMS = (  # (required keys, allowed extra keys)
+    ({"lap", "window"}, set()),
+    ({"lap", "relative_to", "by"}, set()),
+    ({"at", "relative_to"}, {"laps_behind", "side"}),
+)
+ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side"}
+
+
+def _check_anchor_form(r: "_Reader", item: dict, car: str) -> None:
+    keys = ANCHOR_KEYS & item.keys()
+    if not any(required <= keys and keys <= required | extra for required, extra in ANCHOR_FORMS):
+        raise r.error("lap", "an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or `at` + `relative_to` "
+                             f"(+ `laps_behind`, `side`); this one has {', '.join(sorted(keys)) or 'none of them'}",
+                      item.get("lap"))
+    if item.get("relative_to") == car:
+        raise r.error("relative_to", "cannot place a car against itself", car)
+    if item.get("side", "either") != "either" and item.get("laps_behind", 0) != 0:
+        raise r.error("side", "applies only on the other car's own lap (laps_behind = 0)", item["side"])
+
+
 def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float, seed_text: str) -> tuple[NarrativeEvent, ...]:
     items = _load_toml(path).get("event", [])
     events, seen = [], set()
@@ -325,10 +346,8 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
         seconds = _number(path, f"{prefix}.minutes", minutes, car=car) * 60 if minutes is not None else None
         if kind == "delay" and seconds is None and "laps_lost" not in item:
             raise r.error("minutes", "a delay needs `minutes` or `laps_lost`")
-        if kind == "anchor" and not ({"lap", "window"} <= item.keys() or {"lap", "relative_to", "by"} <= item.keys()
-                                     or {"at", "relative_to"} <= item.keys()):
-            raise r.error("lap", "an anchor needs `lap` and `window`, `lap`, `relative_to` and `by`, "
-                                 "or `at` and `relative_to`", item.get("lap"))
+        if kind == "anchor":
+            _check_anchor_form(r, item, car)
         by = item.get("by")
         if by is not None and (not isinstance(by, list) or len(by) != 2 or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in by) or by[0] >= by[1]):
@@ -379,7 +398,8 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
     return tuple(events)
 
 
-def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float, seed_text: str) -> tuple[Checkpoint, ...]:
+def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float, seed_text: str,
+                      drivers: dict[str, set[str]] | None = None) -> tuple[Checkpoint, ...]:
     items = _load_toml(path).get("checkpoint", [])
     out, seen = [], set()
     for i, item in enumerate(items):
@@ -420,6 +440,9 @@ def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start
             if (set(spec) != {"car", "driver", "nth"} or spec["car"] not in starters or not isinstance(spec["driver"], str)
                     or not isinstance(spec["nth"], int) or isinstance(spec["nth"], bool) or spec["nth"] < 1):
                 raise r.error("at_driver_change", "must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}", spec)
+            if drivers is not None and spec["driver"] not in drivers.get(spec["car"], ()):
+                raise r.error("at_driver_change", f"names no driver of car {spec['car']} "
+                                                  f"({', '.join(sorted(drivers.get(spec['car'], ())))})", spec["driver"])
             when = ("at_driver_change", (spec["car"], spec["driver"], spec["nth"]))
         elif kind != "not_evaluated":
             raise r.error("at", "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event, at_driver_change or during")

@@ -108,7 +108,8 @@ def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_
         for c in plan.cars))
     with pytest.raises(CalibrationError) as err:
         calibrate(plan, fastest_lap_s=238.7)
-    assert "a circle of references" in str(err.value)
+    assert str(err.value).startswith("cars placed against each other in a circle (")
+    assert "test-anchor" in str(err.value) and "back" in str(err.value)
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,14 @@ def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_
          "events.toml: is not a [from, to] pair of seconds, from < to (key 'event.brooks-four-minutes-behind-at-takeover.by', car 20, value [245, 235])"),
         ('relative_to = "3"\nby = [235, 245]', 'relative_to = "99"\nby = [235, 245]',
          "events.toml: names a car that did not start this race (key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '99')"),
+        ('relative_to = "3"\nby = [235, 245]', 'relative_to = "20"\nby = [235, 245]',
+         "events.toml: cannot place a car against itself (key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '20')"),
+        ('lap = 62\nrelative_to = "3"\nby = [235, 245]', 'lap = 62\nrelative_to = "3"\nby = [235, 245]\nat = "20:30"',
+         "events.toml: an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or `at` + `relative_to` (+ `laps_behind`, "
+         "`side`); this one has at, by, lap, relative_to (key 'event.brooks-four-minutes-behind-at-takeover.lap', car 20, value 62)"),
+        ('relative_to = "8"\nside = "behind"\nfits = "ten-am-ferrari-porsche-same-lap"',
+         'relative_to = "8"\nside = "behind"\nlaps_behind = 1\nfits = "ten-am-ferrari-porsche-same-lap"',
+         "events.toml: applies only on the other car's own lap (laps_behind = 0) (key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'behind')"),
     ],
 )
 def test_a_bad_anchor_names_file_key_value_and_car(tmp_path, race, seed_text, old, new, message):  # noqa: F811
@@ -136,3 +145,32 @@ def test_a_bad_driver_change_moment_names_the_key(tmp_path, race, seed_text):  #
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)
     assert "key 'checkpoint.brooks-four-minutes-behind.at_driver_change'" in str(err.value)
+
+
+def test_a_driver_change_to_someone_who_never_drove_the_car_is_refused(tmp_path, race, seed_text):  # noqa: F811
+    folder = broken(tmp_path, "checkpoints.toml", 'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
+                    'driver = "Roy Salvadori", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240')
+    with pytest.raises(RaceDataError) as err:
+        load_facts(race, seed_text, folder)
+    assert str(err.value) == ("checkpoints.toml: names no driver of car 20 (Noël Cunningham-Reid, Tony Brooks) "
+                              "(key 'checkpoint.brooks-four-minutes-behind.at_driver_change', value 'Roy Salvadori')")
+
+
+def test_an_anchor_behind_another_car_slows_the_car_onto_its_lap(race, seed_text):  # noqa: F811
+    at = parse_clock("06:00", load_facts(race, seed_text).start)
+    plan = plan_with(race, seed_text, "28", lap=None, window=None, relative_to="31", at=at, side="behind")
+    cal = calibrate(plan, fastest_lap_s=238.7)
+    from sim.engine import run_cars
+
+    _, runs = run_cars(plan, cal.paces)
+    lap = int(np.searchsorted(runs["31"].crossings, at, side="right"))
+    assert int(np.searchsorted(runs["28"].crossings, at, side="right")) == lap
+    assert runs["31"].crossings[lap - 1] < runs["28"].crossings[lap - 1] < at
+
+
+def test_an_anchor_no_pace_can_meet_names_its_event(race, seed_text):  # noqa: F811
+    plan = plan_with(race, seed_text, "62", lap=100, window=None, relative_to="35", by=(-30000.0, -29000.0))
+    with pytest.raises(CalibrationError) as err:
+        calibrate(plan, fastest_lap_s=238.7)
+    assert str(err.value).startswith("no pace can satisfy lap 100 within its window (test-anchor)")
+    assert str(err.value).endswith("(key 'event.test-anchor', car 62, value 100)")
