@@ -98,38 +98,47 @@ def _clip_into(value: float, window: tuple[float, float]) -> float:
     return min(max(value, lo + margin), hi - margin)
 
 
-def _references(car: CarPlan) -> set[str]:
+def _references(car: CarPlan, class_finishers: dict[str, set[str]] | None = None) -> set[str]:
+    """The cars that must be fitted before this one: those it is placed against and, for a car that did not
+    finish, the finishers of its class (its starting pace is taken from them), or all finishers if it has none."""
     refs = {a.relative_to for a in car.anchors if a.relative_to}
     refs |= {r for r in (car.end.relative_to, car.end.same_moment_as) if r}
+    if class_finishers is not None and car.end.kind != "finish":  # no finisher in its class: the median of all
+        refs |= class_finishers.get(car.car_class) or set().union(*class_finishers.values())
     return refs - {car.number}
 
 
 def _dependency_order(cars: list[CarPlan], done: set[str]) -> list[CarPlan]:
-    """The cars in their given order, except that a car comes after every car it is placed against
-    (the first car whose references are all fitted goes next)."""
+    """The cars in their given order, except that a car comes after every car it is placed against, and a car that
+    did not finish after its class's finishers (the first car whose references are all fitted goes next)."""
+    class_finishers: dict[str, set[str]] = {}
+    for c in cars:
+        if c.end.kind == "finish":
+            class_finishers.setdefault(c.car_class, set()).add(c.number)
     pending, out, ready = list(cars), [], set(done)
     while pending:
-        car = next((c for c in pending if _references(c) <= ready), None)
+        car = next((c for c in pending if _references(c, class_finishers) <= ready), None)
         if car is None:
-            raise _circle_error(pending, ready)
+            raise _circle_error(pending, ready, class_finishers)
         pending.remove(car)
         out.append(car)
         ready.add(car.number)
     return out
 
 
-def _circle_error(pending: list[CarPlan], ready: set[str]) -> CalibrationError:
+def _circle_error(pending: list[CarPlan], ready: set[str], class_finishers: dict[str, set[str]]) -> CalibrationError:
     """Follow the references from the first waiting car until one repeats: that loop is the circle to report."""
     by_number = {c.number: c for c in pending}
     path, car = [], pending[0]
     while car.number not in path:
         path.append(car.number)
-        car = by_number[min(_references(car) - ready)]
+        car = by_number[min(_references(car, class_finishers) - ready)]
     circle = path[path.index(car.number):] + [car.number]
     events = sorted({a.event_id for number in circle[:-1] for a in by_number[number].anchors
                      if a.relative_to in circle})
     return CalibrationError(f"cars placed against each other in a circle ({' -> '.join(circle)}): none can be "
-                            "fitted first", key="relative_to", value=", ".join(events) or circle[1], car=circle[0])
+                            "fitted first (a car that did not finish also waits for its class's finishers)",
+                            key="relative_to", value=", ".join(events) or circle[1], car=circle[0])
 
 
 def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int, tuple[float, float], float | None]:
@@ -246,7 +255,8 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
                + [c for c in others if c.end.same_moment_as])
 
     def class_prior(car_class: str) -> float:
-        """The pace a retired car starts from: its class's best-placed finisher's final pace (fitted so far)."""
+        """The pace a retired car starts from: its class's best-placed finisher's final pace (all of a class's
+        finishers are fitted before its other cars; a class without finishers takes the median of the others)."""
         best: dict[str, float] = {}
         for c in sorted((c for c in finishers if c.number in paces), key=lambda c: c.position or 999):
             best.setdefault(c.car_class, paces[c.number].segments[-1][1])
