@@ -108,3 +108,25 @@ def test_help_is_the_docstring():
                           text=True, timeout=TIMEOUT_S, env=dict(os.environ, MPLBACKEND="Agg"))
     assert proc.returncode == 0
     assert "Hawthorn survives: what if Musso's Ferrari" in proc.stdout and "--out OUT" in proc.stdout
+
+
+def run_script(name, *args):
+    return subprocess.run([sys.executable, str(SCENARIOS / f"{name}.py"), *args], capture_output=True, text=True,
+                          timeout=TIMEOUT_S, env=dict(os.environ, MPLBACKEND="Agg"), check=False)
+
+
+def test_anchor_dependence_finds_the_pass_that_rests_on_brooks_four_minutes():
+    proc = run_script("anchor_dependence", "--anchor", "brooks-four-minutes-behind-at-takeover", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    [result] = json.loads(proc.stdout)
+    assert result["anchor"] == "brooks-four-minutes-behind-at-takeover" and result["car"] == "20"
+    assert result["passes_lost"] == ["gendebien-second-after-musso"]
+    assert {"checkpoint": "brooks-four-minutes-behind", "with": "fitted", "without": "fail"} in result["changed"]
+
+
+def test_anchor_dependence_names_an_unknown_anchor():
+    proc = run_script("anchor_dependence", "--anchor", "brooks-five-minutes")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().endswith("(key 'anchor', value 'brooks-five-minutes')")

@@ -1,0 +1,60 @@
+"""Which checkpoints rest on which anchors: take one anchor out, recalibrate, check again.
+
+An anchor places a car's lap where a statement puts it, and the checkpoint it is taken from is reported "fitted".
+Other checkpoints can still rest on it: a pass that is lost when the anchor goes is a cross-check of two published
+statements through the model, not a statement the model meets on its own. This module measures that, one anchor
+at a time (about a second of calibration each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sim.calibrate import DEFAULT_SEED, calibrate
+from sim.checkpoints import check
+from sim.errors import CalibrationError, ScenarioError
+from sim.replay import prepare, replay_plan
+
+
+@dataclass(frozen=True)
+class AnchorDependence:
+    event_id: str
+    car: str
+    changed: tuple[tuple[str, str, str], ...]  # (checkpoint, status with the anchor, status without it)
+    error: str | None = None  # why the race cannot be calibrated without it (another anchor needs it)
+
+    @property
+    def passes_lost(self) -> tuple[str, ...]:
+        return tuple(cid for cid, before, after in self.changed if before == "pass")
+
+
+def anchor_ids(race_id: str = "le-mans-1957", seed: int = DEFAULT_SEED) -> list[str]:
+    """Every anchor of the race's plan, in the order of the cars."""
+    _, _, plan, _ = prepare(race_id, seed)
+    return [a.event_id for car in plan.cars for a in car.anchors]
+
+
+def anchor_dependence(race_id: str = "le-mans-1957", seed: int = DEFAULT_SEED,
+                      anchors: list[str] | None = None) -> list[AnchorDependence]:
+    """For each anchor (default: all), the checkpoints whose status changes when it is taken out."""
+    race, facts, plan, calibration = prepare(race_id, seed)
+    known = anchor_ids(race_id, seed)
+    for event_id in anchors or []:
+        if event_id not in known:
+            raise ScenarioError("is not an anchor of this race (see events.toml)", key="anchor", value=event_id)
+    before = {c["id"]: c["status"] for c in check(replay_plan(race, facts, plan, calibration))["checkpoints"]}
+    fastest = race.statistics["fastest_lap_s"]
+    out = []
+    for event_id in anchors or known:
+        owner = next(c.number for c in plan.cars if any(a.event_id == event_id for a in c.anchors))
+        cars = tuple(replace(c, anchors=tuple(a for a in c.anchors if a.event_id != event_id)) for c in plan.cars)
+        without = replace(plan, cars=cars)
+        try:
+            recalibrated = calibrate(without, fastest, seed)
+        except CalibrationError as err:
+            out.append(AnchorDependence(event_id, owner, (), str(err)))
+            continue
+        after = {c["id"]: c["status"] for c in check(replay_plan(race, facts, without, recalibrated))["checkpoints"]}
+        changed = tuple((cid, before[cid], after[cid]) for cid in before if after[cid] != before[cid])
+        out.append(AnchorDependence(event_id, owner, changed))
+    return out
