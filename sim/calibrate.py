@@ -188,6 +188,10 @@ def _placed(car: CarPlan, runs: dict[str, CarRun]) -> list[tuple[int, tuple[floa
     return [merged[k] for k in sorted(merged)]
 
 
+def _clock(t: float, start) -> str:
+    return clock_label(t, start, with_seconds=True) if np.isfinite(t) else "the start"
+
+
 def _check_placed(car: CarPlan, run: CarRun, placed, start) -> None:
     """A moment anchor holds only if the refitted pace after it leaves the car on that lap: make sure it does."""
     for lap, (lo, hi), moments, anchors in placed:
@@ -196,8 +200,10 @@ def _check_placed(car: CarPlan, run: CarRun, placed, start) -> None:
             on = int(np.searchsorted(run.crossings, moment, side="right"))
             if on != lap or not lo - 0.5 <= crossing <= hi + 0.5:
                 ids = ", ".join(a.event_id for a in anchors)
-                raise CalibrationError(f"the fitted pace leaves the car on lap {on} at {clock_label(moment, start)}, "
-                                       f"not on lap {lap} as placed", key=f"event.{ids}", value=lap, car=car.number)
+                raise CalibrationError(f"the refitted pace does not keep the placing: at {_clock(moment, start)} the car "
+                                       f"is on lap {on} (lap {lap} completed at {_clock(crossing, start)}), not on lap "
+                                       f"{lap} within {_clock(lo, start)}-{_clock(hi, start)}",
+                                       key=f"event.{ids}", value=lap, car=car.number)
 
 
 def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) -> Calibration:
@@ -225,12 +231,10 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
                 others = ", ".join(sorted({a.relative_to for a in anchors if a.relative_to}))
-                def label(t):
-                    return clock_label(t, plan.facts.start, with_seconds=True) if np.isfinite(t) else "the start"
-
+                start = plan.facts.start
                 raise CalibrationError(
                     f"no moment for lap {lap} meets its placing against car(s) {others or '-'}: it would have to be "
-                    f"completed after {label(window[0])} and before {label(window[1])}",
+                    f"completed after {_clock(window[0], start)} and before {_clock(window[1], start)}",
                     key=f"event.{ids}", value=lap, car=car.number)
             target = _clip_into(unbroken[lap - 1], window)
             b = _bisect(lambda b: trial(first, b).crossings[lap - 1], target, fastest, SLOWEST_BASE_S,
