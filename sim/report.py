@@ -53,6 +53,7 @@ def markdown(data: dict, replay: Replay) -> str:
         *[f"| {s} | {totals.get(s, 0)} |" for s in STATUS_ORDER if totals.get(s)],
         f"| **total** | {sum(totals.values())} |",
         "",
+        *_evidence(data["checkpoints"]),
         "## Checkpoints",
         "",
         "| status | checkpoint | moment | published | replay | note | source |",
@@ -83,6 +84,22 @@ def markdown(data: dict, replay: Replay) -> str:
     lines += ["", "## Assumptions", "", f"- lap length: {data['lap_length_km']} km (published distance / winner's laps)"]
     lines += [f"- {k}: {v}" for k, v in data["assumptions"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _evidence(checkpoints: list[dict]) -> list[str]:
+    """The passes, in a sentence each: the statements the replay meets without having been fitted to them."""
+    passes = [c for c in checkpoints if c["status"] == "pass"]
+    if not passes:
+        return []
+    lines = [f"**The evidence**: {len(passes)} statements the replay meets without having been fitted to them "
+             "(a pass can still rest on an anchor taken from another statement: `python scenarios/anchor_dependence.py` "
+             "lists those).", ""]
+    for c in passes:
+        published, got = c["published"], c["replay"]
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (published, got))
+        off = f" (off by {abs(got - published):g}, within its tolerance)" if numbers and got != published else ""
+        lines.append(f"- {c['moment']} {c['id']}: published {_cell(published)}, replay {_cell(got)}{off}")
+    return lines + [""]
 
 
 def write_outputs(replay: Replay, out: Path, data: dict | None = None) -> dict[str, Path]:

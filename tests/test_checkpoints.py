@@ -174,3 +174,16 @@ def test_an_anchor_no_pace_can_meet_names_its_event(race, seed_text):  # noqa: F
         calibrate(plan, fastest_lap_s=238.7)
     assert str(err.value).startswith("no pace can satisfy lap 100 within its window (test-anchor)")
     assert str(err.value).endswith("(key 'event.test-anchor', car 62, value 100)")
+
+
+def test_the_report_lists_the_evidence_and_says_which_passes_are_only_within_tolerance(replay):
+    from sim.report import markdown, report_data
+
+    data = report_data(replay)
+    text = markdown(data, replay)
+    passes = [c for c in data["checkpoints"] if c["status"] == "pass"]
+    assert f"**The evidence**: {len(passes)} statements the replay meets without having been fitted to them" in text
+    evidence = text.split("**The evidence**")[1].split("## Checkpoints")[0]
+    assert evidence.count("\n- ") == len(passes)
+    assert "- 02:19 maglioli-seventh-at-crash: published 7, replay 8 (off by 1, within its tolerance)" in evidence
+    assert "- 04:00 half-distance-arents-laps: published 147, replay 147\n" in evidence
