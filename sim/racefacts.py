@@ -310,9 +310,9 @@ ANCHOR_FORMS = (  # (required keys, allowed extra keys)
 ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side"}
 
 
-def _check_anchor_form(r: "_Reader", item: dict, car: str) -> None:
+def _check_anchor_form(r: _Reader, item: dict, car: str) -> None:
     keys = ANCHOR_KEYS & item.keys()
-    if not any(required <= keys and keys <= required | extra for required, extra in ANCHOR_FORMS):
+    if not any(required <= keys <= required | extra for required, extra in ANCHOR_FORMS):
         raise r.error("lap", "an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or `at` + `relative_to` "
                              f"(+ `laps_behind`, `side`); this one has {', '.join(sorted(keys)) or 'none of them'}",
                       item.get("lap"))

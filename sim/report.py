@@ -91,9 +91,10 @@ def _evidence(checkpoints: list[dict]) -> list[str]:
     passes = [c for c in checkpoints if c["status"] == "pass"]
     if not passes:
         return []
-    lines = [f"**The evidence**: {len(passes)} statements the replay meets without having been fitted to them "
+    intro = (f"**The evidence**: {len(passes)} statements the replay meets without having been fitted to them "
              "(a pass can still rest on an anchor taken from another statement: `python scenarios/anchor_dependence.py` "
-             "lists those).", ""]
+             "lists those).")
+    lines = [intro, ""]
     for c in passes:
         published, got = c["published"], c["replay"]
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (published, got))
