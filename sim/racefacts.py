@@ -399,7 +399,7 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
 
 
 def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float, seed_text: str,
-                      drivers: dict[str, set[str]] | None = None) -> tuple[Checkpoint, ...]:
+                      drivers: dict[str, set[str]]) -> tuple[Checkpoint, ...]:
     items = _load_toml(path).get("checkpoint", [])
     out, seen = [], set()
     for i, item in enumerate(items):
@@ -440,7 +440,7 @@ def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start
             if (set(spec) != {"car", "driver", "nth"} or spec["car"] not in starters or not isinstance(spec["driver"], str)
                     or not isinstance(spec["nth"], int) or isinstance(spec["nth"], bool) or spec["nth"] < 1):
                 raise r.error("at_driver_change", "must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}", spec)
-            if drivers is not None and spec["driver"] not in drivers.get(spec["car"], ()):
+            if spec["driver"] not in drivers.get(spec["car"], ()):
                 raise r.error("at_driver_change", f"names no driver of car {spec['car']} "
                                                   f"({', '.join(sorted(drivers.get(spec['car'], ())))})", spec["driver"])
             when = ("at_driver_change", (spec["car"], spec["driver"], spec["nth"]))

@@ -11,3 +11,19 @@ def replay():
     from sim.replay import run_replay
 
     return run_replay("le-mans-1957")
+
+
+@pytest.fixture(scope="session")
+def race():
+    """The parsed 1957 Le Mans document."""
+    from sim.sources import load_race
+
+    return load_race("le-mans-1957")
+
+
+@pytest.fixture(scope="session")
+def seed_text(race):
+    """The 1957 seed, verbatim: race data is checked against it."""
+    from pathlib import Path
+
+    return Path(race.source_file).read_text(encoding="utf-8")

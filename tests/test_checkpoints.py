@@ -10,10 +10,11 @@ import pytest
 from sim.calibrate import calibrate
 from sim.checkpoints import check
 from sim.clock import parse_clock
+from sim.engine import run_cars
 from sim.errors import CalibrationError, RaceDataError
-from sim.plan import Anchor
+from sim.plan import Anchor, build_plan
 from sim.racefacts import load_facts
-from tests.test_racefacts import broken, race, seed_text  # noqa: F401 (fixtures)
+from tests.test_racefacts import broken
 
 
 @pytest.fixture(scope="module")
@@ -67,32 +68,25 @@ def test_the_hugus_porsche_is_outside_the_half_distance_top_ten_yet_eighth_at_th
     assert replay.standings(hour=24).set_index("car").loc["35", "position"] == 8
 
 
-def plan_with(race, seed_text, car, **anchor):  # noqa: F811
-    facts = load_facts(race, seed_text)
-    from sim.plan import build_plan
-
-    plan = build_plan(race, facts)
+def plan_with(race, seed_text, car, **anchor):
+    plan = build_plan(race, load_facts(race, seed_text))
     cars = tuple(replace(c, anchors=c.anchors + (Anchor("test-anchor", **anchor),)) if c.number == car else c
                  for c in plan.cars)
     return replace(plan, cars=cars)
 
 
-def test_an_anchor_places_a_lap_seconds_behind_another_cars(race, seed_text):  # noqa: F811
+def test_an_anchor_places_a_lap_seconds_behind_another_cars(race, seed_text):
     plan = plan_with(race, seed_text, "62", lap=100, window=None, relative_to="35", by=(30.0, 31.0))
     cal = calibrate(plan, fastest_lap_s=238.7)
-    from sim.engine import run_cars
-
     _, runs = run_cars(plan, cal.paces)
     gap = runs["62"].crossings[99] - runs["35"].crossings[99]
     assert 30.0 <= gap <= 31.0
 
 
-def test_an_anchor_at_a_moment_puts_the_car_on_the_other_cars_lap_less_laps_behind(race, seed_text):  # noqa: F811
+def test_an_anchor_at_a_moment_puts_the_car_on_the_other_cars_lap_less_laps_behind(race, seed_text):
     at = parse_clock("06:00", load_facts(race, seed_text).start)
     plan = plan_with(race, seed_text, "28", lap=None, window=None, relative_to="31", at=at, laps_behind=-2)
     cal = calibrate(plan, fastest_lap_s=238.7)
-    from sim.engine import run_cars
-
     _, runs = run_cars(plan, cal.paces)
     laps = {car: int(np.searchsorted(runs[car].crossings, at, side="right")) for car in ("28", "31")}
     assert laps["28"] == laps["31"] + 2
@@ -100,7 +94,7 @@ def test_an_anchor_at_a_moment_puts_the_car_on_the_other_cars_lap_less_laps_behi
     assert int(np.searchsorted(runs["28"].crossings, flag, side="right")) == plan.car("28").laps
 
 
-def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_text):  # noqa: F811
+def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_text):
     at = parse_clock("08:00", load_facts(race, seed_text).start)
     plan = plan_with(race, seed_text, "31", lap=None, window=None, relative_to="62", at=at)
     plan = replace(plan, cars=tuple(
@@ -132,14 +126,14 @@ def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_
          "events.toml: applies only on the other car's own lap (laps_behind = 0) (key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'behind')"),
     ],
 )
-def test_a_bad_anchor_names_file_key_value_and_car(tmp_path, race, seed_text, old, new, message):  # noqa: F811
+def test_a_bad_anchor_names_file_key_value_and_car(tmp_path, race, seed_text, old, new, message):
     folder = broken(tmp_path, "events.toml", old, new)
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)
     assert str(err.value) == message
 
 
-def test_a_bad_driver_change_moment_names_the_key(tmp_path, race, seed_text):  # noqa: F811
+def test_a_bad_driver_change_moment_names_the_key(tmp_path, race, seed_text):
     folder = broken(tmp_path, "checkpoints.toml", 'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
                     'driver = "Tony Brooks", nth = 0 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240')
     with pytest.raises(RaceDataError) as err:
@@ -147,7 +141,7 @@ def test_a_bad_driver_change_moment_names_the_key(tmp_path, race, seed_text):  #
     assert "key 'checkpoint.brooks-four-minutes-behind.at_driver_change'" in str(err.value)
 
 
-def test_a_driver_change_to_someone_who_never_drove_the_car_is_refused(tmp_path, race, seed_text):  # noqa: F811
+def test_a_driver_change_to_someone_who_never_drove_the_car_is_refused(tmp_path, race, seed_text):
     folder = broken(tmp_path, "checkpoints.toml", 'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
                     'driver = "Roy Salvadori", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240')
     with pytest.raises(RaceDataError) as err:
@@ -156,19 +150,17 @@ def test_a_driver_change_to_someone_who_never_drove_the_car_is_refused(tmp_path,
                               "(key 'checkpoint.brooks-four-minutes-behind.at_driver_change', value 'Roy Salvadori')")
 
 
-def test_an_anchor_behind_another_car_slows_the_car_onto_its_lap(race, seed_text):  # noqa: F811
+def test_an_anchor_behind_another_car_slows_the_car_onto_its_lap(race, seed_text):
     at = parse_clock("06:00", load_facts(race, seed_text).start)
     plan = plan_with(race, seed_text, "28", lap=None, window=None, relative_to="31", at=at, side="behind")
     cal = calibrate(plan, fastest_lap_s=238.7)
-    from sim.engine import run_cars
-
     _, runs = run_cars(plan, cal.paces)
     lap = int(np.searchsorted(runs["31"].crossings, at, side="right"))
     assert int(np.searchsorted(runs["28"].crossings, at, side="right")) == lap
     assert runs["31"].crossings[lap - 1] < runs["28"].crossings[lap - 1] < at
 
 
-def test_an_anchor_no_pace_can_meet_names_its_event(race, seed_text):  # noqa: F811
+def test_an_anchor_no_pace_can_meet_names_its_event(race, seed_text):
     plan = plan_with(race, seed_text, "62", lap=100, window=None, relative_to="35", by=(-30000.0, -29000.0))
     with pytest.raises(CalibrationError) as err:
         calibrate(plan, fastest_lap_s=238.7)

@@ -12,19 +12,8 @@ from sim.calibrate import calibrate
 from sim.errors import CalibrationError, RaceDataError
 from sim.plan import build_plan
 from sim.racefacts import RACES_DIR, load_facts
-from sim.sources import load_race
 
 RACE_DIR = RACES_DIR / "le-mans-1957"
-
-
-@pytest.fixture(scope="module")
-def race():
-    return load_race("le-mans-1957")
-
-
-@pytest.fixture(scope="module")
-def seed_text(race):
-    return Path(race.source_file).read_text(encoding="utf-8")
 
 
 def test_every_quote_is_in_the_seed_verbatim(race, seed_text):
