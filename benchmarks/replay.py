@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from sim.calibrate import DEFAULT_SEED, calibrate
-from sim.engine import run_cars
+from sim.circuit.calibrate import DEFAULT_SEED, calibrate
+from sim.circuit.engine import run_cars
 from sim.replay import prepare
 from sim.standings import LapTable, hourly_positions
 

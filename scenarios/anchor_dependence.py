@@ -16,7 +16,7 @@ import json
 import sys
 
 from sim.errors import RaceReplayError
-from sim.sensitivity import anchor_dependence
+from sim.ablation import anchor_dependence
 
 RACE = "le-mans-1957"
 SEED = 1957

@@ -11,13 +11,13 @@ The public API is this module's ``__all__``; everything else lives in private mo
 
 from sim.checkpoints import check
 from sim.document import Document, Row, Section, Table, parse_document, read_document
-from sim.engine import Event
+from sim.circuit.engine import Event
 from sim.errors import CalibrationError, ParseError, RaceDataError, RaceReplayError, ScenarioError
 from sim.frames import entries_frame
 from sim.index import index_of_performance, lap_length_km, target_km
-from sim.inspect import find_anomalies
-from sim.model import Anomaly, Driver, Engine, Entry, Race
-from sim.regulations import check_regulations
+from sim.anomalies import find_anomalies
+from sim.records import Anomaly, Driver, Engine, Entry, Race
+from sim.circuit.regulations import check_regulations
 from sim.replay import Replay, run_replay
 from sim.scenario import apply as apply_scenario
 from sim.scenario import compare, load_scenario

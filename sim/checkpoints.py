@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.clock import HOUR, parse_clock
 from sim.index import target_km
-from sim.racefacts import Checkpoint
+from sim.facts import Checkpoint
 from sim.replay import Replay
 
 SAMPLE_S = 60.0

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.index import index_of_performance
-from sim.model import Anomaly, Race
+from sim.records import Anomaly, Race
 from sim.sources.fields import clock, iso_duration
 
 ENTRY_COLUMNS: dict[str, str] = {

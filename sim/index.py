@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sim.errors import RaceDataError
-from sim.model import Anomaly, Race
+from sim.records import Anomaly, Race
 
 TOLERANCE = 0.005  # the published scores have 3 decimals; ours agree within this
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.calibrate import DEFAULT_SEED, Calibration, calibrate
+from sim.circuit.calibrate import DEFAULT_SEED, Calibration, calibrate
 from sim.clock import HOUR, clock_label
-from sim.engine import EVENT_COLUMNS, Event, run_cars
+from sim.circuit.engine import EVENT_COLUMNS, Event, run_cars
 from sim.errors import RaceDataError
-from sim.model import Race
-from sim.plan import RacePlan, build_plan
-from sim.racefacts import RACES_DIR, RaceFacts, load_facts
+from sim.records import Race
+from sim.circuit.plan import RacePlan, build_plan
+from sim.facts import RACES_DIR, RaceFacts, load_facts
 from sim.standings import LapTable, hourly_standings, standings_at
 
 

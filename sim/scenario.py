@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.calibrate import DEFAULT_SEED
-from sim.engine import CarPace
+from sim.circuit.calibrate import DEFAULT_SEED
+from sim.circuit.engine import CarPace
 from sim.errors import ScenarioError
-from sim.plan import EndRule, build_plan
-from sim.racefacts import RaceFacts
+from sim.circuit.plan import EndRule, build_plan
+from sim.facts import RaceFacts
 from sim.replay import Replay, prepare, replay_plan
 
 RULE_KEYS = {"min_laps_between_refuels": int, "max_stint_laps": int, "max_driver_hours": (int, float)}

@@ -38,7 +38,7 @@ class LapTable:
 
     @classmethod
     def from_log(cls, log, plan) -> "LapTable":
-        """Build from an event log: an :class:`~sim.engine.EventLog` (its lap columns) or any iterable of Events."""
+        """Build from an event log: an :class:`~sim.circuit.engine.EventLog` (its lap columns) or any iterable of Events."""
         ends = ("finished", "retired", "stopped", "disqualified")
         if hasattr(log, "laps") and hasattr(log, "others"):
             crossings = {c.number: log.laps.get(c.number, np.empty(0)) for c in plan.cars}

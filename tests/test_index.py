@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sim.index import compare_with_published, index_of_performance, lap_length_km, ranking, target_km
-from sim.model import Race
+from sim.records import Race
 from sim.sources import load_race
 
 DOC = Path(__file__).parent.parent / "docs" / "index_of_performance.md"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.inspect import find_anomalies, ordinal, positions
-from sim.model import Anomaly, Entry, Race
+from sim.anomalies import find_anomalies, ordinal, positions
+from sim.records import Anomaly, Entry, Race
 from sim.sources import load_race
 
 SEEDS = Path(__file__).parent.parent / "seeds"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sim.model import Driver, Engine
+from sim.records import Driver, Engine
 from sim.sources import fields
 from sim.sources.fields import FieldError
 from sim.sources.names import drivers, person, split_code, surname

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import Driver, Race
+from sim.records import Driver, Race
 from sim.sources import load_race
 from sim.sources.millemiglia import start_time
 

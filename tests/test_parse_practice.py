@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sim.model import Driver, Race
+from sim.records import Driver, Race
 from sim.sources import load_race
 
 

@@ -18,7 +18,7 @@ from sim.checkpoints import check
 from sim.clock import HOUR
 from sim.plots import (checkpoint_marks, class_chart, comparison_cars, comparison_chart, index_chart, long_stops,
                        position_chart, race_history_chart, save_figure, select_cars)
-from sim.plotstyle import CHECKPOINT_STYLES, MAKE_COLOURS, line_styles, make_colour
+from sim.plots.style import CHECKPOINT_STYLES, MAKE_COLOURS, line_styles, make_colour
 from sim.scenario import apply, load_scenario
 from sim.standings import positions_matrix
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibrate import calibrate
+from sim.circuit.calibrate import calibrate
 from sim.errors import CalibrationError, RaceDataError
-from sim.plan import build_plan
-from sim.racefacts import RACES_DIR, load_facts
+from sim.circuit.plan import build_plan
+from sim.facts import RACES_DIR, load_facts
 
 RACE_DIR = RACES_DIR / "le-mans-1957"
 

@@ -1,4 +1,4 @@
-"""Typed race data from the source documents: ``load_race("le-mans-1957")`` -> :class:`~sim.model.Race`.
+"""Typed race data from the source documents: ``load_race("le-mans-1957")`` -> :class:`~sim.records.Race`.
 
 A race is named by its id in ``seeds/manifest.toml`` or by the path of any document of the same
 shape, whose kind is then told from its tables (see :func:`detect_kind`). Parsed races are cached
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sim.document import Document, read_document
 from sim.errors import ParseError, RaceReplayError
-from sim.inspect import find_anomalies
-from sim.model import Race
+from sim.anomalies import find_anomalies
+from sim.records import Race
 from sim.sources import lemans, millemiglia, practice
 from sim.sources.layout import label
 from sim.sources.manifest import RaceInfo, read_manifest, seeds_dir

@@ -1,7 +1,7 @@
 """Cross-checks between a document's text and its tables; each returns anomalies, never raises.
 
 These need the parsed document (to quote the text and find its lines); checks that only need the
-typed entries (positions, times, duplicate numbers, Index) live in :mod:`sim.inspect`.
+typed entries (positions, times, duplicate numbers, Index) live in :mod:`sim.anomalies`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from sim.document import Document
-from sim.model import Anomaly, Entry
+from sim.records import Anomaly, Entry
 from sim.sources.names import SAME_COUNTRY, surname
 
 # Sentences that state a count, and which count of the tables each one is about.

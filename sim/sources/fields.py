@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sim.document import Row
 from sim.errors import ParseError
-from sim.model import Engine
+from sim.records import Engine
 
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)?$")
 _MARKER = re.compile(r"\s*([*†‡#]+)$")  # a note marker after a status: "N/C *"

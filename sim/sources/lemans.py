@@ -3,7 +3,7 @@
 Sections read: "Official results" (required), "Did Not Finish", "Did Not Start", "Index of
 Performance", "... Biennial Cup ...", "Statistics", "Standings after the race", and the
 regulations' target-distance table wherever it is. Every row of the three result tables becomes an
-:class:`~sim.model.Entry`; a car number may appear twice (car 8: 5th, and the practice car that did
+:class:`~sim.records.Entry`; a car number may appear twice (car 8: 5th, and the practice car that did
 not start), both entries are kept and reported.
 """
 
@@ -13,8 +13,8 @@ import re
 
 from sim.document import Document, Row, Section
 from sim.errors import ParseError
-from sim.inspect import ordinal
-from sim.model import STARTED, Anomaly, Entry, Race
+from sim.anomalies import ordinal
+from sim.records import STARTED, Anomaly, Entry, Race
 from sim.sources import checks, fields, published
 from sim.sources.layout import column_map, first_table, label
 from sim.sources.manifest import RaceInfo

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sim.document import Document, Row, Table
 from sim.errors import ParseError
-from sim.model import Anomaly, Entry, Race
+from sim.records import Anomaly, Entry, Race
 from sim.sources import checks, fields, published, winners
 from sim.sources.layout import first_table, label
 from sim.sources.manifest import DEFAULT_PREVIOUS_DAY_FROM, RaceInfo

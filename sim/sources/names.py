@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sim.model import Driver
+from sim.records import Driver
 
 NATIONALITY_CODES = frozenset(
     """ARG AUS AUT BEL BRA CAN CHE CHI CHL COL CUB CZE DDR DEN DEU DNK ESP FIN FRA FRG GBR GDR GER

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sim.document import Document, Row, Table
 from sim.errors import ParseError
-from sim.model import Anomaly, Entry, Race
+from sim.records import Anomaly, Entry, Race
 from sim.sources import fields
 from sim.sources.fields import clock
 from sim.sources.manifest import RaceInfo

@@ -11,7 +11,7 @@ import re
 
 from sim.document import Document, Section, Table
 from sim.errors import ParseError
-from sim.model import Anomaly
+from sim.records import Anomaly
 from sim.sources import fields
 from sim.sources.fields import FieldError, cell_error
 from sim.sources.layout import column_map, label

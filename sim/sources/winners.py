@@ -11,7 +11,7 @@ import difflib
 import re
 
 from sim.document import Section
-from sim.model import Anomaly, Entry
+from sim.records import Anomaly, Entry
 from sim.sources import fields
 
 CLASS_GROUPS = {"sport": "S", "sports": "S", "grand touring": "GT", "touring special": "TS", "touring prep": "T"}

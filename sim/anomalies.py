@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import timedelta
 
 from sim.index import compare_with_published
-from sim.model import Anomaly, Entry, Race
+from sim.records import Anomaly, Entry, Race
 
 
 def find_anomalies(race: Race) -> list[Anomaly]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sim.clock import HOUR, parse_clock, parse_window
 from sim.errors import RaceDataError
-from sim.model import Race
+from sim.records import Race
 
 RACES_DIR = Path(__file__).parent / "races"
 

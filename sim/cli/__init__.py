@@ -15,10 +15,10 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from sim import cli_replay
+from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
-from sim.inspect import find_anomalies
+from sim.anomalies import find_anomalies
 from sim.sources import load_race, race_ids
 
 PROG = "race-replay"

@@ -7,7 +7,7 @@ found by bisection so that:
 * a finisher is ``end_fraction`` of the way round its next lap at the flag with exactly its table laps
   (equal laps: the published order decides who crossed first);
 * a retired car completes exactly its table laps and stops within the window the written priority gives
-  (see :func:`sim.plan._end_rule`), at the moment its own pace so far (or, before any anchor, its class's best
+  (see :func:`sim.circuit.plan._end_rule`), at the moment its own pace so far (or, before any anchor, its class's best
   finisher's pace) would put it, clipped to that window;
 * a lap the narrative places in a window (Hawthorn's 26th) is completed within it, and a lap placed against
   another car (on its lap at a moment, or seconds behind it) falls where that car's fitted run puts it; those cars
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.clock import HOUR, clock_label
-from sim.engine import CarPace, CarRun, run_cars
+from sim.circuit.engine import CarPace, CarRun, run_cars
 from sim.errors import CalibrationError
-from sim.plan import Anchor, CarPlan, RacePlan
+from sim.circuit.plan import Anchor, CarPlan, RacePlan
 
 log = logging.getLogger(__name__)
 

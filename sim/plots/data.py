@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.checkpoints import index_at
 from sim.clock import HOUR
-from sim.plotstyle import CHECKPOINT_STYLES, LONG_STOP_S, race_times
+from sim.plots.style import CHECKPOINT_STYLES, LONG_STOP_S, race_times
 from sim.standings import OUT_KINDS, positions_matrix
 
 DEFAULT_TOP = 10  # charts show the cars that were in the top 10 at the end of some hour

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sim.calibrate import DEFAULT_SEED, calibrate
+from sim.circuit.calibrate import DEFAULT_SEED, calibrate
 from sim.checkpoints import check
 from sim.errors import CalibrationError, ScenarioError
 from sim.replay import prepare, replay_plan

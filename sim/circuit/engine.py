@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import simpy
 
-from sim.plan import MAX_LAPS, CarPlan, RacePlan
+from sim.circuit.plan import MAX_LAPS, CarPlan, RacePlan
 
 PIT_ENTRY_S = 30.0  # a car that retires in the pits is out of the race half a minute after crossing the line
 

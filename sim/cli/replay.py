@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from sim.calibrate import DEFAULT_SEED
+from sim.circuit.calibrate import DEFAULT_SEED
 from sim.clock import HOUR, parse_clock
 from sim.errors import RaceReplayError
 from sim.frames import as_text

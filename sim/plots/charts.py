@@ -2,7 +2,7 @@
 
 Every function returns a :class:`matplotlib.figure.Figure` (built without pyplot, so nothing leaks into global
 state and it works under any backend); :func:`save_figure` writes it as PNG and SVG. Styles live in
-:mod:`sim.plotstyle`. Bad arguments (an unknown car or class, ``top`` < 1) raise ``ValueError`` naming the value.
+:mod:`sim.plots.style`. Bad arguments (an unknown car or class, ``top`` < 1) raise ``ValueError`` naming the value.
 
 >>> fig = position_chart(run_replay())                       # doctest: +SKIP
 >>> save_figure(fig, "out/le-mans-1957/positions")           # doctest: +SKIP
@@ -18,9 +18,9 @@ from matplotlib.lines import Line2D
 
 from sim.checkpoints import check
 from sim.clock import HOUR
-from sim.plotdata import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
+from sim.plots.data import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
                           long_stops, out_time, position_series, select_cars)
-from sim.plotstyle import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_STOP_S, line_styles, make_colour,
+from sim.plots.style import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_STOP_S, line_styles, make_colour,
                            new_figure, place_labels, positions_axis, race_axis, race_times)
 from sim.standings import positions_matrix
 
