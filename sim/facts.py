@@ -48,12 +48,16 @@ class Assumptions:
     pit_stop_s: float
     standing_start_s: float
     night: tuple[float, float, float]  # start s, end s, factor
-    fog: tuple[float, float, float, float]  # start s, end s, factor, jaguar factor
+    fog: tuple[float, float, float]  # start s, end s, factor
     tyre_wear_per_lap: float
     retirement_fraction: float
     finish_fraction: float
     lap_noise_sigma: float
     reasons: dict[str, str] = field(default_factory=dict)
+    fog_by_make: dict[str, float] = field(default_factory=dict)  # makes the fog slowed less (or more) than the field
+
+    def fog_factor(self, make: str) -> float:
+        return self.fog_by_make.get(make, self.fog[2])
 
 
 @dataclass(frozen=True)
@@ -287,7 +291,11 @@ def _read_assumptions(path: Path, table: dict, start: datetime, seed_text: str) 
         if "quote" in item:
             _check_quote(path, f"assumptions.{name}.quote", item["quote"], seed_text)
     night = (*span("night"), value("night", "factor"))
-    fog = (*span("fog"), value("fog", "factor"), value("fog", "jaguar_factor"))
+    fog = (*span("fog"), value("fog", "factor"))
+    by_make = table.get("fog", {}).get("by_make", {})
+    if not isinstance(by_make, dict):
+        raise RaceDataError("must be a table of make = factor", file=path, key="assumptions.fog.by_make", value=by_make)
+    fog_by_make = {make: _number(path, f"assumptions.fog.by_make.{make}", v) for make, v in by_make.items()}
     return Assumptions(
         stint_laps=int(value("stint_laps")),
         pit_stop_s=value("pit_stop_seconds"),
@@ -299,6 +307,7 @@ def _read_assumptions(path: Path, table: dict, start: datetime, seed_text: str) 
         finish_fraction=value("finish_fraction"),
         lap_noise_sigma=value("lap_noise", "sigma"),
         reasons={k: v.get("reason", "") for k, v in table.items()},
+        fog_by_make=fog_by_make,
     )
 
 

@@ -160,7 +160,7 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
             k = drivers.index(first.driver)
             drivers = drivers[k:] + drivers[:k]
         make = entry.make or "Other"
-        fog = facts.assumptions.fog[3] if make == "Jaguar" else facts.assumptions.fog[2]
+        fog = facts.assumptions.fog_factor(make)
         rank, size = ties.get(entry.number, (0, 1))
         plans.append(CarPlan(
             number=entry.number, car_class=entry.car_class or "", make=make,
