@@ -21,7 +21,7 @@ import numpy as np
 from sim.circuit.calibrate import DEFAULT_SEED, calibrate
 from sim.circuit.engine import run_cars
 from sim.replay import prepare
-from sim.standings import LapTable, hourly_positions
+from sim.standings import Progress, hourly_positions
 
 RUNS = 200
 
@@ -29,7 +29,7 @@ RUNS = 200
 def one_replay(plan, paces):
     """The unit a Monte Carlo sweep repeats: simulate every car, then the standings at each hour."""
     log, _ = run_cars(plan, paces)
-    table = LapTable.from_log(log, plan)
+    table = Progress.from_log(log, plan)
     return hourly_positions(table)
 
 

@@ -11,7 +11,7 @@ The public API is this module's ``__all__``; everything else lives in private mo
 
 from sim.checkpoints import check
 from sim.document import Document, Row, Section, Table, parse_document, read_document
-from sim.circuit.engine import Event
+from sim.log import Event, EventKind
 from sim.errors import CalibrationError, ParseError, RaceDataError, RaceReplayError, ScenarioError
 from sim.frames import entries_frame
 from sim.index import index_of_performance, lap_length_km, target_km
@@ -25,7 +25,7 @@ from sim.sources import load_race, race_ids
 from sim.standings import positions_matrix, standings_at
 
 __all__ = [
-    "Anomaly", "CalibrationError", "Document", "Driver", "Engine", "Entry", "Event", "ParseError", "Race",
+    "Anomaly", "CalibrationError", "Document", "Driver", "Engine", "Entry", "Event", "EventKind", "ParseError", "Race",
     "RaceDataError", "RaceReplayError", "Replay", "Row", "ScenarioError", "Section", "Table",
     "apply_scenario", "check", "check_regulations", "compare", "entries_frame", "find_anomalies",
     "index_of_performance", "lap_length_km", "load_race", "load_scenario", "parse_document", "positions_matrix",

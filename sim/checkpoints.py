@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.clock import HOUR, parse_clock
 from sim.index import target_km
+from sim.log import EventKind
 from sim.facts import Checkpoint
 from sim.replay import Replay
 
@@ -57,10 +58,12 @@ def _event_time(replay: Replay, event_id: str) -> float:
             return t - 1.0
     for e in replay.log:
         rejoined = None
-        if e.kind == "pit_out" and event_id in e.detail.split():
+        if e.cause != event_id:
+            continue
+        if e.kind == EventKind.PIT_OUT:
             rejoined = e.time
-        elif e.kind == "delay" and e.detail.split()[0] == event_id:
-            rejoined = e.time + float(e.detail.split()[1].rstrip("s"))
+        elif e.kind == EventKind.DELAY:
+            rejoined = e.time + e.seconds
         if rejoined is not None:
             crossings = replay.table.crossings[e.car]
             k = int(np.searchsorted(crossings, rejoined, side="right"))
@@ -79,7 +82,7 @@ def _moment(replay: Replay, cp: Checkpoint) -> float | tuple[float, float] | Non
         return _event_time(replay, value) + cp.offset_s
     if kind == "at_driver_change":
         car, driver, nth = value
-        changes = [e.time for e in replay.log if e.car == car and e.kind == "driver_change" and e.driver == driver]
+        changes = [e.time for e in replay.log.of(car, [EventKind.DRIVER_CHANGE]) if e.driver == driver]
         return (changes[nth - 1] if len(changes) >= nth else float("nan")) + cp.offset_s
     if kind == "during":
         return value
@@ -116,7 +119,7 @@ def _index_order(replay: Replay, t: float) -> list[str]:
 
 def _fastest_lap(replay: Replay, car: str) -> float:
     crossings = replay.table.crossings[car]
-    stops = [(e.time) for e in replay.log if e.car == car and e.kind in ("pit_out", "delay")]
+    stops = [e.time for e in replay.log.of(car, [EventKind.PIT_OUT, EventKind.DELAY])]
     best = np.inf
     for k in range(1, len(crossings)):
         lo, hi = crossings[k - 1], crossings[k]
@@ -237,7 +240,7 @@ def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
         return _result(cp, moment, published, label(t), abs(diff_min) <= tol, f"{diff_min:+.0f} min")
     if k == "refuels_done":
         running = [c for c in order if table.status_at(c, t) == "running"][: claim.get("among_top", len(order))]
-        done = [c for c in running if sum(1 for e in replay.log if e.car == c and e.kind == "pit_in" and "refuel" in e.detail and e.time <= t) >= claim["min_refuels"]]
+        done = [c for c in running if sum(1 for e in replay.log.of(c, [EventKind.PIT_IN]) if e.refuel and e.time <= t) >= claim["min_refuels"]]
         share = len(done) / max(len(running), 1)
         return _result(cp, moment, f">{claim['share']:.0%}", f"{share:.0%}", share > claim["share"])
     raise AssertionError(k)

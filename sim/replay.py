@@ -13,12 +13,13 @@ import pandas as pd
 
 from sim.circuit.calibrate import DEFAULT_SEED, Calibration, calibrate
 from sim.clock import HOUR, clock_label
-from sim.circuit.engine import EVENT_COLUMNS, Event, run_cars
+from sim.circuit.engine import run_cars
+from sim.log import EVENT_COLUMNS, EventLog
 from sim.errors import RaceDataError
 from sim.records import Race
 from sim.circuit.plan import RacePlan, build_plan
 from sim.facts import RACES_DIR, RaceFacts, load_facts
-from sim.standings import LapTable, hourly_standings, standings_at
+from sim.standings import Progress, hourly_standings, standings_at
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class Replay:
     facts: RaceFacts
     plan: RacePlan
     calibration: Calibration
-    log: tuple[Event, ...]
-    table: LapTable
+    log: EventLog
+    table: Progress
     runs: dict
     label: str = "real race"
 
@@ -73,7 +74,7 @@ def prepare(race_id: str, seed: int = DEFAULT_SEED) -> tuple[Race, RaceFacts, Ra
 def replay_plan(race: Race, facts: RaceFacts, plan: RacePlan, calibration: Calibration, label: str = "real race") -> Replay:
     """Run the SimPy replay of a plan with a calibration's paces."""
     log, runs = run_cars(plan, calibration.paces)
-    return Replay(race, facts, plan, calibration, log.records(), LapTable.from_log(log, plan), runs, label)
+    return Replay(race, facts, plan, calibration, log, Progress.from_log(log, plan), runs, label)
 
 
 def run_replay(race_id: str = "le-mans-1957", seed: int | None = None) -> Replay:

@@ -70,7 +70,7 @@ def test_run_writes_standings_events_and_report(tmp_path, capsys, replay):
         assert (tmp_path / name).stat().st_size > 0
     assert not list(tmp_path.glob(".*.tmp"))
     header = (tmp_path / "events.csv").read_text().splitlines()[0]
-    assert header == "time,clock,car,kind,lap,driver,detail"
+    assert header == "time,clock,car,kind,mark,distance_km,driver,cause,seconds,refuel,reason"
 
 
 @pytest.mark.parametrize(

@@ -45,8 +45,8 @@ def test_ecurie_ecosse_leads_from_the_third_hour_to_the_flag(replay):
 
 def test_brooks_crash_at_tertre_rouge_ends_car_20_on_lap_140(replay):
     last = car_events(replay, "20")[-2:]
-    assert [(e.kind, e.lap) for e in last] == [("lap", 140), ("retired", 140)]
-    assert last[1].detail == "brooks-crash-tertre-rouge"
+    assert [(e.kind, e.mark) for e in last] == [("passing", 140), ("retired", 140)]
+    assert (last[1].cause, last[1].reason) == ("brooks-crash-tertre-rouge", "Accident")
     # the priority puts the crash where car 20's 140 laps are two behind car 3 (the text's 1:50 am is a conflict)
     assert replay.table.laps_at("3", last[1].time) == 142
 
@@ -54,12 +54,12 @@ def test_brooks_crash_at_tertre_rouge_ends_car_20_on_lap_140(replay):
 def test_maglioli_hits_the_wreck_at_the_same_moment_on_lap_129(replay):
     brooks = car_events(replay, "20", {"retired"})[0]
     maglioli = car_events(replay, "32", {"retired"})[0]
-    assert (maglioli.lap, maglioli.time) == (129, brooks.time)
+    assert (maglioli.mark, maglioli.time) == (129, brooks.time)
 
 
 def test_hawthorn_changes_tyres_after_26_laps_just_before_two_hours(replay):
-    stop = [e for e in car_events(replay, "7", {"pit_in", "pit_out"}) if "hawthorn-tyre-change" in e.detail]
-    assert [(e.kind, e.lap) for e in stop] == [("pit_in", 26), ("pit_out", 26)]
+    stop = [e for e in car_events(replay, "7", {"pit_in", "pit_out"}) if e.cause == "hawthorn-tyre-change"]
+    assert [(e.kind, e.mark) for e in stop] == [("pit_in", 26), ("pit_out", 26)]
     assert clock(replay, "17:40") <= stop[0].time <= clock(replay, "18:00")
     tyres = next(e for e in replay.facts.events if e.id == "hawthorn-tyre-change").seconds
     assert stop[1].time - stop[0].time == pytest.approx(tyres)
@@ -69,7 +69,7 @@ def test_winner_spent_13_minutes_9_seconds_in_the_pits(replay):
     pit = car_events(replay, "3", {"pit_in", "pit_out"})
     stopped = sum(b.time - a.time for a, b in zip(pit[::2], pit[1::2]))
     assert stopped == pytest.approx(13 * 60 + 9, abs=0.5)
-    assert sum(1 for e in pit if e.kind == "pit_in" and "winner-light-bulb" in e.detail) == 1
+    assert sum(1 for e in pit if e.kind == "pit_in" and e.cause == "winner-light-bulb") == 1
 
 
 def test_rousselle_stops_at_mulsanne_at_6_55_then_pits(replay):
@@ -77,28 +77,28 @@ def test_rousselle_stops_at_mulsanne_at_6_55_then_pits(replay):
     on_track, repair = stop["rousselle-ignition-mulsanne"].seconds, stop["rousselle-pit-repair"].seconds
     (delay,) = [e for e in car_events(replay, "16", {"delay"})]
     assert delay.time == clock(replay, "06:55")
-    assert delay.detail == f"rousselle-ignition-mulsanne {on_track:.0f}s"
+    assert (delay.cause, delay.seconds) == ("rousselle-ignition-mulsanne", on_track)
     # back at the pits at the end of that lap, seen to, out again after the repair (and a refuel if one was due)
-    pit_in, pit_out = [e for e in car_events(replay, "16", {"pit_in", "pit_out"}) if "rousselle-pit-repair" in e.detail]
-    assert pit_in.lap == delay.lap + 1 and pit_in.time > delay.time + on_track
-    refuel = replay.facts.assumptions.pit_stop_s if "refuel" in pit_in.detail else 0.0
+    pit_in, pit_out = [e for e in car_events(replay, "16", {"pit_in", "pit_out"}) if e.cause == "rousselle-pit-repair"]
+    assert pit_in.mark == delay.mark + 1 and pit_in.time > delay.time + on_track
+    refuel = replay.facts.assumptions.pit_stop_s if pit_in.refuel else 0.0
     assert pit_out.time - pit_in.time == pytest.approx(repair + refuel)
 
 
 def test_hamilton_exhaust_repair_around_midnight(replay):
-    stop = [e for e in car_events(replay, "4", {"pit_in"}) if "hamilton-exhaust" in e.detail]
+    stop = [e for e in car_events(replay, "4", {"pit_in"}) if e.cause == "hamilton-exhaust"]
     assert len(stop) == 1 and abs(stop[0].time - clock(replay, "00:00")) < 6 * 60
 
 
 def test_storez_runs_out_of_fuel_in_the_last_hour_and_is_not_classified(replay):
     (end,) = car_events(replay, "34", {"stopped"})
-    assert end.lap == 275 and 23 * HOUR < end.time <= 24 * HOUR
+    assert end.mark == 275 and 23 * HOUR < end.time <= 24 * HOUR
     final = replay.standings(hour=24).set_index("car")
     assert final.loc["34", "status"] == "NC"
 
 
 def test_talbot_breaks_its_transmission_in_the_start_box(replay):
-    assert [(e.kind, e.lap) for e in car_events(replay, "23")] == [("retired", 0)]
+    assert [(e.kind, e.mark) for e in car_events(replay, "23")] == [("start", 0), ("retired", 0)]
 
 
 def test_car_60_is_disqualified_after_refuelling_early(replay):
@@ -127,6 +127,7 @@ def test_same_seed_gives_the_same_log_and_another_seed_keeps_the_laps(replay):
 
 def test_every_lap_is_in_the_log_once(replay):
     for car, crossings in replay.table.crossings.items():
-        laps = [e.lap for e in car_events(replay, car, {"lap"})]
+        laps = [e.mark for e in car_events(replay, car, {"passing"})]
+        assert len(laps) == len(crossings)
         assert laps == list(range(1, len(laps) + 1))
         assert np.all(np.diff(crossings) > 0)

@@ -33,7 +33,7 @@ def refuel_1956():
 
 
 def refuel_laps(replay, car):
-    return [e.lap for e in replay.log if e.car == car and e.kind == "pit_in" and "refuel" in e.detail.split()]
+    return [e.mark for e in replay.log.of(car, ["pit_in"]) if e.refuel]
 
 
 @pytest.mark.parametrize("name, remove, rules", [

@@ -1,10 +1,10 @@
-"""The SimPy model: one process per car, stepping stint by stint.
+"""The SimPy model of a circuit race: one process per car, stepping stint by stint.
 
 Each process drives its car from pit stop to pit stop: the laps of a stint are timed together (lap times depend on
 the clock: night, fog, the car's own troubles), then the process yields until the car is back in the pits, where it
 refuels within the window, changes driver and serves the repairs the sources tell of, until its race ends.
 Every lap crossing, pit in/out, driver change, delay and the end of the car's race is one flat, immutable
-:class:`Event` in the log; standings, plots and reports are pure functions of that log.
+:class:`~sim.log.Event` in the log; standings, plots and reports are pure functions of that log.
 """
 
 from __future__ import annotations
@@ -12,33 +12,15 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-import operator
-from functools import partial
-from itertools import repeat
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 import simpy
 
 from sim.circuit.plan import MAX_LAPS, CarPlan, RacePlan
+from sim.log import Course, EventKind, EventLog, new_event, sort_events
 
 PIT_ENTRY_S = 30.0  # a car that retires in the pits is out of the race half a minute after crossing the line
-
-
-class Event(NamedTuple):
-    """One thing that happened: the unit of the event log."""
-
-    time: float  # seconds from the start
-    car: str
-    kind: str  # lap, pit_in, pit_out, driver_change, delay, finished, retired, stopped, disqualified
-    lap: int  # laps completed at that moment
-    driver: str
-    detail: str = ""
-
-
-EVENT_COLUMNS = list(Event._fields)
-_new_event = partial(tuple.__new__, Event)  # builds an Event from one tuple at C speed (thousands per replay)
 
 
 @dataclass(frozen=True)
@@ -141,163 +123,192 @@ def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Envi
     return crossings, times
 
 
+
+@dataclass
+class _Car:
+    """What one car's process knows and keeps while it runs: its plan, pace and clock factors, and where it is."""
+
+    plan: RacePlan
+    car: CarPlan
+    pace: CarPace
+    log: list
+    run: CarRun
+    ended: dict | None
+    lap: int = 0
+    since_refuel: int = 0
+    driver_i: int = 0
+
+    def __post_init__(self):
+        car = self.car
+        self.envf = _environment(_windows(self.plan, car))
+        self.finisher = car.end.kind == "finish"
+        self.refuels = sorted(set(car.refuel_laps))
+        self.pit_delays = {d.after_lap: d for d in car.delays if d.after_lap is not None and d.at is None and not d.on_track}
+        self.track_delays = {d.after_lap + 1: d for d in car.delays
+                             if d.after_lap is not None and d.at is None and d.on_track}
+        self.pit_delay_laps = sorted(self.pit_delays)
+        self.timed = sorted((d for d in car.delays if d.at is not None), key=lambda d: d.at)
+        self.km = self.plan.facts.lap_length_km if self.plan.facts.lap_length_km is not None else math.nan
+        self.run.driver_from_lap.append((1, car.drivers[0]))
+
+    @property
+    def driver(self) -> str:
+        return self.car.drivers[self.driver_i]
+
+    def emit(self, t: float, kind: EventKind, lap: int, cause: str = "", seconds: float = 0.0, refuel: bool = False,
+             reason: str = "") -> None:
+        self.log.append(new_event((t, self.car.number, kind, lap, lap * self.km, self.driver, cause, seconds, refuel,
+                                   reason)))
+
+    def end_race(self, t: float, laps_done: int, kind: str | None = None) -> None:
+        self.run.end_time = t
+        self.emit(t, _END_EVENT[kind or self.car.end.kind], laps_done, self.car.end.event_id or "",
+                  reason=self.car.reason or "")
+        if self.ended is not None and not self.ended[self.car.number].triggered:
+            self.ended[self.car.number].succeed(t)
+
+    def next_stop(self) -> tuple[int, int]:
+        """(the next regular refuel lap, the lap at whose end the car next comes into the pits)."""
+        lap = self.lap
+        next_refuel = self.refuels[bisect.bisect_right(self.refuels, lap)]
+        stop_lap = next_refuel
+        k = bisect.bisect_right(self.pit_delay_laps, lap)
+        if k < len(self.pit_delay_laps):
+            stop_lap = min(stop_lap, self.pit_delay_laps[k])
+        if not self.finisher:
+            stop_lap = min(stop_lap, self.car.laps) if lap < self.car.laps else lap + 1
+        return next_refuel, stop_lap
+
+    def lost_seconds(self, delay, lap: int) -> float:
+        return delay.seconds if delay.seconds is not None else delay.laps_lost * self.pace.base_at(lap)
+
+    def track_delays_in(self, stop_lap: int, crossings: np.ndarray, times: np.ndarray, now: float) -> None:
+        """Delays out on the circuit on a given lap: the car loses the time and keeps going."""
+        for on_lap in [k for k in self.track_delays if self.lap < k <= stop_lap]:
+            d, i = self.track_delays.pop(on_lap), on_lap - self.lap - 1
+            seconds = self.lost_seconds(d, on_lap)
+            began = float(crossings[i - 1]) if i else now
+            crossings[i:] += seconds
+            times[i] += seconds
+            self.emit(began, EventKind.DELAY, on_lap - 1, d.event_id, seconds)
+
+    def timed_delays_in(self, crossings: np.ndarray, times: np.ndarray):
+        """Delays at a clock time within the stint: on the circuit the car loses the time; in the pits the stint
+        is cut short at the end of the lap running then. Returns the (possibly cut) stint and the pit delay."""
+        while self.timed and self.timed[0].at < float(crossings[-1]):
+            d = self.timed.pop(0)
+            i = int(np.searchsorted(crossings, d.at, side="right"))
+            if not d.on_track:
+                return crossings[: i + 1], times[: i + 1], d
+            seconds = self.lost_seconds(d, self.lap + 1 + i)
+            crossings[i:] += seconds
+            times[i] += seconds
+            self.emit(float(d.at), EventKind.DELAY, self.lap + i, d.event_id, seconds)
+        return crossings, times, None
+
+    def stop(self, pit_in: float, next_refuel: int, delay) -> float:
+        """Serve a pit stop at the end of the current lap; returns when the car leaves the pits."""
+        lap, a = self.lap, self.plan.facts.assumptions
+        if delay is None:  # the regular stop
+            seconds, cause, change, refuel = a.pit_stop_s, "", True, True
+        else:
+            seconds, cause, change = 0.0, delay.event_id, delay.driver_change
+            refuel = lap == next_refuel or delay.refuel
+            if lap == next_refuel:
+                seconds, change = a.pit_stop_s, True
+            seconds += self.lost_seconds(delay, lap)
+        pit_out = pit_in + seconds
+        self.emit(pit_in, EventKind.PIT_IN, lap, cause, seconds, refuel)
+        self.run.pit_seconds += seconds
+        if refuel:
+            self.since_refuel = 0
+        if change and len(self.car.drivers) > 1:
+            self.driver_i = (self.driver_i + 1) % len(self.car.drivers)
+            self.emit(pit_out, EventKind.DRIVER_CHANGE, lap)
+            self.run.driver_from_lap.append((lap + 1, self.driver))
+        self.emit(pit_out, EventKind.PIT_OUT, lap, cause, seconds, refuel)
+        return pit_out
+
+
 def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarPace, log: list, run: CarRun,
                 ended: dict | None = None):
     """The life of one car in the race, from the start to the flag or to the end of its race.
 
     Yields once per stint: the laps are timed together, the stop at its end (refuel, driver change, repairs) is
-    served, and the process resumes when the car leaves the pits. Lap crossings go to ``run`` (the lap columns of
-    the log); every other event is appended to ``log`` as an :class:`Event`.
+    served, and the process resumes when the car leaves the pits. Lap crossings go to ``run`` (the passing columns
+    of the log); every other event is appended to ``log`` as an :class:`~sim.log.Event`.
     """
-    a = plan.facts.assumptions
-    duration = plan.facts.duration_s
-    envf = _environment(_windows(plan, car))
-    finisher = car.end.kind == "finish"
-    last_lap = car.laps
-    refuels = sorted(set(car.refuel_laps))
-    pit_delays = {d.after_lap: d for d in car.delays if d.after_lap is not None and d.at is None and not d.on_track}
-    lap_track_delays = {d.after_lap + 1: d for d in car.delays if d.after_lap is not None and d.at is None and d.on_track}
-    pit_delay_laps = sorted(pit_delays)
-    timed = sorted((d for d in car.delays if d.at is not None), key=lambda d: d.at)
-    drivers = car.drivers
-    number, end_detail = car.number, car.end.event_id or ""
-    # hoisted out of the stint loop: this generator runs for every car of every replay of a sweep
-    wear, start_loss, pit_stop_s, in_pits = a.tyre_wear_per_lap, a.standing_start_s + car.start_loss_s, a.pit_stop_s, car.end.in_pits
-    new_event = _new_event
-    driver_i, lap, since_refuel = 0, 0, 0
-    run.driver_from_lap.append((1, drivers[0]))
-
-    def end_race(t: float, kind: str, laps_done: int):
-        run.end_time = t
-        log.append(Event(t, number, _END_EVENT[kind], laps_done, drivers[driver_i], end_detail))
-        if ended is not None and not ended[number].triggered:
-            ended[number].succeed(t)
-
-    if not finisher and last_lap == 0:  # out before completing a lap (the Talbot's transmission at the start)
+    state = _Car(plan, car, pace, log, run, ended)
+    state.emit(0.0, EventKind.START, 0)
+    if not state.finisher and car.laps == 0:  # out before completing a lap (the Talbot's transmission at the start)
         lo, hi = car.end.window or (0.0, 60.0)
         run.metric = (lo + hi) / 2
         yield env.timeout(run.metric)
-        end_race(run.metric, car.end.kind, 0)
+        state.end_race(run.metric, 0)
         return
-
+    start_loss = plan.facts.assumptions.standing_start_s + car.start_loss_s
+    wear = plan.facts.assumptions.tyre_wear_per_lap
     while True:
-        next_refuel = refuels[bisect.bisect_right(refuels, lap)]
-        stop_lap = next_refuel
-        k = bisect.bisect_right(pit_delay_laps, lap)
-        if k < len(pit_delay_laps):
-            stop_lap = min(stop_lap, pit_delay_laps[k])
-        if not finisher:
-            stop_lap = min(stop_lap, last_lap) if lap < last_lap else lap + 1
-        crossings, times = _time_laps(env.now, lap + 1, stop_lap, since_refuel, pace, envf, wear, start_loss)
-        for on_lap in [k for k in lap_track_delays if lap < k <= stop_lap]:  # out on the circuit on that lap
-            d, i = lap_track_delays.pop(on_lap), on_lap - lap - 1
-            seconds = d.seconds if d.seconds is not None else d.laps_lost * pace.base_at(on_lap)
-            began = float(crossings[i - 1]) if i else float(env.now)
-            crossings[i:] += seconds
-            times[i] += seconds
-            log.append(Event(began, number, "delay", on_lap - 1, drivers[driver_i], f"{d.event_id} {seconds:.0f}s"))
-        timed_pit = None
-        while timed and timed[0].at < float(crossings[-1]):
-            d = timed.pop(0)
-            i = int(np.searchsorted(crossings, d.at, side="right"))
-            if d.on_track:
-                seconds = d.seconds if d.seconds is not None else d.laps_lost * pace.base_at(lap + 1 + i)
-                crossings[i:] += seconds
-                times[i] += seconds
-                log.append(Event(float(d.at), number, "delay", lap + i, drivers[driver_i], f"{d.event_id} {seconds:.0f}s"))
-            else:
-                crossings, times, timed_pit = crossings[: i + 1], times[: i + 1], d
-                break
-        if not finisher and lap == last_lap:  # the lap on which the race ends, timed only to place the end in it
-            end = float(env.now + (PIT_ENTRY_S if in_pits else pace.end_fraction * times[0]))
-            run.metric = end
-            other = car.end.same_moment_as
-            if ended is not None and other in ended:
-                yield ended[other]  # the same accident: this car's race ends when the other car's does
-                end = float(env.now)
-            else:
-                yield env.timeout(end - env.now)
-            end_race(end, car.end.kind, lap)
+        next_refuel, stop_lap = state.next_stop()
+        crossings, times = _time_laps(env.now, state.lap + 1, stop_lap, state.since_refuel, pace, state.envf, wear,
+                                      start_loss)
+        state.track_delays_in(stop_lap, crossings, times, float(env.now))
+        crossings, times, timed_pit = state.timed_delays_in(crossings, times)
+        if not state.finisher and state.lap == car.laps:
+            yield from _last_lap(env, state, times)
             return
-        times_list = crossings.tolist()
-        run.crossings.extend(times_list)
-        n = len(times_list)
-        if finisher and run.end_time is None and times_list[-1] > duration:
-            yield env.timeout(max(0.0, duration - env.now))
-            end_race(duration, "finish", lap + bisect.bisect_right(times_list, duration))
-        if finisher and run.end_time is not None and len(run.crossings) > last_lap:
-            c = run.crossings
-            run.metric = c[last_lap - 1] + pace.end_fraction * (c[last_lap] - c[last_lap - 1]) if last_lap else 0.0
+        done = yield from _cross(env, state, crossings.tolist())
+        if done:
             return
-        lap += n
-        since_refuel += n
-        pit_in = times_list[-1]
-        if not finisher and lap == last_lap and (in_pits or (
-                lap != next_refuel and lap not in pit_delays and timed_pit is None)):
+        lap, pit_in = state.lap, run.crossings[-1]
+        if not state.finisher and lap == car.laps and (car.end.in_pits or (
+                lap != next_refuel and lap not in state.pit_delays and timed_pit is None)):
             yield env.timeout(pit_in - env.now)
             continue  # no stop due: the car goes straight on into the lap on which its race ends
-        delay = pit_delays.get(lap) if timed_pit is None else timed_pit
-        if delay is None:  # the regular stop
-            seconds, detail, change, refuel = pit_stop_s, "refuel", True, True
-        else:
-            seconds, detail, change = 0.0, delay.event_id, delay.driver_change
-            refuel = lap == next_refuel or delay.refuel
-            if lap == next_refuel:
-                seconds, detail, change = pit_stop_s, "refuel " + detail, True
-            seconds += delay.seconds if delay.seconds is not None else delay.laps_lost * pace.base_at(lap)
-        pit_out = pit_in + seconds
-        log.append(new_event((pit_in, number, "pit_in", lap, drivers[driver_i], detail)))
-        run.pit_seconds += seconds
-        if refuel:
-            since_refuel = 0
-        if change and len(drivers) > 1:
-            old, driver_i = drivers[driver_i], (driver_i + 1) % len(drivers)
-            log.append(new_event((pit_out, number, "driver_change", lap, drivers[driver_i], f"{old} -> {drivers[driver_i]}")))
-            run.driver_from_lap.append((lap + 1, drivers[driver_i]))
-        log.append(new_event((pit_out, number, "pit_out", lap, drivers[driver_i], detail)))
+        delay = state.pit_delays.get(lap) if timed_pit is None else timed_pit
+        pit_out = state.stop(pit_in, next_refuel, delay)
         yield env.timeout(pit_out - env.now)
 
 
-_END_EVENT = {"finish": "finished", "retire": "retired", "stop": "stopped", "disqualified": "disqualified"}
+def _last_lap(env, state: _Car, times: np.ndarray):
+    """The lap on which a car's race ends, timed only to place the end in it (or the same moment as another's)."""
+    car, run = state.car, state.run
+    end = float(env.now + (PIT_ENTRY_S if car.end.in_pits else state.pace.end_fraction * times[0]))
+    run.metric = end
+    other = car.end.same_moment_as
+    if state.ended is not None and other in state.ended:
+        yield state.ended[other]  # the same accident: this car's race ends when the other car's does
+        end = float(env.now)
+    else:
+        yield env.timeout(end - env.now)
+    state.end_race(end, state.lap)
 
 
-class EventLog:
-    """The replay's event log: every lap crossing, pit in/out, driver change, delay and end of race, in time order.
+def _cross(env, state: _Car, times_list: list[float]):
+    """Record a stint's lap crossings; a finisher's race ends at the flag (and its calibration metric is read once
+    it has crossed one lap beyond its table laps). Returns True when the process is done."""
+    run, duration, last_lap = state.run, state.plan.facts.duration_s, state.car.laps
+    run.crossings.extend(times_list)
+    if state.finisher and run.end_time is None and times_list[-1] > duration:
+        yield env.timeout(max(0.0, duration - env.now))
+        state.end_race(duration, state.lap + bisect.bisect_right(times_list, duration), "finish")
+    if state.finisher and run.end_time is not None and len(run.crossings) > last_lap:
+        c = run.crossings
+        run.metric = c[last_lap - 1] + state.pace.end_fraction * (c[last_lap] - c[last_lap - 1]) if last_lap else 0.0
+        return True
+    state.lap += len(times_list)
+    state.since_refuel += len(times_list)
+    return False
 
-    Held in columns for speed (each car's lap crossings as one array); :meth:`records` gives the flat, immutable
-    :class:`Event` records (built once, on first use), and iterating the log iterates them.
-    """
 
-    def __init__(self, laps: dict[str, np.ndarray], drivers: dict[str, list[tuple[int, str]]], others: list[Event]):
-        self.laps = laps  # car -> crossing times of laps 1..n (within the race)
-        self.drivers = drivers  # car -> [(first lap, driver)]
-        self.others = others  # every event that is not a lap crossing, in time order
-        self._records: tuple[Event, ...] | None = None
-
-    def records(self) -> tuple[Event, ...]:
-        if self._records is None:
-            records = list(self.others)
-            for car, times in self.laps.items():
-                changes = self.drivers.get(car) or [(1, "")]
-                for i, (first, driver) in enumerate(changes):
-                    last = changes[i + 1][0] - 1 if i + 1 < len(changes) else len(times)
-                    records.extend(map(_new_event, zip(times[first - 1:last].tolist(), repeat(car), repeat("lap"),
-                                                       range(first, last + 1), repeat(driver), repeat(""))))
-            records.sort(key=_TIME)  # stable: a car's own events at one instant keep their order
-            self._records = tuple(records)
-        return self._records
-
-    def __iter__(self):
-        return iter(self.records())
-
-    def __len__(self) -> int:
-        return len(self.others) + sum(len(t) for t in self.laps.values())
+_END_EVENT = {"finish": EventKind.FINISHED, "retire": EventKind.RETIRED, "stop": EventKind.STOPPED,
+              "disqualified": EventKind.DISQUALIFIED}
 
 
 def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | None = None) -> tuple[EventLog, dict[str, CarRun]]:
     """Run the given cars (all by default) in one SimPy environment; return the event log and each car's run."""
     env = simpy.Environment()
-    others: list[Event] = []
+    others: list = []
     runs: dict[str, CarRun] = {}
     chosen = list(cars if cars is not None else plan.cars)
     ended = {car.number: env.event() for car in chosen}  # lets one car's end wait for another's (the same accident)
@@ -310,9 +321,6 @@ def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | No
     for number, run in runs.items():
         times = np.asarray(run.crossings)
         laps[number] = times[: int(np.searchsorted(times, end, side="right"))]
-    others = [e for e in others if e.time <= end]
-    others.sort(key=_TIME)
-    return EventLog(laps, {n: r.driver_from_lap for n, r in runs.items()}, others), runs
-
-
-_TIME = operator.itemgetter(0)
+    others = sort_events([e for e in others if e.time <= end])
+    course = Course(lap_length_km=plan.facts.lap_length_km)
+    return EventLog(laps, {n: r.driver_from_lap for n, r in runs.items()}, others, course), runs

@@ -89,6 +89,8 @@ class CarPlan:
     start_loss_s: float = 0.0  # seconds lost (or, negative, gained) at the Le Mans start
     tie_rank: int = 0  # rank within a group of classified cars on equal laps (0 = crossed first)
     tie_size: int = 1
+    reason: str | None = None  # the results table's reason for the end of its race
+    team: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
             drivers=drivers, laps=laps, status=entry.status,
             position=entry.position, end=end, refuel_laps=tuple(refuels), delays=delays,
             pace_changes=pace, anchors=anchors, fog_factor=fog, start_loss_s=start_loss, tie_rank=rank, tie_size=size,
+            reason=entry.reason, team=entry.team,
         ))
     return RacePlan(facts, tuple(plans), rules)
 

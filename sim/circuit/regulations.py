@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.clock import HOUR
+from sim.log import EventKind
 from sim.replay import Replay
 
 RECORDED_REASONS = {"refuel_window": ("premature refuel",)}
@@ -37,7 +38,7 @@ def check_regulations(replay: Replay) -> list[Breach]:
         driving: dict[str, float] = {}
         previous = 0.0
         for e in events:
-            if e.kind == "lap":
+            if e.kind == EventKind.PASSING:
                 driving[e.driver] = driving.get(e.driver, 0.0) + (e.time - previous)
                 previous = e.time
                 if e.driver == stint_driver:
@@ -45,17 +46,17 @@ def check_regulations(replay: Replay) -> list[Breach]:
                 else:
                     stint_driver, stint_laps = e.driver, 1
                 if stint_laps == rules["max_stint_laps"] + 1:
-                    out.append(Breach(car, "max_stint_laps", e.time, e.lap,
+                    out.append(Breach(car, "max_stint_laps", e.time, e.mark,
                                       f"{e.driver} drove more than {rules['max_stint_laps']} laps in one stint", False))
-            elif e.kind == "pit_out":
+            elif e.kind == EventKind.PIT_OUT:
                 previous = e.time
-            elif e.kind == "pit_in" and "refuel" in e.detail.split():
-                since = e.lap - last_refuel
+            elif e.kind == EventKind.PIT_IN and e.refuel:
+                since = e.mark - last_refuel
                 if since < rules["min_laps_between_refuels"]:
                     recorded = any(r in reason for r in RECORDED_REASONS["refuel_window"])
-                    out.append(Breach(car, "refuel_window", e.time, e.lap,
+                    out.append(Breach(car, "refuel_window", e.time, e.mark,
                                       f"refuelled after {since} laps (the rule asks for {rules['min_laps_between_refuels']})", recorded))
-                last_refuel = e.lap
+                last_refuel = e.mark
         limit = rules["max_driver_hours"] * HOUR
         for driver, seconds in driving.items():
             if seconds > limit:

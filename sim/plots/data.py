@@ -11,7 +11,8 @@ import numpy as np
 from sim.checkpoints import index_at
 from sim.clock import HOUR
 from sim.plots.style import CHECKPOINT_STYLES, LONG_STOP_S, race_times
-from sim.standings import OUT_KINDS, positions_matrix
+from sim.log import OUT_KINDS, EventKind
+from sim.standings import positions_matrix
 
 DEFAULT_TOP = 10  # charts show the cars that were in the top 10 at the end of some hour
 
@@ -49,16 +50,14 @@ def long_stops(replay, min_seconds: float = LONG_STOP_S) -> dict[str, list[tuple
     out: dict[str, list[tuple[float, float]]] = {}
     pit_in: dict[str, float] = {}
     for e in replay.log:
-        if e.kind == "pit_in":
+        if e.kind == EventKind.PIT_IN:
             pit_in[e.car] = float(e.time)
-        elif e.kind == "pit_out" and e.car in pit_in:
+        elif e.kind == EventKind.PIT_OUT and e.car in pit_in:
             start = pit_in.pop(e.car)
             if e.time - start >= min_seconds:
                 out.setdefault(e.car, []).append((start, float(e.time)))
-        elif e.kind == "delay":
-            seconds = float(e.detail.split()[-1].rstrip("s"))
-            if seconds >= min_seconds:
-                out.setdefault(e.car, []).append((float(e.time), float(e.time) + seconds))
+        elif e.kind == EventKind.DELAY and e.seconds >= min_seconds:
+            out.setdefault(e.car, []).append((float(e.time), float(e.time) + e.seconds))
     return out
 
 
