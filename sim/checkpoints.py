@@ -106,7 +106,7 @@ def index_at(race, car: str, laps: int, t: float, duration_s: float, lap_length_
     return laps * lap_length_km / (target_km(race.index_targets_km, cc) * t / duration_s)
 
 
-def _index_order(replay: Replay, t: float) -> list[str]:
+def _index_ranking(replay: Replay, t: float) -> list[str]:
     scores = []
     for car in replay.table.cars:
         if replay.table.status_at(car, t) != "running":
@@ -147,103 +147,169 @@ def evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
     return replace(result, time_s=time_s, marks=marks)
 
 
+@dataclass(frozen=True)
+class _At:
+    """What a claim is judged on: the replay, the checkpoint and its moment, and the order at that moment."""
+
+    replay: Replay
+    cp: Checkpoint
+    t: float
+    moment: str
+    order: list[str]
+
+    @property
+    def claim(self) -> dict:
+        return self.cp.claim
+
+    def position(self, car: str) -> int | None:
+        return self.order.index(car) + 1 if car in self.order else None
+
+    def laps(self, car: str) -> int:
+        return self.replay.table.laps_at(car, self.t)
+
+    def result(self, published, replay_value, ok: bool, note: str = "") -> CheckResult:
+        return _result(self.cp, self.moment, published, replay_value, ok, note)
+
+
+def _order(at: _At) -> CheckResult:
+    first = at.claim.get("first", 1)
+    got = at.order[first - 1: first - 1 + len(at.claim["cars"])]
+    return at.result(at.claim["cars"], got, got == at.claim["cars"])
+
+
+def _position(at: _At) -> CheckResult:
+    claim, p = at.claim, at.position(at.claim["car"])
+    if "position" in claim:
+        return at.result(claim["position"], p, p is not None and abs(p - claim["position"]) <= at.cp.tolerance)
+    lo, hi = claim.get("min_position", 1), claim.get("max_position", len(at.order))
+    return at.result(f"{lo}-{hi}", p, p is not None and lo <= p <= hi)
+
+
+def _laps(at: _At) -> CheckResult:
+    car = _resolve(at.order, at.claim["car"])
+    n = at.laps(car)
+    return at.result(at.claim["laps"], n, abs(n - at.claim["laps"]) <= at.cp.tolerance, f"car {car}")
+
+
+def _gap_laps(at: _At) -> CheckResult:
+    car, ahead = _resolve(at.order, at.claim["car"]), _resolve(at.order, at.claim["ahead"])
+    gap = at.laps(ahead) - at.laps(car)
+    return at.result(at.claim["value"], gap, abs(gap - at.claim["value"]) <= at.cp.tolerance,
+                     f"car {car} behind car {ahead}")
+
+
+def _gap_seconds(at: _At) -> CheckResult:
+    car, ahead, crossings = at.claim["car"], at.claim["ahead"], at.replay.table.crossings
+    n = at.laps(car)
+    if n == 0 or len(crossings[ahead]) < n:
+        return at.result(at.claim["value"], None, False)
+    gap = float(crossings[car][n - 1] - crossings[ahead][n - 1])
+    return at.result(at.claim["value"], round(gap, 1), abs(gap - at.claim["value"]) <= at.cp.tolerance)
+
+
+def _class_order(at: _At) -> CheckResult:
+    table = at.replay.table
+    got = [c for c in at.order if table.classes[c] == at.claim["class"] and table.status_at(c, at.t) == "running"]
+    got = got[: len(at.claim["cars"])]
+    return at.result(at.claim["cars"], got, got == at.claim["cars"])
+
+
+def _index_order(at: _At) -> CheckResult:
+    got = _index_ranking(at.replay, at.t)[: len(at.claim["cars"])]
+    return at.result(at.claim["cars"], got, got == at.claim["cars"])
+
+
+def _spread_laps(at: _At) -> CheckResult:
+    a, b = at.claim["positions"]
+    spread = at.laps(at.order[a - 1]) - at.laps(at.order[b - 1])
+    return at.result(at.claim["value"], spread, abs(spread - at.claim["value"]) <= at.cp.tolerance)
+
+
+def _same_lap(at: _At) -> CheckResult:
+    laps = [at.laps(c) for c in at.claim["cars"]]
+    return at.result("equal", laps, len(set(laps)) == 1)
+
+
+def _pit_time(at: _At) -> CheckResult:
+    seconds = at.replay.runs[at.claim["car"]].pit_seconds
+    return at.result(at.claim["seconds"], round(seconds, 1), abs(seconds - at.claim["seconds"]) <= at.cp.tolerance)
+
+
+def _fastest(at: _At) -> CheckResult:
+    best = _fastest_lap(at.replay, at.claim["car"])
+    return at.result(at.claim["seconds"], round(best, 1), abs(best - at.claim["seconds"]) <= at.cp.tolerance)
+
+
+def _average_speed(at: _At) -> CheckResult:
+    kph = at.laps(at.claim["car"]) * (at.replay.facts.lap_length_km or np.nan) / (at.t / HOUR)
+    return at.result(at.claim["kph"], round(kph, 2), abs(kph - at.claim["kph"]) <= at.cp.tolerance)
+
+
+def _clock_claim(at: _At) -> CheckResult:
+    published = at.claim["value"]
+    diff_min = (at.t - parse_clock(published, at.replay.facts.start)) / 60
+    return at.result(published, at.replay.clock(at.t), abs(diff_min) <= at.cp.tolerance, f"{diff_min:+.0f} min")
+
+
+def _refuels_done(at: _At) -> CheckResult:
+    table, claim = at.replay.table, at.claim
+    running = [c for c in at.order if table.status_at(c, at.t) == "running"][: claim.get("among_top", len(at.order))]
+    done = [c for c in running
+            if sum(1 for e in at.replay.log.of(c, [EventKind.PIT_IN]) if e.refuel and e.time <= at.t) >= claim["min_refuels"]]
+    share = len(done) / max(len(running), 1)
+    return at.result(f">{claim['share']:.0%}", f"{share:.0%}", share > claim["share"])
+
+
+def _getaway(at: _At) -> CheckResult:
+    """The order off the line: the seconds each car gains or loses at the start."""
+    getaway = [c.number for c in sorted(at.replay.plan.cars, key=lambda c: c.start_loss_s)]
+    n = 1 + len(at.claim["next"])
+    ok = getaway[0] == at.claim["first"] and set(getaway[1:n]) == set(at.claim["next"])
+    return at.result(f"{at.claim['first']}, then {' '.join(sorted(at.claim['next']))} in any order", getaway[:n], ok)
+
+
+def _leader_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str) -> CheckResult:
+    car = cp.claim["car"]
+    leaders = [replay.table.order_at(t)[0][0] for t in times]
+    others = sorted({c for c in leaders if c != car})
+    first_other = next((t for t, c in zip(times, leaders) if c != car), None)
+    value = "always" if not others else f"also led: {', '.join(others)} (first at {replay.clock(first_other)})"
+    return _result(cp, moment, car, value, not others)
+
+
+def _best_position_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str) -> CheckResult:
+    car, table = cp.claim["car"], replay.table
+    best = min(next(i for i, row in enumerate(table.order_at(t), 1) if row[0] == car) for t in times
+               if table.status_at(car, t) == "running" or t == times[0])
+    return _result(cp, moment, cp.claim["value"], best, best <= cp.claim["value"])
+
+
+CLAIMS_AT = {  # claim kind -> how it is judged at a moment
+    "order": _order, "position": _position, "laps": _laps, "gap_seconds": _gap_seconds, "gap_laps": _gap_laps,
+    "class_order": _class_order, "index_order": _index_order, "spread_laps": _spread_laps, "same_lap": _same_lap,
+    "pit_time": _pit_time, "fastest_lap": _fastest, "average_speed": _average_speed, "clock": _clock_claim,
+    "refuels_done": _refuels_done, "getaway": _getaway,
+}
+CLAIMS_OVER = {"leader": _leader_over, "best_position": _best_position_over}  # judged over a span of time
+CLAIM_KINDS = (*CLAIMS_AT, *CLAIMS_OVER, "not_evaluated")
+
+
 def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
-    table, claim, tol = replay.table, cp.claim, cp.tolerance
-    label = replay.clock
     if cp.kind == "not_evaluated":
         return CheckResult(cp.id, cp.kind, "", None, None, "not evaluated", cp.quote, cp.section, cp.reason or "")
     when = _moment(replay, cp)
     if isinstance(when, tuple):
         lo, hi = when
         times = np.arange(lo, hi + 1e-9, SAMPLE_S) if hi > lo else np.array([lo])
-        moment = f"{label(lo)}-{label(hi)}"
-        if cp.kind == "leader":
-            leaders = [table.order_at(t)[0][0] for t in times]
-            others = sorted({c for c in leaders if c != claim["car"]})
-            ok = not others
-            replay_value = "always" if ok else f"also led: {', '.join(others)} (first at {label(times[[c != claim['car'] for c in leaders].index(True)])})"
-            return _result(cp, moment, claim["car"], replay_value, ok)
-        if cp.kind == "best_position":
-            best = min(next(i for i, row in enumerate(table.order_at(t), 1) if row[0] == claim["car"]) for t in times
-                       if table.status_at(claim["car"], t) == "running" or t == times[0])
-            return _result(cp, moment, claim["value"], best, best <= claim["value"])
+        return CLAIMS_OVER[cp.kind](replay, cp, times, f"{replay.clock(lo)}-{replay.clock(hi)}")
     t = float(when)
-    moment = label(t, ) if np.isfinite(t) else "never"
     if not np.isfinite(t):
-        return _result(cp, moment, None, "event not in the replay", False)
-    if cp.kind == "getaway":  # the order off the line: the seconds each car gains or loses at the Le Mans start
-        getaway = [c.number for c in sorted(replay.plan.cars, key=lambda c: c.start_loss_s)]
-        n = 1 + len(claim["next"])
-        ok = getaway[0] == claim["first"] and set(getaway[1:n]) == set(claim["next"])
-        return _result(cp, moment, f"{claim['first']}, then {' '.join(sorted(claim['next']))} in any order",
-                       getaway[:n], ok)
+        return _result(cp, "never", None, "event not in the replay", False)
     if cp.when[0] == "at_leader_lap":
         order = _lap_chart(replay, cp.when[1])
     else:
-        order = [row[0] for row in table.order_at(t)]
-    pos = {car: i for i, car in enumerate(order, 1)}
-    k = cp.kind
-    if k == "order":
-        first = claim.get("first", 1)
-        got = order[first - 1: first - 1 + len(claim["cars"])]
-        return _result(cp, moment, claim["cars"], got, got == claim["cars"])
-    if k == "position":
-        car = claim["car"]
-        p = pos.get(car)
-        if "position" in claim:
-            return _result(cp, moment, claim["position"], p, p is not None and abs(p - claim["position"]) <= tol)
-        lo_p, hi_p = claim.get("min_position", 1), claim.get("max_position", len(order))
-        return _result(cp, moment, f"{lo_p}-{hi_p}", p, p is not None and lo_p <= p <= hi_p)
-    if k == "laps":
-        car = _resolve(order, claim["car"])
-        n = table.laps_at(car, t)
-        return _result(cp, moment, claim["laps"], n, abs(n - claim["laps"]) <= tol, f"car {car}")
-    if k == "gap_laps":
-        car, ahead = _resolve(order, claim["car"]), _resolve(order, claim["ahead"])
-        gap = table.laps_at(ahead, t) - table.laps_at(car, t)
-        return _result(cp, moment, claim["value"], gap, abs(gap - claim["value"]) <= tol, f"car {car} behind car {ahead}")
-    if k == "gap_seconds":
-        car, ahead = claim["car"], claim["ahead"]
-        n = table.laps_at(car, t)
-        ahead_c = table.crossings[ahead]
-        if n == 0 or len(ahead_c) < n:
-            return _result(cp, moment, claim["value"], None, False)
-        gap = float(table.crossings[car][n - 1] - ahead_c[n - 1])
-        return _result(cp, moment, claim["value"], round(gap, 1), abs(gap - claim["value"]) <= tol)
-    if k == "class_order":
-        got = [c for c in order if table.classes[c] == claim["class"] and table.status_at(c, t) == "running"]
-        got = got[: len(claim["cars"])]
-        return _result(cp, moment, claim["cars"], got, got == claim["cars"])
-    if k == "index_order":
-        got = _index_order(replay, t)[: len(claim["cars"])]
-        return _result(cp, moment, claim["cars"], got, got == claim["cars"])
-    if k == "spread_laps":
-        a, b = claim["positions"]
-        spread = table.laps_at(order[a - 1], t) - table.laps_at(order[b - 1], t)
-        return _result(cp, moment, claim["value"], spread, abs(spread - claim["value"]) <= tol)
-    if k == "same_lap":
-        laps = [table.laps_at(c, t) for c in claim["cars"]]
-        return _result(cp, moment, "equal", laps, len(set(laps)) == 1)
-    if k == "pit_time":
-        seconds = replay.runs[claim["car"]].pit_seconds
-        return _result(cp, moment, claim["seconds"], round(seconds, 1), abs(seconds - claim["seconds"]) <= tol)
-    if k == "fastest_lap":
-        best = _fastest_lap(replay, claim["car"])
-        return _result(cp, moment, claim["seconds"], round(best, 1), abs(best - claim["seconds"]) <= tol)
-    if k == "average_speed":
-        kph = table.laps_at(claim["car"], t) * replay.facts.lap_length_km / (t / HOUR)
-        return _result(cp, moment, claim["kph"], round(kph, 2), abs(kph - claim["kph"]) <= tol)
-    if k == "clock":
-        published = claim["value"]
-        target = parse_clock(published, replay.facts.start)
-        diff_min = (t - target) / 60
-        return _result(cp, moment, published, label(t), abs(diff_min) <= tol, f"{diff_min:+.0f} min")
-    if k == "refuels_done":
-        running = [c for c in order if table.status_at(c, t) == "running"][: claim.get("among_top", len(order))]
-        done = [c for c in running if sum(1 for e in replay.log.of(c, [EventKind.PIT_IN]) if e.refuel and e.time <= t) >= claim["min_refuels"]]
-        share = len(done) / max(len(running), 1)
-        return _result(cp, moment, f">{claim['share']:.0%}", f"{share:.0%}", share > claim["share"])
-    raise AssertionError(k)
+        order = [row[0] for row in replay.table.order_at(t)]
+    return CLAIMS_AT[cp.kind](_At(replay, cp, t, replay.clock(t), order))
 
 
 def _result(cp: Checkpoint, moment: str, published, replay_value, ok: bool, note: str = "") -> CheckResult:
