@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.circuit.calibrate import DEFAULT_SEED, calibrate
 from sim.circuit.engine import run_cars
-from sim.replay import prepare
+from sim.pipeline import prepare
 from sim.standings import Progress, hourly_positions
 
 RUNS = 200

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from sim.plots import changed_cars, comparison_chart, save_figure
-from sim.replay import Replay, run_replay
+from sim.pipeline import Replay, run_replay
 from sim.scenario import apply, compare, final_classification, load_scenario
 
 DEFAULT_OUT = Path("out") / "scenarios"  # relative to the directory the script is run from

@@ -11,7 +11,7 @@ import _common
 
 from sim.checkpoints import check
 from sim.plots import position_chart, save_figure
-from sim.replay import run_replay
+from sim.pipeline import run_replay
 
 SEED = 1957  # the calibration seed (lap-to-lap scatter)
 RACE = "le-mans-1957"

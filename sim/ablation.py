@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from sim.circuit.calibrate import DEFAULT_SEED, calibrate
 from sim.checkpoints import check
 from sim.errors import CalibrationError, ScenarioError
-from sim.replay import prepare, replay_plan
+from sim.pipeline import prepare, replay_plan
 
 
 @dataclass(frozen=True)

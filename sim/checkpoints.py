@@ -15,7 +15,7 @@ from sim.clock import HOUR, parse_clock
 from sim.index import target_km
 from sim.log import EventKind
 from sim.facts import Checkpoint
-from sim.replay import Replay
+from sim.pipeline import Replay
 
 SAMPLE_S = 60.0
 

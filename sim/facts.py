@@ -55,6 +55,8 @@ class Assumptions:
     lap_noise_sigma: float
     reasons: dict[str, str] = field(default_factory=dict)
     fog_by_make: dict[str, float] = field(default_factory=dict)  # makes the fog slowed less (or more) than the field
+    retirement_at: str = "pace"  # "pace": where the car's own pace puts it within its window; "middle": mid-window
+    open_ends: bool = False  # a retirement with no stated time may fall anywhere; an NC car runs to the flag
 
     def fog_factor(self, make: str) -> float:
         return self.fog_by_make.get(make, self.fog[2])
@@ -119,13 +121,14 @@ class RaceFacts:
     race_id: str
     start: datetime
     duration_s: float
-    lap_length_km: float
+    lap_length_km: float | None  # None: the document gives no distance
     regulations: Regulations
     assumptions: Assumptions
     events: tuple[NarrativeEvent, ...]
     checkpoints: tuple[Checkpoint, ...]
     conflicts: tuple[Conflict, ...]
     folder: Path
+    defaults: tuple[str, ...] = ()  # the defaults a race without a race folder was replayed with, each with its reason
 
     def events_for(self, car: str, kind: str | None = None) -> list[NarrativeEvent]:
         return [e for e in self.events if e.car == car and (kind is None or e.kind == kind)]

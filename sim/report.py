@@ -8,7 +8,7 @@ from pathlib import Path
 from sim.checkpoints import check
 from sim.clock import HOUR
 from sim.circuit.regulations import check_regulations
-from sim.replay import Replay
+from sim.pipeline import Replay
 
 STATUS_ORDER = ("pass", "fitted", "conflict", "fail", "not evaluated")
 

@@ -35,7 +35,7 @@ from sim.circuit.engine import CarPace
 from sim.errors import ScenarioError
 from sim.circuit.plan import EndRule, build_plan
 from sim.facts import RaceFacts
-from sim.replay import Replay, prepare, replay_plan
+from sim.pipeline import Replay, prepare, replay_plan
 
 RULE_KEYS = {"min_laps_between_refuels": int, "max_stint_laps": int, "max_driver_hours": (int, float)}
 ASSUMPTION_KEYS = {"pit_stop_seconds": (int, float)}

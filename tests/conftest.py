@@ -5,10 +5,16 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def calibration_cache(tmp_path_factory):
+    """Tests never read a calibration cached by an earlier run or by the user: one fresh cache per session."""
+    os.environ["RACE_REPLAY_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
 def replay():
     """The real 1957 race, replayed once per test session (calibration takes about two seconds)."""
-    from sim.replay import run_replay
+    from sim.pipeline import run_replay
 
     return run_replay("le-mans-1957")
 

@@ -206,10 +206,20 @@ def _check_placed(car: CarPlan, run: CarRun, placed, start) -> None:
                                        key=f"event.{ids}", value=lap, car=car.number)
 
 
-def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) -> Calibration:
-    """Fit every car's pace; deterministic for a given seed."""
+def _middle(car: CarPlan, retirement_at: str) -> float | None:
+    """The middle of the hour the results table states, where the race's facts place retirements there (None: where
+    the car's own pace puts it within its window)."""
+    if retirement_at == "middle" and car.end.window_source == "table" and car.end.window:
+        return sum(car.end.window) / 2
+    return None
+
+
+def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DEFAULT_SEED,
+              pace_bound_s: float | None = None) -> Calibration:
+    """Fit every car's pace; deterministic for a given seed. No car's base lap may be quicker than `pace_bound_s`,
+    by default just under the race's fastest lap (less the scatter)."""
     noise = _noise(plan, seed)
-    fastest = 0.97 * fastest_lap_s  # no car's base lap may beat the race's fastest lap (less the scatter)
+    fastest = pace_bound_s if pace_bound_s is not None else 0.97 * fastest_lap_s
     paces: dict[str, CarPace] = {}
     ends: dict[str, EndChoice] = {}
     runs: dict[str, CarRun] = {}
@@ -296,7 +306,7 @@ def calibrate(plan: RacePlan, fastest_lap_s: float, seed: int = DEFAULT_SEED) ->
             target = runs[car.end.same_moment_as].end_time
             rule = "same-moment"
         else:
-            target = None
+            target = _middle(car, plan.facts.assumptions.retirement_at)
             rule = car.end.window_source or "table"
         if car.end.window is None and target is None:
             raise CalibrationError("the sources give no time for this car's retirement", key="retirement_hour", car=car.number)

@@ -207,6 +207,10 @@ def _end_rule(entry, events, facts: RaceFacts) -> EndRule:
         window, source = narrative, "narrative"
     else:
         window, source = table_window, "table" if table_window else None
+    if window is None and facts.assumptions.open_ends:
+        if kind == "stop":  # not classified, and no hour stated: running at the flag with too few laps
+            return EndRule("finish", (facts.duration_s, facts.duration_s), "default")
+        window, source = (0.0, facts.duration_s), "default"
     return EndRule(
         kind, window, source, event.id if event else None, in_pits=bool(event and event.in_pits),
         relative_to=event.relative_to if event else None, laps_behind=event.laps_behind if event else None,

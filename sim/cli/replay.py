@@ -28,7 +28,7 @@ def _seed(args) -> int:
 
 
 def _load(args):
-    from sim.replay import run_replay
+    from sim.pipeline import run_replay
 
     return run_replay(args.race, _seed(args))
 

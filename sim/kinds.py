@@ -1,0 +1,58 @@
+"""The race kinds, chosen in one place: what a race of each kind can do and which functions do it.
+
+A race's kind comes from its source (the seeds manifest, or what its document's tables show); the command line
+and the API dispatch through :func:`kind_of` and nowhere else. A kind that cannot do something (a replay of a
+practice timesheet) says so in one clear error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sim import circuit
+from sim.errors import RaceDataError
+from sim.records import Race
+
+
+@dataclass(frozen=True)
+class RaceKind:
+    name: str
+    what: str
+    documents: tuple[str, ...]  # the document kinds (sim.sources parsers) that hold a race of this kind
+    facts: Callable | None = None  # (race, seed text) -> RaceFacts
+    prepare: Callable | None = None  # (race, facts, seed, rules) -> (plan, calibration)
+    simulate: Callable | None = None  # (plan, calibration, paces) -> (event log, runs)
+    cannot_replay: str = ""  # why a race of this kind cannot be replayed (yet)
+
+    @property
+    def replays(self) -> bool:
+        return self.prepare is not None
+
+
+KINDS = {kind.name: kind for kind in (
+    RaceKind("circuit", "laps of a closed circuit from a common start to a flag", ("circuit-24h",),
+             circuit.facts_for, circuit.prepare, circuit.simulate),
+    RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", ("time-trial",),
+             cannot_replay="the time-trial replay is not built yet (its entries and anomalies can be read)"),
+    RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", ("practice",),
+             cannot_replay="a practice timesheet has no results to replay (it can only be forecast)"),
+)}
+
+
+def kind_of(race: Race) -> RaceKind:
+    """The kind of a parsed race."""
+    for kind in KINDS.values():
+        if race.kind in kind.documents or race.kind == kind.name:
+            return kind
+    raise RaceDataError(f"is not a known race kind ({', '.join(KINDS)})", file=race.source_file, key="kind",
+                        value=race.kind)
+
+
+def replay_kind(race: Race) -> RaceKind:
+    """The kind of a race that is to be replayed; RaceDataError if its kind cannot be."""
+    kind = kind_of(race)
+    if not kind.replays:
+        raise RaceDataError(f"cannot be replayed: it is a {kind.name} race, and {kind.cannot_replay}", key="race",
+                            value=race.id)
+    return kind
