@@ -27,7 +27,8 @@ def report_data(replay: Replay) -> dict:
         for b in check_regulations(replay)
     ]
     data["assumptions"] = replay.facts.assumptions.reasons
-    data["lap_length_km"] = round(replay.facts.lap_length_km, 5)
+    data["lap_length_km"] = None if replay.facts.lap_length_km is None else round(replay.facts.lap_length_km, 5)
+    data["defaults"] = list(replay.facts.defaults)
     data["retirements"] = [
         {"car": end.car, "clock": replay.clock(end.target), "time_s": round(end.target, 1), "rule": end.rule}
         for end in sorted(replay.calibration.ends.values(), key=lambda end: end.target) if end.rule != "finish"
@@ -81,7 +82,11 @@ def markdown(data: dict, replay: Replay) -> str:
     lines += ["", "## Retirements: when and by which rule", "", "| car | clock | rule |", "| --- | --- | --- |"]
     for r in data["retirements"]:
         lines.append(f"| {r['car']} | {r['clock']} | {r['rule']} |")
-    lines += ["", "## Assumptions", "", f"- lap length: {data['lap_length_km']} km (published distance / winner's laps)"]
+    if data["defaults"]:
+        lines += ["", "## Defaults used", "", "This race has no folder of facts: it was replayed from its document's tables "
+                  "with these defaults.", ""] + [f"- {d}" for d in data["defaults"]]
+    length = "unknown" if data["lap_length_km"] is None else f"{data['lap_length_km']} km"
+    lines += ["", "## Assumptions", "", f"- lap length: {length} (published distance / winner's laps)"]
     lines += [f"- {k}: {v}" for k, v in data["assumptions"].items()]
     return "\n".join(lines) + "\n"
 
