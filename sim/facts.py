@@ -18,7 +18,7 @@ from sim.records import Race
 RACES_DIR = Path(__file__).parent / "races"
 
 ANCHOR_SIDES = ("ahead", "behind", "either")
-EVENT_KINDS = ("delay", "retirement", "pace", "stints", "disqualified", "anchor", "start", "note")
+EVENT_KINDS = ("delay", "retirement", "pace", "stints", "disqualified", "anchor", "start", "driver", "note")
 CLAIM_KEYS = {  # what each kind of checkpoint must state
     "order": ("cars",), "position": ("car",), "laps": ("car", "laps"), "gap_seconds": ("car", "ahead", "value"),
     "gap_laps": ("car", "ahead", "value"), "leader": ("car",), "class_order": ("class", "cars"), "index_order": ("cars",),

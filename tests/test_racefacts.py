@@ -74,7 +74,7 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         ("events.toml", 'car = "58"\nkind = "delay"\nat = "15:00"\nminutes = 30.0', 'car = "58"\nkind = "delay"\nat = "15:00"\nminutes = -30.0',
          "events.toml: must not be negative (key 'event.stanguellini-pushed-up-dunlop-hill.minutes', car 58, value -30.0)"),
         ("events.toml", 'kind = "pace"', 'kind = "speed"',
-         "events.toml: is not one of delay, retirement, pace, stints, disqualified, anchor, start, note (key 'event.collins-engine-trouble.kind', car 6, value 'speed')"),
+         "events.toml: is not one of delay, retirement, pace, stints, disqualified, anchor, start, driver, note (key 'event.collins-engine-trouble.kind', car 6, value 'speed')"),
         ("events.toml", 'at = "06:55"', 'at = "6h55"',
          "events.toml: is not a clock time HH:MM (key 'event.rousselle-ignition-mulsanne.at', car 16, value '6h55')"),
         ("checkpoints.toml", 'at_event = "whitehead-gearbox"', 'at_event = "whitehead-clutch"',

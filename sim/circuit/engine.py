@@ -137,6 +137,7 @@ class _Car:
     lap: int = 0
     since_refuel: int = 0
     driver_i: int = 0
+    pending: tuple | None = None  # the stop the car is leaving: (pit out, cause, seconds, refuel, driver change due)
 
     def __post_init__(self):
         car = self.car
@@ -222,12 +223,32 @@ class _Car:
         self.run.pit_seconds += seconds
         if refuel:
             self.since_refuel = 0
-        if change and len(self.car.drivers) > 1:
-            self.driver_i = (self.driver_i + 1) % len(self.car.drivers)
-            self.emit(pit_out, EventKind.DRIVER_CHANGE, lap)
-            self.run.driver_from_lap.append((lap + 1, self.driver))
-        self.emit(pit_out, EventKind.PIT_OUT, lap, cause, seconds, refuel)
+        self.pending = (pit_out, cause, seconds, refuel, change)
         return pit_out
+
+    def take_wheel(self, crossings: np.ndarray, t0: float) -> None:
+        """Who drives the stint about to run: the driver the sources name on one of its laps or at a moment within
+        it, else the next in turn where a change is due (at a regular stop, or a repair stop that says so)."""
+        first, last, drivers = self.lap + 1, self.lap + len(crossings), self.car.drivers
+        named = next((w.driver for w in self.car.at_the_wheel if (w.lap is not None and first <= w.lap <= last)
+                      or (w.at is not None and t0 <= w.at < float(crossings[-1]))), None)
+        pending, self.pending = self.pending, None
+        if pending is None:  # the start
+            if named is not None:
+                self.driver_i = drivers.index(named)
+                self.run.driver_from_lap[0] = (1, named)
+            self.emit(t0, EventKind.START, 0)
+            return
+        pit_out, cause, seconds, refuel, change = pending
+        previous = self.driver_i
+        if named is not None:
+            self.driver_i = drivers.index(named)
+        elif change:
+            self.driver_i = (self.driver_i + 1) % len(drivers)
+        if self.driver_i != previous:
+            self.emit(pit_out, EventKind.DRIVER_CHANGE, self.lap)
+            self.run.driver_from_lap.append((self.lap + 1, self.driver))
+        self.emit(pit_out, EventKind.PIT_OUT, self.lap, cause, seconds, refuel)
 
 
 def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarPace, log: list, run: CarRun,
@@ -239,8 +260,8 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
     of the log); every other event is appended to ``log`` as an :class:`~sim.log.Event`.
     """
     state = _Car(plan, car, pace, log, run, ended)
-    state.emit(0.0, EventKind.START, 0)
     if not state.finisher and car.laps == 0:  # out before completing a lap (the Talbot's transmission at the start)
+        state.emit(0.0, EventKind.START, 0)
         lo, hi = car.end.window or (0.0, 60.0)
         run.metric = (lo + hi) / 2
         yield env.timeout(run.metric)
@@ -252,6 +273,7 @@ def car_process(env: simpy.Environment, plan: RacePlan, car: CarPlan, pace: CarP
         next_refuel, stop_lap = state.next_stop()
         crossings, times = _time_laps(env.now, state.lap + 1, stop_lap, state.since_refuel, pace, state.envf, wear,
                                       start_loss)
+        state.take_wheel(crossings, float(env.now))  # before the delays: they are logged with the stint's driver
         state.track_delays_in(stop_lap, crossings, times, float(env.now))
         crossings, times, timed_pit = state.timed_delays_in(crossings, times)
         if not state.finisher and state.lap == car.laps:

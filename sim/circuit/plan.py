@@ -58,6 +58,16 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class Wheel:
+    """The sources name the driver at the wheel on a lap or at a moment: the stint holding it is theirs."""
+
+    event_id: str
+    driver: str
+    lap: int | None = None
+    at: float | None = None
+
+
+@dataclass(frozen=True)
 class EndRule:
     kind: str  # one of END_KINDS
     window: tuple[float, float] | None = None  # when the end must fall (s)
@@ -91,6 +101,7 @@ class CarPlan:
     tie_size: int = 1
     reason: str | None = None  # the results table's reason for the end of its race
     team: str | None = None
+    at_the_wheel: tuple[Wheel, ...] = ()  # who the sources say was driving, and when
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,7 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
                                     car=entry.number)
             k = drivers.index(first.driver)
             drivers = drivers[k:] + drivers[:k]
+        wheel = tuple(Wheel(e.id, _crew_member(e, drivers, facts), e.lap, e.at) for e in events if e.kind == "driver")
         make = entry.make or "Other"
         fog = facts.assumptions.fog_factor(make)
         rank, size = ties.get(entry.number, (0, 1))
@@ -169,9 +181,17 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
             drivers=drivers, laps=laps, status=entry.status,
             position=entry.position, end=end, refuel_laps=tuple(refuels), delays=delays,
             pace_changes=pace, anchors=anchors, fog_factor=fog, start_loss_s=start_loss, tie_rank=rank, tie_size=size,
-            reason=entry.reason, team=entry.team,
+            reason=entry.reason, team=entry.team, at_the_wheel=wheel,
         ))
     return RacePlan(facts, tuple(plans), rules)
+
+
+def _crew_member(event, drivers: tuple[str, ...], facts: RaceFacts) -> str:
+    if event.driver not in drivers or (event.lap is None) == (event.at is None):
+        raise RaceDataError(f"a driver event names one of the car's drivers ({', '.join(drivers)}) and either a `lap` "
+                            "or a clock time `at`", file=facts.folder / "events.toml", key=f"event.{event.id}.driver",
+                            value=event.driver, car=event.car)
+    return event.driver
 
 
 def _end_rule(entry, events, facts: RaceFacts) -> EndRule:
