@@ -133,7 +133,7 @@ class RaceFacts:
 
 
 MAX_LAPS = 10_000  # no race has run this many laps: a larger lap count in race data is a typo
-MAX_FACTOR = 10.0  # lap-time factors (night, fog, pace) stay within 0.1x-10x: outside it laps take seconds or hours
+MAX_FACTOR = 2.0  # lap-time factors (night, fog, pace) stay within 0.5x-2x: far outside it no pace can be calibrated
 MAX_SIGMA = 0.05  # the lap scatter is clipped at 3 sigma; from 5% on, scatter swamps the pace the sources give
 
 
