@@ -132,7 +132,7 @@ class RaceFacts:
         return [e for e in self.events if e.car == car and (kind is None or e.kind == kind)]
 
 
-MAX_LAPS = 10_000  # no race has run this many laps: a larger lap count in race data is a typo
+MAX_LAPS = 1000  # the replay's horizon (sim.circuit.plan.MAX_LAPS, a test keeps them equal): more is a typo
 MAX_FACTOR = 2.0  # lap-time factors (night, fog, pace) stay within 0.5x-2x: far outside it no pace can be calibrated
 MAX_SIGMA = 0.05  # the lap scatter is clipped at 3 sigma; from 5% on, scatter swamps the pace the sources give
 
@@ -377,6 +377,9 @@ def _read_event(r: Table, starters, seen, start: datetime, duration_s: float, se
         raise r.error("minutes", "a delay needs `minutes` or `laps_lost`")
     if kind == "anchor":
         _check_anchor_form(r, car)
+    if kind == "stints" and not r.table.get("refuel_laps"):
+        raise r.error("refuel_laps", "a stints event needs `refuel_laps`, the laps after which the car refuelled",
+                      r.table.get("refuel_laps"))
     side = r.string("side", "either", choices=ANCHOR_SIDES)
     if r.get("on_track", bool, False) and "at" not in r and "after_lap" not in r:
         raise r.error("on_track", "an on-track delay needs `at` (a clock time) or `after_lap`", True)

@@ -127,9 +127,9 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
         ("race.toml", 'id = "le-mans-1957"', 'id = "le-mans-1958"',
          "race.toml: differs from the name of its folder 'le-mans-1957' (key 'race.id', value 'le-mans-1958')"),
         ("race.toml", "[assumptions.stint_laps]\nvalue = 31", "[assumptions.stint_laps]\nvalue = 0",
-         "race.toml: must be a whole number from 1 to 10000 (key 'assumptions.stint_laps.value', value 0)"),
+         "race.toml: must be a whole number from 1 to 1000 (key 'assumptions.stint_laps.value', value 0)"),
         ("race.toml", "[assumptions.stint_laps]\nvalue = 31", "[assumptions.stint_laps]\nvalue = 31.5",
-         "race.toml: must be a whole number from 1 to 10000 (key 'assumptions.stint_laps.value', value 31.5)"),
+         "race.toml: must be a whole number from 1 to 1000 (key 'assumptions.stint_laps.value', value 31.5)"),
         ("race.toml", "[assumptions.pit_stop_seconds]\nvalue = 70", "[assumptions.pit_stop_seconds]\nvalue = inf",
          "race.toml: must be a finite number (key 'assumptions.pit_stop_seconds.value', value inf)"),
         ("race.toml", "factor = 1.03", "factor = -inf",
@@ -145,7 +145,7 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
         ("race.toml", "max_driver_hours = 14", "max_driver_hours = nan",
          "race.toml: must be a finite number (key 'regulations.max_driver_hours', value nan)"),
         ("checkpoints.toml", 'car = "leader"\nlaps = 14', 'car = "leader"\nlaps = "fourteen"',
-         "checkpoints.toml: must be a whole number from 0 to 10000 (key 'checkpoint.hour1-leader-laps.laps', value 'fourteen')"),
+         "checkpoints.toml: must be a whole number from 0 to 1000 (key 'checkpoint.hour1-leader-laps.laps', value 'fourteen')"),
         ("checkpoints.toml", 'kind = "order"\ncars = ["6", "20", "7", "9", "19"]', 'kind = "order"\ncars = "6"',
          "checkpoints.toml: must be a list of strings (key 'checkpoint.lap1-order.cars', value '6')"),
         ("checkpoints.toml", 'position = 10\ntolerance = 2', 'position = 10\ntolerance = nan',
@@ -163,6 +163,9 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
          "(key 'checkpoint.brooks-four-minutes-behind.at_driver_change', value {'car': ['20'], 'driver': 'Tony Brooks', 'nth': 1})"),
         ("checkpoints.toml", 'kind = "order"\ncars = ["6", "20", "7", "9", "19"]', 'kind = "order"\ncar_s = ["6"]\ncars = ["6"]',
          "checkpoints.toml: is not a checkpoint key (key 'checkpoint.lap1-order.car_s', value ['6'])"),
+        ("events.toml", "refuel_laps = [31]", "refuel_laps = []",
+         "events.toml: a stints event needs `refuel_laps`, the laps after which the car refuelled "
+         "(key 'event.masson-refuel.refuel_laps', car 41, value [])"),
         ("events.toml", 'at = "06:55"', 'at = "٠٦:٥٥"',
          "events.toml: is not a clock time HH:MM (key 'event.rousselle-ignition-mulsanne.at', car 16, value '٠٦:٥٥')"),
         ("events.toml", "[[event]]\nid = \"collins-first-away\"", "event = 5\n[[event]]\nid = \"collins-first-away\"",
@@ -174,6 +177,13 @@ def test_bad_number_or_type_in_race_data_is_one_error(tmp_path, race, seed_text,
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)
     assert str(err.value) == message
+
+
+def test_lap_bound_is_the_replays_horizon():
+    from sim.circuit import plan
+    from sim import facts
+
+    assert facts.MAX_LAPS == plan.MAX_LAPS
 
 
 def test_race_data_file_not_utf8_names_file_and_line(tmp_path, race, seed_text):
