@@ -32,7 +32,8 @@ RACE_DIR = ROOT / "sim" / "races" / RACE_ID
 RACE_FILES = ("race.toml", "events.toml", "checkpoints.toml", "conflicts.toml")
 SCENARIO_FILES = tuple(sorted((ROOT / "scenarios").glob("*.toml")))
 NUMBER_REPLACEMENTS = ("nan", "-nan", "inf", "-inf", "-1", "0", "1e308", "99999999999999999999", "31.5", "-0.0",
-                       '"31"', "true", "[]", "{}", '"fourteen"', "0.0001", "5.0", "10000", "1e-300")
+                       '"31"', "true", "[]", "{}", '"fourteen"', "0.0001", "5.0", "10000", "1e-300",
+                       "9" * 5000, "[" * 3000 + "]" * 3000, "0x7fffffffffffffff", "1_000")
 STRING_REPLACEMENTS = ("7", "3.5", "nan", '"٣١"', '"١٢:٠٠"', '"25:61"', '""', '"\u202e\u0000x"', '"日本語"', '["6"]',
                        '"6"', "true", '"leader"', '"P2"', '"99"', '"le-mans-1961"', '"../x"', '"24:00"', '"16:00"')
 UNICODE = "é日\u200b\u202e\U0001f3ce\ufeff\x7f\u0660١٢\u00a0\ud7ff"

@@ -42,6 +42,8 @@ def read_toml(path: str | Path, error: type[RaceReplayError], missing: str = "fi
     except tomllib.TOMLDecodeError as exc:
         # the message already ends with tomllib's "(at line L, column C)"
         raise error(f"not valid TOML: {exc}", file=path) from None
+    except ValueError as exc:  # tomllib lets int() fail on a number of more than 4,300 digits
+        raise error(f"not valid TOML: {exc}", file=path) from None
     except RecursionError:  # thousands of nested arrays
         raise error("not valid TOML: nested too deeply", file=path) from None
 

@@ -223,3 +223,16 @@ def test_unreadable_file_error_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(RaceDataError) as err:
         read_toml(path, RaceDataError)
     assert str(err.value) == "race.toml: cannot be read: permission denied"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("x = " + "9" * 5000, "race.toml: not valid TOML: Exceeds the limit (4300 digits) for integer string conversion"),
+    ("x = " + "[" * 5000 + "]" * 5000, "race.toml: not valid TOML: nested too deeply"),
+])
+def test_toml_that_breaks_the_parser_is_one_error(tmp_path, text, message):
+    from sim.tomlfile import read_toml
+
+    (tmp_path / "race.toml").write_text(text)
+    with pytest.raises(RaceDataError) as err:
+        read_toml(tmp_path / "race.toml", RaceDataError)
+    assert str(err.value).startswith(message)  # Python's own words for the long number end with its advice
