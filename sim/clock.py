@@ -6,7 +6,8 @@ import re
 from datetime import datetime, timedelta
 
 HOUR = 3600.0
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+# ASCII digits only: `\d` also matches other scripts' digits ("١٢:٠٠"), which are not clock times here
+_CLOCK = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?$")
 
 
 def parse_clock(text: str, race_start: datetime) -> float:

@@ -6,7 +6,7 @@ one pass; every error names the file, key, value and car (:class:`RaceDataError`
 
 from __future__ import annotations
 
-import tomllib
+import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.clock import HOUR, parse_clock, parse_window
 from sim.errors import RaceDataError
 from sim.records import Race
+from sim.tomlfile import Table, read_toml
 
 RACES_DIR = Path(__file__).parent / "races"
 
@@ -27,11 +28,7 @@ CLAIM_KEYS = {  # what each kind of checkpoint must state
     "clock": ("value",), "refuels_done": ("min_refuels", "share"), "getaway": ("first", "next"),
     "not_evaluated": ("reason",),
 }
-CHECKPOINT_KINDS = (
-    "order", "position", "laps", "gap_seconds", "gap_laps", "leader", "class_order", "index_order",
-    "spread_laps", "same_lap", "best_position", "pit_time", "fastest_lap", "average_speed", "clock",
-    "refuels_done", "getaway", "not_evaluated",
-)
+CHECKPOINT_KINDS = tuple(CLAIM_KEYS)  # sim.checkpoints has one function per kind (a test keeps them equal)
 
 
 @dataclass(frozen=True)
@@ -134,96 +131,31 @@ class RaceFacts:
         return [e for e in self.events if e.car == car and (kind is None or e.kind == kind)]
 
 
+MAX_LAPS = 1000  # the replay's horizon (sim.circuit.plan.MAX_LAPS, a test keeps them equal): more is a typo
+MAX_FACTOR = 2.0  # lap-time factors (night, fog, pace) stay within 0.5x-2x: far outside it no pace can be calibrated
+MAX_SIGMA = 0.05  # the lap scatter is clipped at 3 sigma; from 5% on, scatter swamps the pace the sources give
+
+
 def _load_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise RaceDataError("race-facts file is missing", file=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RaceDataError(f"not valid TOML: {exc}", file=path) from None
+    return read_toml(path, RaceDataError, "race-facts file is missing")
 
 
-class _Reader:
-    """Typed access to one TOML table, raising errors that say file, key and value."""
-
-    def __init__(self, path: Path, table: dict, prefix: str, car: str | None = None):
-        self.path, self.table, self.prefix, self.car = path, table, prefix, car
-
-    def error(self, key: str, message: str, value=None) -> RaceDataError:
-        return RaceDataError(message, file=self.path, key=f"{self.prefix}.{key}", value=value, car=self.car)
-
-    def get(self, key, types, default=..., check=None, message="has the wrong type"):
-        if key not in self.table:
-            if default is ...:
-                raise self.error(key, "is required")
-            return default
-        value = self.table[key]
-        if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-            raise self.error(key, message, value)
-        if not isinstance(value, types):
-            raise self.error(key, message, value)
-        if check is not None and not check(value):
-            raise self.error(key, message, value)
-        return value
-
-    def clock(self, key, start, default=None):
-        if key not in self.table:
-            return default
-        try:
-            return parse_clock(self.table[key], start)
-        except ValueError:
-            raise self.error(key, "is not a clock time HH:MM", self.table[key]) from None
-
-    def window(self, key, start):
-        if key not in self.table:
-            return None
-        value = self.table[key]
-        try:
-            if not isinstance(value, list) or len(value) != 2:
-                raise ValueError
-            return parse_window(value, start)
-        except ValueError:
-            raise self.error(key, "is not a [from, to] pair of clock times", value) from None
-
-
-def _number(path, key, value, positive=True, car=None):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RaceDataError("is not a number", file=path, key=key, value=value, car=car)
-    if positive and value < 0:
-        raise RaceDataError("must not be negative", file=path, key=key, value=value, car=car)
-    return float(value)
+def _reader(path: Path, table, prefix: str, car: str | None = None) -> Table:
+    return Table(path, table, prefix, RaceDataError, car)
 
 
 def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFacts:
-    """Load and check a race's facts against its parsed source document and the seed's text."""
+    """Load and check a race's facts against its parsed source document and the seed's text.
+
+    Raises :class:`RaceDataError` naming the file, key, value (and car) for the first wrong or unreadable value.
+    """
     folder = Path(folder) if folder else RACES_DIR / race.id
     race_path = folder / "race.toml"
-    doc = _load_toml(race_path)
-    head = _Reader(race_path, doc.get("race", {}), "race")
-    try:
-        start = datetime.fromisoformat(head.get("start", str))
-    except ValueError:
-        raise head.error("start", "is not an ISO date-time", doc["race"]["start"]) from None
-    duration_s = head.get("duration_hours", (int, float), check=lambda v: 0 < v <= 48, message="must be 0-48 hours") * HOUR
-
-    regs = _Reader(race_path, doc.get("regulations", {}), "regulations")
-    regulations = Regulations(
-        min_laps_between_refuels=regs.get("min_laps_between_refuels", int, check=lambda v: v >= 0, message="must be a whole number >= 0"),
-        max_stint_laps=regs.get("max_stint_laps", int, check=lambda v: v > 0, message="must be a whole number > 0"),
-        max_driver_hours=float(regs.get("max_driver_hours", (int, float), check=lambda v: v > 0, message="must be > 0")),
-        final_lap_limit_minutes=float(regs.get("final_lap_limit_minutes", (int, float), check=lambda v: v > 0, message="must be > 0")),
-    )
-    for key, quote in doc.get("regulations", {}).get("quotes", {}).items():
-        _check_quote(race_path, f"regulations.quotes.{key}", quote, seed_text)
-
-    distance = race.statistics.get("distance_km")
-    winner = next((e for e in race.entries if e.position == 1), None)
-    if not distance or winner is None or not winner.laps:
-        raise RaceDataError("cannot derive the lap length: the source gives no distance or no winner's laps", file=race_path, key="lap_length")
-    lap_length_km = distance / winner.laps
-
-    assumptions = _read_assumptions(race_path, doc.get("assumptions", {}), start, seed_text)
+    doc = _reader(race_path, _load_toml(race_path), "")
+    start, duration_s = _read_head(doc.sub("race", required=True), race, folder)
+    regulations = _read_regulations(doc, seed_text)
+    lap_length_km = _lap_length(race_path, race)
+    assumptions = _read_assumptions(doc.sub("assumptions"), start, seed_text)
     starters = {e.number for e in race.starters}
     events = _read_events(folder / "events.toml", starters, start, duration_s, seed_text)
     event_ids = {e.id for e in events}
@@ -233,6 +165,44 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
     _check_event_laps(folder / "events.toml", race, events)
     return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints, conflicts, folder)
+
+
+def _read_head(head: Table, race: Race, folder: Path) -> tuple[datetime, float]:
+    """[race]: its id (the folder's name and the document's race), start and length."""
+    race_id = head.string("id")
+    if race_id != folder.name:
+        raise head.error("id", f"differs from the name of its folder {folder.name!r}", race_id)
+    if race_id != race.id:
+        raise head.error("id", f"is not the race of the source document ({race.id!r})", race_id)
+    text = head.string("start")
+    try:
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        raise head.error("start", "is not an ISO date-time", text) from None
+    duration_s = head.number("duration_hours", low=0, high=48, low_open=True, message="must be 0-48 hours") * HOUR
+    return start, duration_s
+
+
+def _read_regulations(doc: Table, seed_text: str) -> Regulations:
+    regs = doc.sub("regulations")
+    regulations = Regulations(
+        min_laps_between_refuels=regs.integer("min_laps_between_refuels", low=0, high=MAX_LAPS),
+        max_stint_laps=regs.integer("max_stint_laps", low=1, high=MAX_LAPS, message="must be a whole number > 0"),
+        max_driver_hours=regs.number("max_driver_hours", low=0, high=48, low_open=True),
+        final_lap_limit_minutes=regs.number("final_lap_limit_minutes", low=0, high=48 * 60, low_open=True),
+    )
+    quotes = regs.sub("quotes")
+    for key, quote in quotes.table.items():
+        _check_quote(regs.path, quotes.key(key), quote, seed_text)
+    return regulations
+
+
+def _lap_length(race_path: Path, race: Race) -> float:
+    distance = race.statistics.get("distance_km")
+    winner = next((e for e in race.entries if e.position == 1), None)
+    if not distance or winner is None or not winner.laps:
+        raise RaceDataError("cannot derive the lap length: the source gives no distance or no winner's laps", file=race_path, key="lap_length")
+    return distance / winner.laps
 
 
 def _mark_fitted(path: Path, checkpoints, events) -> tuple[Checkpoint, ...]:
@@ -263,7 +233,7 @@ def _check_event_laps(path: Path, race: Race, events) -> None:
                                     key=f"event.{e.id}.{key}", value=lap, car=e.car)
 
 
-def _fits(r: "_Reader") -> tuple[str, ...]:
+def _fits(r: Table) -> tuple[str, ...]:
     value = r.table.get("fits", ())
     value = (value,) if isinstance(value, str) else value
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
@@ -279,38 +249,60 @@ def _check_quote(path: Path, key: str, quote, seed_text: str, car: str | None = 
     return quote
 
 
-def _read_assumptions(path: Path, table: dict, start: datetime, seed_text: str) -> Assumptions:
-    def value(name, key="value"):
-        r = _Reader(path, table.get(name, {}), f"assumptions.{name}")
-        return _number(path, f"assumptions.{name}.{key}", r.get(key, (int, float)))
+def _clock(r: Table, key: str, start: datetime, default=None) -> float | None:
+    """Seconds from the start for the clock time "HH:MM" at `key`."""
+    if key not in r:
+        return default
+    try:
+        return parse_clock(r.string(key), start)
+    except ValueError:
+        raise r.error(key, "is not a clock time HH:MM", r.table[key]) from None
 
-    def span(name):
-        r = _Reader(path, table.get(name, {}), f"assumptions.{name}")
-        return parse_window([r.get("start", str), r.get("end", str)], start)
 
-    for name, item in table.items():
+def _window(r: Table, key: str, start: datetime) -> tuple[float, float] | None:
+    """Seconds from the start for a [from, to] pair of clock times at `key`."""
+    if key not in r:
+        return None
+    value = r.table[key]
+    try:
+        if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) for v in value):
+            raise ValueError
+        return parse_window(value, start)
+    except ValueError:
+        raise r.error(key, "is not a [from, to] pair of clock times", value) from None
+
+
+def _factor(r: Table, key: str, default=...) -> float:
+    return r.number(key, default, low=1 / MAX_FACTOR, high=MAX_FACTOR)
+
+
+def _read_assumptions(table: Table, start: datetime, seed_text: str) -> Assumptions:
+    for name, item in table.table.items():
         if not isinstance(item, dict):
-            raise RaceDataError("must be a table with a value and its reason", file=path, key=f"assumptions.{name}", value=item)
+            raise table.error(name, "must be a table with a value and its reason", item)
         if "quote" in item:
-            _check_quote(path, f"assumptions.{name}.quote", item["quote"], seed_text)
-    night = (*span("night"), value("night", "factor"))
-    fog = (*span("fog"), value("fog", "factor"))
-    by_make = table.get("fog", {}).get("by_make", {})
-    if not isinstance(by_make, dict):
-        raise RaceDataError("must be a table of make = factor", file=path, key="assumptions.fog.by_make", value=by_make)
-    fog_by_make = {make: _number(path, f"assumptions.fog.by_make.{make}", v) for make, v in by_make.items()}
+            _check_quote(table.path, table.key(f"{name}.quote"), item["quote"], seed_text)
+        table.sub(name).string("reason", "")
+
+    def span(name):  # like a window: an end at or before the start is on the next day
+        r = table.sub(name)
+        lo, hi = (_clock(r, key, start, r.string(key)) for key in ("start", "end"))
+        return lo, hi + 24 * HOUR if hi <= lo else hi
+
+    fog = table.sub("fog")
+    by_make = fog.sub("by_make")
     return Assumptions(
-        stint_laps=int(value("stint_laps")),
-        pit_stop_s=value("pit_stop_seconds"),
-        standing_start_s=value("standing_start_seconds"),
-        night=night,
-        fog=fog,
-        tyre_wear_per_lap=value("tyre_wear", "per_lap"),
-        retirement_fraction=value("retirement_fraction"),
-        finish_fraction=value("finish_fraction"),
-        lap_noise_sigma=value("lap_noise", "sigma"),
-        reasons={k: v.get("reason", "") for k, v in table.items()},
-        fog_by_make=fog_by_make,
+        stint_laps=table.sub("stint_laps").integer("value", low=1, high=MAX_LAPS),
+        pit_stop_s=table.sub("pit_stop_seconds").number("value", low=0, high=HOUR),
+        standing_start_s=table.sub("standing_start_seconds").number("value", low=0, high=600),
+        night=(*span("night"), _factor(table.sub("night"), "factor")),
+        fog=(*span("fog"), _factor(fog, "factor")),
+        tyre_wear_per_lap=table.sub("tyre_wear").number("per_lap", low=0, high=0.01),
+        retirement_fraction=table.sub("retirement_fraction").number("value", low=0, high=1),
+        finish_fraction=table.sub("finish_fraction").number("value", low=0, high=1),
+        lap_noise_sigma=table.sub("lap_noise").number("sigma", low=0, high=MAX_SIGMA, high_open=True),
+        reasons={k: v.get("reason", "") for k, v in table.table.items()},
+        fog_by_make={make: _factor(by_make, make) for make in by_make.table},
     )
 
 
@@ -322,7 +314,8 @@ ANCHOR_FORMS = (  # (required keys, allowed extra keys)
 ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side"}
 
 
-def _check_anchor_form(r: _Reader, item: dict, car: str) -> None:
+def _check_anchor_form(r: Table, car: str) -> None:
+    item = r.table
     keys = ANCHOR_KEYS & item.keys()
     if not any(required <= keys <= required | extra for required, extra in ANCHOR_FORMS):
         raise r.error("lap", "an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or `at` + `relative_to` "
@@ -334,75 +327,92 @@ def _check_anchor_form(r: _Reader, item: dict, car: str) -> None:
         raise r.error("side", "applies only on the other car's own lap (laps_behind = 0)", item["side"])
 
 
+def _by(r: Table, duration_s: float) -> tuple[float, float] | None:
+    """`by = [from, to]`: seconds relative to the other car's crossing, from < to, within the race."""
+    by = r.table.get("by")
+    if by is None:
+        return None
+    if (not isinstance(by, list) or len(by) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= duration_s
+                       for v in by) or by[0] >= by[1]):
+        raise r.error("by", "is not a [from, to] pair of seconds, from < to", by)
+    return float(by[0]), float(by[1])
+
+
+def _refuel_laps(r: Table) -> tuple[int, ...]:
+    laps = r.get("refuel_laps", list, [], message="must be a list of laps > 0")
+    if not all(isinstance(x, int) and not isinstance(x, bool) and 0 < x <= MAX_LAPS for x in laps):
+        raise r.error("refuel_laps", "must be a list of laps > 0", laps)
+    return tuple(laps)
+
+
+def _event_head(r: Table, starters: set[str], seen: set[str], seed_text: str) -> tuple[str, str, str, str]:
+    """An event's id (unique), car (a starter), kind and quote."""
+    event_id = r.string("id")
+    r.prefix = f"event.{event_id}"
+    if event_id in seen:
+        raise r.error("id", "is used twice", event_id)
+    car = r.string("car")
+    r.car = car
+    if car not in starters:
+        raise r.error("car", "names a car that did not start this race", car)
+    kind = r.string("kind", choices=EVENT_KINDS)
+    quote = _check_quote(r.path, r.key("quote"), r.table.get("quote"), seed_text, car)
+    r.string("section", "")
+    return event_id, car, kind, quote
+
+
+def _read_event(r: Table, starters, seen, start: datetime, duration_s: float, seed_text: str) -> NarrativeEvent:
+    event_id, car, kind, quote = _event_head(r, starters, seen, seed_text)
+    common = dict(id=event_id, car=car, kind=kind, quote=quote, section=r.string("section", ""),
+                  assumption=r.string("assumption", None), fits=_fits(r))
+    if kind == "pace":
+        return NarrativeEvent(**common, at=_clock(r, "from", start, 0.0), until=_clock(r, "to", start),
+                              factor=_factor(r, "factor", 1.0))
+    minutes = r.number("minutes", None, low=0, message="must not be negative")
+    if minutes is not None and minutes * 60 > duration_s:
+        raise r.error("minutes", "is longer than the race", r.table["minutes"])
+    if kind == "delay" and minutes is None and "laps_lost" not in r:
+        raise r.error("minutes", "a delay needs `minutes` or `laps_lost`")
+    if kind == "anchor":
+        _check_anchor_form(r, car)
+    if kind == "stints" and not r.table.get("refuel_laps"):
+        raise r.error("refuel_laps", "a stints event needs `refuel_laps`, the laps after which the car refuelled",
+                      r.table.get("refuel_laps"))
+    side = r.string("side", "either", choices=ANCHOR_SIDES)
+    if r.get("on_track", bool, False) and "at" not in r and "after_lap" not in r:
+        raise r.error("on_track", "an on-track delay needs `at` (a clock time) or `after_lap`", True)
+    at, window = _clock(r, "at", start), _window(r, "window", start)
+    for name, t in (("at", at), ("window", window[1] if window else None)):
+        if t is not None and t > duration_s:
+            raise r.error(name, "is after the end of the race", r.table[name])
+    relative_to = r.string("relative_to", None)
+    if relative_to is not None and relative_to not in starters:
+        raise r.error("relative_to", "names a car that did not start this race", relative_to)
+    hours = duration_s / HOUR
+    return NarrativeEvent(
+        **common, at=at, window=window, seconds=minutes * 60 if minutes is not None else None,
+        after_lap=r.integer("after_lap", None, low=0, high=MAX_LAPS),
+        laps_lost=r.number("laps_lost", None, low=0, high=MAX_LAPS),
+        on_track=r.get("on_track", bool, False), in_pits=r.get("in_pits", bool, False),
+        driver_change=r.get("driver_change", bool, False), refuel=r.get("refuel", bool, False),
+        factor=_factor(r, "factor", None), until=_clock(r, "to", start),
+        refuel_laps=_refuel_laps(r), relative_to=relative_to,
+        laps_behind=r.integer("laps_behind", None, low=-MAX_LAPS, high=MAX_LAPS),
+        same_moment_as=r.string("same_moment_as", None),
+        lap=r.integer("lap", None, low=1, high=MAX_LAPS, message="must be a lap > 0"),
+        narrative_hour=r.integer("narrative_hour", None, low=1, high=hours, message=f"must be a race hour from 1 to {hours:g}"),
+        start_seconds=r.number("start_seconds", None, low=-600, high=600),
+        driver=r.string("driver", None), by=_by(r, duration_s), side=side,
+    )
+
+
 def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float, seed_text: str) -> tuple[NarrativeEvent, ...]:
-    items = _load_toml(path).get("event", [])
     events, seen = [], set()
-    for i, item in enumerate(items):
-        prefix = f"event[{i}]"
-        r = _Reader(path, item, prefix)
-        event_id = r.get("id", str)
-        prefix = f"event.{event_id}"
-        r = _Reader(path, item, prefix)
-        if event_id in seen:
-            raise r.error("id", "is used twice", event_id)
-        seen.add(event_id)
-        car = r.get("car", str)
-        r.car = car
-        if car not in starters:
-            raise r.error("car", "names a car that did not start this race", car)
-        kind = r.get("kind", str)
-        if kind not in EVENT_KINDS:
-            raise r.error("kind", f"is not one of {', '.join(EVENT_KINDS)}", kind)
-        quote = _check_quote(path, f"{prefix}.quote", item.get("quote"), seed_text, car)
-        minutes = item.get("minutes")
-        seconds = _number(path, f"{prefix}.minutes", minutes, car=car) * 60 if minutes is not None else None
-        if kind == "delay" and seconds is None and "laps_lost" not in item:
-            raise r.error("minutes", "a delay needs `minutes` or `laps_lost`")
-        if kind == "anchor":
-            _check_anchor_form(r, item, car)
-        by = item.get("by")
-        if by is not None and (not isinstance(by, list) or len(by) != 2 or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in by) or by[0] >= by[1]):
-            raise r.error("by", "is not a [from, to] pair of seconds, from < to", by)
-        side = r.get("side", str, "either")
-        if side not in ANCHOR_SIDES:
-            raise r.error("side", f"is not one of {', '.join(ANCHOR_SIDES)}", side)
-        if item.get("on_track") and "at" not in item and "after_lap" not in item:
-            raise r.error("on_track", "an on-track delay needs `at` (a clock time) or `after_lap`", True)
-        at = r.clock("at", start)
-        window = r.window("window", start)
-        for name, t in (("at", at), ("window", window[1] if window else None)):
-            if t is not None and t > duration_s:
-                raise r.error(name, "is after the end of the race", item[name])
-        after_lap = r.get("after_lap", int, None, check=lambda v: v >= 0, message="must be a whole number >= 0")
-        factor = item.get("factor")
-        if factor is not None and _number(path, f"{prefix}.factor", factor, car=car) <= 0:
-            raise r.error("factor", "must be > 0", factor)
-        refuel_laps = tuple(r.get("refuel_laps", list, [], check=lambda v: all(isinstance(x, int) and x > 0 for x in v), message="must be a list of laps > 0"))
-        relative_to = r.get("relative_to", str, None)
-        if relative_to is not None and relative_to not in starters:
-            raise r.error("relative_to", "names a car that did not start this race", relative_to)
-        events.append(NarrativeEvent(
-            id=event_id, car=car, kind=kind, quote=quote, section=r.get("section", str, ""),
-            after_lap=after_lap, at=at, window=window, seconds=seconds,
-            laps_lost=_number(path, f"{prefix}.laps_lost", item["laps_lost"], car=car) if "laps_lost" in item else None,
-            on_track=r.get("on_track", bool, False), in_pits=r.get("in_pits", bool, False),
-            driver_change=r.get("driver_change", bool, False), refuel=r.get("refuel", bool, False),
-            factor=float(factor) if factor is not None else None, until=r.clock("to", start),
-            refuel_laps=refuel_laps, relative_to=relative_to,
-            laps_behind=r.get("laps_behind", int, None), same_moment_as=r.get("same_moment_as", str, None),
-            assumption=r.get("assumption", str, None),
-            lap=r.get("lap", int, None, check=lambda v: v > 0, message="must be a lap > 0"),
-            fits=_fits(r),
-            narrative_hour=r.get("narrative_hour", int, None, check=lambda v: 1 <= v <= duration_s / HOUR, message=f"must be a race hour from 1 to {duration_s / HOUR:g}"),
-            start_seconds=_number(path, f"{prefix}.start_seconds", item["start_seconds"], positive=False, car=car) if "start_seconds" in item else None,
-            driver=r.get("driver", str, None),
-            by=(float(by[0]), float(by[1])) if by is not None else None, side=side,
-        ) if kind != "pace" else NarrativeEvent(
-            id=event_id, car=car, kind=kind, quote=quote, section=r.get("section", str, ""),
-            at=r.clock("from", start, 0.0), until=r.clock("to", start), factor=float(factor) if factor else 1.0,
-            assumption=r.get("assumption", str, None), fits=_fits(r),
-        ))
+    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("event")):
+        event = _read_event(_reader(path, item, f"event[{i}]"), starters, seen, start, duration_s, seed_text)
+        seen.add(event.id)
+        events.append(event)
     moments = {e.car for e in events if e.kind == "retirement"}
     for e in events:
         if e.same_moment_as is not None and e.same_moment_as not in moments:
@@ -410,78 +420,136 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
     return tuple(events)
 
 
+WHEN_KEYS = ("at", "at_hour", "at_leader_lap", "at_event", "during", "at_driver_change")
+CHECKPOINT_KEYS = {"id", "kind", "quote", "section", "tolerance", "fitted", "reason", "offset_minutes", "conflict", "gap",
+                   *WHEN_KEYS}
+CLAIM_FIELDS = {  # what each claim key may hold: "car" (a starter), "cars", "position", "lap", "int", "number", ...
+    "car": "car", "ahead": "car", "cars": "cars", "next": "cars", "laps": "int", "class": "str", "positions": "positions",
+    "position": "position", "min_position": "position", "max_position": "position", "among_top": "position",
+    "first": "position", "seconds": "seconds", "kph": "positive", "min_refuels": "int", "share": "fraction",
+    "reason": "str", "value": "int",
+}
+VALUE_FIELD = {"gap_seconds": "number", "best_position": "position", "clock": "clock", "spread_laps": "int"}
+FIELD_OVERRIDES = {("getaway", "first"): "car"}
+RELATIVE_CARS = ("leader", "P2")  # the car in a position, resolved by laps and gap_laps claims only
+RESOLVING_KINDS = ("laps", "gap_laps")
+
+
+def _claim_field(r: Table, kind: str, key: str, starters: set[str], start: datetime) -> None:
+    """Check one claim value by the kind of thing it names (see CLAIM_FIELDS)."""
+    field_kind = FIELD_OVERRIDES.get((kind, key)) or (VALUE_FIELD.get(kind, "int") if key == "value" else CLAIM_FIELDS[key])
+    n = len(starters)
+    if field_kind == "car":
+        car = r.string(key)
+        if car not in starters and not (car in RELATIVE_CARS and kind in RESOLVING_KINDS):
+            raise r.error(key, "names a car that did not start this race", car)
+    elif field_kind == "cars":
+        for car in r.strings(key):
+            if car not in starters:
+                raise r.error(key, "names a car that did not start this race", car)
+    elif field_kind == "positions":
+        value = r.get(key, list, message=f"must be a pair of positions [a, b], 1 <= a < b <= {n}")
+        if (len(value) != 2 or not all(isinstance(p, int) and not isinstance(p, bool) for p in value)
+                or not 1 <= value[0] < value[1] <= n):
+            raise r.error(key, f"must be a pair of positions [a, b], 1 <= a < b <= {n}", value)
+    elif field_kind == "clock":
+        _clock(r, key, start)
+    else:
+        {"int": lambda: r.integer(key, low=0, high=MAX_LAPS), "str": lambda: r.string(key),
+         "position": lambda: r.integer(key, low=1, high=n), "seconds": lambda: r.number(key, low=0),
+         "positive": lambda: r.number(key, low=0, low_open=True), "fraction": lambda: r.number(key, low=0, high=1),
+         "number": lambda: r.number(key)}[field_kind]()
+
+
+def _read_claim(r: Table, kind: str, starters: set[str], start: datetime) -> dict:
+    for key in r.table:
+        if key not in CHECKPOINT_KEYS and key not in CLAIM_FIELDS:
+            raise r.error(key, "is not a checkpoint key", r.table[key])
+    for key in CLAIM_KEYS[kind]:
+        if key not in r:
+            raise r.error(key, f"is required for a {kind} checkpoint")
+    if kind == "position" and not {"position", "min_position", "max_position"} & set(r.table):
+        raise r.error("position", "a position checkpoint needs position, min_position or max_position")
+    for key in r.table:
+        if key in CLAIM_FIELDS:
+            _claim_field(r, kind, key, starters, start)
+    for key in ("conflict", "gap"):
+        r.string(key, None)
+    return {k: v for k, v in r.table.items() if k not in CHECKPOINT_KEYS or k in ("conflict", "gap")}
+
+
+def _driver_change(r: Table, starters: set[str], drivers: dict[str, set[str]]) -> tuple[str, str, int]:
+    spec = r.get("at_driver_change", dict, message="must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}")
+    car, driver, nth = spec.get("car"), spec.get("driver"), spec.get("nth")
+    if (set(spec) != {"car", "driver", "nth"} or not isinstance(car, str) or car not in starters or not isinstance(driver, str)
+            or not isinstance(nth, int) or isinstance(nth, bool) or not 1 <= nth <= MAX_LAPS):
+        raise r.error("at_driver_change", "must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}", spec)
+    if driver not in drivers.get(car, ()):
+        raise r.error("at_driver_change", f"names no driver of car {car} ({', '.join(sorted(drivers.get(car, ())))})", driver)
+    return car, driver, nth
+
+
+def _when(r: Table, kind: str, event_ids: set[str], start: datetime, duration_s: float, starters, drivers) -> tuple[str, object]:
+    """The moment a checkpoint speaks of: the first of WHEN_KEYS it gives."""
+    if "at" in r:
+        return "at", _clock(r, "at", start)
+    if "at_hour" in r:
+        hour = r.integer("at_hour", message="must be a whole race hour")
+        if not 0 <= hour * HOUR <= duration_s:
+            raise r.error("at_hour", f"is outside the race (0 to {duration_s / HOUR:g} hours)", hour)
+        return "at", hour * HOUR
+    if "at_leader_lap" in r:
+        return "at_leader_lap", r.integer("at_leader_lap", low=1, high=MAX_LAPS, message="must be a lap > 0")
+    if "at_event" in r:
+        ev = r.string("at_event")
+        if ev not in event_ids:
+            raise r.error("at_event", "names no event in events.toml", ev)
+        return "at_event", ev
+    if "during" in r:
+        return "during", _window(r, "during", start)
+    if "at_driver_change" in r:
+        return "at_driver_change", _driver_change(r, starters, drivers)
+    if kind != "not_evaluated":
+        raise r.error("at", "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event, at_driver_change or during")
+    return "none", None
+
+
+def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, duration_s, seed_text, drivers) -> Checkpoint:
+    cid = r.string("id")
+    r.prefix = f"checkpoint.{cid}"
+    if cid in seen:
+        raise r.error("id", "is used twice", cid)
+    kind = r.string("kind", choices=CHECKPOINT_KINDS)
+    quote = _check_quote(r.path, r.key("quote"), r.table.get("quote"), seed_text)
+    claim = _read_claim(r, kind, starters, start)
+    when = _when(r, kind, event_ids, start, duration_s, starters, drivers)
+    offset_minutes = r.number("offset_minutes", 0, low=0, high=duration_s / 60)
+    return Checkpoint(
+        id=cid, kind=kind, quote=quote, section=r.string("section", ""), when=when, offset_s=offset_minutes * 60,
+        tolerance=r.number("tolerance", 0.0, low=0, message="must be a number >= 0"),
+        fitted=r.string("fitted", None), reason=r.string("reason", None), claim=claim,
+    )
+
+
 def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float, seed_text: str,
                       drivers: dict[str, set[str]]) -> tuple[Checkpoint, ...]:
-    items = _load_toml(path).get("checkpoint", [])
     out, seen = [], set()
-    for i, item in enumerate(items):
-        r = _Reader(path, item, f"checkpoint[{i}]")
-        cid = r.get("id", str)
-        r = _Reader(path, item, f"checkpoint.{cid}")
-        if cid in seen:
-            raise r.error("id", "is used twice", cid)
-        seen.add(cid)
-        kind = r.get("kind", str)
-        if kind not in CHECKPOINT_KINDS:
-            raise r.error("kind", f"is not one of {', '.join(CHECKPOINT_KINDS)}", kind)
-        quote = _check_quote(path, f"checkpoint.{cid}.quote", item.get("quote"), seed_text)
-        for key in CLAIM_KEYS[kind]:
-            if key not in item:
-                raise r.error(key, f"is required for a {kind} checkpoint")
-        if kind == "position" and not {"position", "min_position", "max_position"} & set(item):
-            raise r.error("position", "a position checkpoint needs position, min_position or max_position")
-        when: tuple[str, object] = ("none", None)
-        if "at" in item:
-            when = ("at", r.clock("at", start))
-        elif "at_hour" in item:
-            hour = r.get("at_hour", int)
-            if not 0 <= hour * HOUR <= duration_s:
-                raise r.error("at_hour", f"is outside the race (0 to {duration_s / HOUR:g} hours)", hour)
-            when = ("at", hour * HOUR)
-        elif "at_leader_lap" in item:
-            when = ("at_leader_lap", r.get("at_leader_lap", int, check=lambda v: v > 0, message="must be a lap > 0"))
-        elif "at_event" in item:
-            ev = r.get("at_event", str)
-            if ev not in event_ids:
-                raise r.error("at_event", "names no event in events.toml", ev)
-            when = ("at_event", ev)
-        elif "during" in item:
-            when = ("during", r.window("during", start))
-        elif "at_driver_change" in item:
-            spec = r.get("at_driver_change", dict)
-            if (set(spec) != {"car", "driver", "nth"} or spec["car"] not in starters or not isinstance(spec["driver"], str)
-                    or not isinstance(spec["nth"], int) or isinstance(spec["nth"], bool) or spec["nth"] < 1):
-                raise r.error("at_driver_change", "must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}", spec)
-            if spec["driver"] not in drivers.get(spec["car"], ()):
-                raise r.error("at_driver_change", f"names no driver of car {spec['car']} "
-                                                  f"({', '.join(sorted(drivers.get(spec['car'], ())))})", spec["driver"])
-            when = ("at_driver_change", (spec["car"], spec["driver"], spec["nth"]))
-        elif kind != "not_evaluated":
-            raise r.error("at", "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event, at_driver_change or during")
-        for key in ("car", "ahead"):
-            value = item.get(key)
-            if value is not None and value not in starters and value not in ("leader", "P2"):
-                raise r.error(key, "names a car that did not start this race", value)
-        for value in item.get("cars", []):
-            if value not in starters:
-                raise r.error("cars", "names a car that did not start this race", value)
-        tolerance = _number(path, f"checkpoint.{cid}.tolerance", item.get("tolerance", 0))
-        claim = {k: v for k, v in item.items() if k not in ("id", "kind", "quote", "section", "at", "at_hour", "at_leader_lap", "at_event", "at_driver_change", "during", "tolerance", "fitted", "reason", "offset_minutes")}
-        out.append(Checkpoint(
-            id=cid, kind=kind, quote=quote, section=r.get("section", str, ""), when=when,
-            offset_s=_number(path, f"checkpoint.{cid}.offset_minutes", item.get("offset_minutes", 0)) * 60,
-            tolerance=tolerance, fitted=r.get("fitted", str, None), reason=r.get("reason", str, None), claim=claim,
-        ))
+    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("checkpoint")):
+        cp = _read_checkpoint(_reader(path, item, f"checkpoint[{i}]"), seen, starters, event_ids, start, duration_s,
+                              seed_text, drivers)
+        seen.add(cp.id)
+        out.append(cp)
     return tuple(out)
 
 
 def _read_conflicts(path: Path, seed_text: str) -> tuple[Conflict, ...]:
     out = []
-    for i, item in enumerate(_load_toml(path).get("conflict", [])):
-        r = _Reader(path, item, f"conflict[{i}]")
-        cid = r.get("id", str)
-        sources = r.get("sources", list)
+    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("conflict")):
+        r = _reader(path, item, f"conflict[{i}]")
+        cid = r.string("id")
+        r.prefix = f"conflict.{cid}"
+        sources = r.strings("sources")
         for j, quote in enumerate(sources):
-            _check_quote(path, f"conflict.{cid}.sources[{j}]", quote, seed_text)
-        out.append(Conflict(cid, tuple(sources), r.get("chosen", str), r.get("reason", str)))
+            _check_quote(path, r.key(f"sources[{j}]"), quote, seed_text)
+        out.append(Conflict(cid, sources, r.string("chosen"), r.string("reason")))
     return tuple(out)

@@ -3,18 +3,19 @@
 ```toml
 [scenario]
 name = "Hawthorn's Ferrari keeps its pistons"
+race = "le-mans-1957"                # required: the race id (its folder under sim/races/)
 description = "Musso's engine does not seize in the fourth hour."
 remove_events = ["musso-piston"]     # event ids from the race's events.toml
 
 [rules]                              # regulations in force: min_laps_between_refuels, max_stint_laps, max_driver_hours
 min_laps_between_refuels = 34
 
-[assumptions]                        # pit_stop_seconds
+[assumptions]                        # pit_stop_seconds (0 to 3600)
 pit_stop_seconds = 60
 
 [[car]]                              # per-car changes
 number = "7"
-pace_factor = 0.99                   # lap times x 0.99
+pace_factor = 0.99                   # lap times x 0.99 (0.1 to 10)
 finish = true                        # runs on to the flag whatever the table says
 ```
 
@@ -24,7 +25,6 @@ with its remaining stops; a retirement tied to it (Maglioli hit Brooks) goes wit
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -34,13 +34,18 @@ from sim.circuit.calibrate import DEFAULT_SEED
 from sim.circuit.engine import CarPace
 from sim.errors import ScenarioError
 from sim.circuit.plan import EndRule, build_plan
-from sim.facts import RaceFacts
+from sim.facts import MAX_FACTOR, MAX_LAPS, RACES_DIR, RaceFacts
 from sim.pipeline import Replay, prepare, replay_plan
+from sim.sources import race_ids
+from sim.tomlfile import Table, in_range, read_toml
 
 RULE_KEYS = {"min_laps_between_refuels": int, "max_stint_laps": int, "max_driver_hours": (int, float)}
 ASSUMPTION_KEYS = {"pit_stop_seconds": (int, float)}
 CAR_KEYS = {"number": str, "pace_factor": (int, float), "finish": bool}
 SCENARIO_KEYS = {"name": str, "description": str, "remove_events": list, "race": str}
+SECTIONS = ("scenario", "rules", "assumptions", "car")
+RULE_LIMITS = {"min_laps_between_refuels": MAX_LAPS, "max_stint_laps": MAX_LAPS, "max_driver_hours": 48}
+MAX_PIT_STOP_S = 3600.0  # a stop of more than an hour is a delay, not a pit stop
 
 
 @dataclass(frozen=True)
@@ -55,72 +60,89 @@ class Scenario:
     file: str | None = None
 
 
-def _check_table(path, table: dict, allowed: dict, prefix: str) -> None:
-    if not isinstance(table, dict):
-        raise ScenarioError("must be a table", file=path, key=prefix, value=table)
-    for key, value in table.items():
+def _check_table(table: Table, allowed: dict) -> None:
+    """Every key is known and of its type; numbers are finite (see :class:`Table`)."""
+    for key, value in table.table.items():
         if key not in allowed:
-            raise ScenarioError(f"is not a known {prefix} key (known: {', '.join(allowed)})", file=path, key=f"{prefix}.{key}", value=value)
-        types = allowed[key]
-        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)))
-        if not ok:
-            names = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
-            raise ScenarioError(f"must be {names}", file=path, key=f"{prefix}.{key}", value=value)
+            raise table.error(key, f"is not a known {table.prefix} key (known: {', '.join(allowed)})", value)
+        table.get(key, allowed[key])
+
+
+def _read_rules(doc: Table) -> tuple[tuple[str, float], ...]:
+    rules = doc.sub("rules")
+    _check_table(rules, RULE_KEYS)
+    for key, value in rules.table.items():
+        if value <= 0:
+            raise rules.error(key, "must be > 0", value)
+        if value > RULE_LIMITS[key]:
+            raise rules.error(key, f"must be at most {RULE_LIMITS[key]}", value)
+    return tuple(rules.table.items())
+
+
+def _read_assumptions(doc: Table) -> tuple[tuple[str, float], ...]:
+    assumptions = doc.sub("assumptions")
+    _check_table(assumptions, ASSUMPTION_KEYS)
+    for key, value in assumptions.table.items():
+        if value < 0:
+            raise assumptions.error(key, "must not be negative", value)
+        if value > MAX_PIT_STOP_S:
+            raise assumptions.error(key, f"must be at most {MAX_PIT_STOP_S:g} seconds (an hour)", value)
+    return tuple(assumptions.table.items())
+
+
+def _read_cars(doc: Table) -> tuple[dict, ...]:
+    cars = doc.tables("car")
+    for i, item in enumerate(cars):
+        car = Table(doc.path, item, f"car[{i}]", ScenarioError)
+        _check_table(car, CAR_KEYS)
+        number = car.string("number")
+        if "pace_factor" in car and not in_range(item["pace_factor"], 1 / MAX_FACTOR, MAX_FACTOR):
+            raise car.error("pace_factor", f"must be from {1 / MAX_FACTOR:g} to {MAX_FACTOR:g}", item["pace_factor"])
+        if number in [c["number"] for c in cars[:i]]:
+            raise car.error("number", "names a car already changed above: put all its changes in one [[car]]", number)
+    return tuple(cars)
+
+
+def _read_removed(head: Table) -> tuple[str, ...]:
+    removed = head.table.get("remove_events", [])
+    for i, event in enumerate(removed):
+        if not isinstance(event, str):
+            raise head.error(f"remove_events[{i}]", "must be an event id (a string)", event)
+        if event in removed[:i]:
+            raise head.error(f"remove_events[{i}]", "names an event already removed", event)
+    return tuple(removed)
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario file's shape (names are checked against the race in :func:`apply`)."""
+    """Read and check a scenario file (names of cars and events are checked against the race in :func:`apply`).
+
+    Raises :class:`ScenarioError` naming the file, key and value: an unreadable file, invalid TOML, an unknown key,
+    a value of the wrong type, NaN, infinity or a number out of range.
+    """
     path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError("scenario file not found", file=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"not valid TOML: {exc}", file=path) from None
-    for key in doc:
-        if key not in ("scenario", "rules", "assumptions", "car"):
-            raise ScenarioError("is not a known section (scenario, rules, assumptions, car)", file=path, key=key)
-    head = doc.get("scenario", {})
-    _check_table(path, head, SCENARIO_KEYS, "scenario")
-    if "name" not in head:
-        raise ScenarioError("is required", file=path, key="scenario.name")
-    rules = doc.get("rules", {})
-    _check_table(path, rules, RULE_KEYS, "rules")
-    for key, value in rules.items():
-        if value <= 0:
-            raise ScenarioError("must be > 0", file=path, key=f"rules.{key}", value=value)
-    assumptions = doc.get("assumptions", {})
-    _check_table(path, assumptions, ASSUMPTION_KEYS, "assumptions")
-    for key, value in assumptions.items():
-        if value < 0:
-            raise ScenarioError("must not be negative", file=path, key=f"assumptions.{key}", value=value)
-    cars = doc.get("car", [])
-    if not isinstance(cars, list):
-        raise ScenarioError("must be an array of tables [[car]]", file=path, key="car")
-    for i, car in enumerate(cars):
-        _check_table(path, car, CAR_KEYS, f"car[{i}]")
-        if "number" not in car:
-            raise ScenarioError("is required", file=path, key=f"car[{i}].number")
-        if car.get("pace_factor", 1.0) <= 0:
-            raise ScenarioError("must be > 0", file=path, key=f"car[{i}].pace_factor", value=car["pace_factor"])
-    removed = head.get("remove_events", [])
-    for i, event in enumerate(removed):
-        if not isinstance(event, str):
-            raise ScenarioError("must be an event id (a string)", file=path, key=f"scenario.remove_events[{i}]", value=event)
-        if event in removed[:i]:
-            raise ScenarioError("names an event already removed", file=path, key=f"scenario.remove_events[{i}]", value=event)
-    numbers = [car["number"] for car in cars]
-    for i, number in enumerate(numbers):
-        if number in numbers[:i]:
-            raise ScenarioError("names a car already changed above: put all its changes in one [[car]]", file=path,
-                                key=f"car[{i}].number", value=number)
-    return Scenario(head["name"], head.get("description", ""), head.get("race", "le-mans-1957"), tuple(removed),
-                    tuple(rules.items()), tuple(assumptions.items()), tuple(cars), str(path))
+    doc = Table(path, read_toml(path, ScenarioError, "scenario file not found"), "", ScenarioError)
+    for key in doc.table:
+        if key not in SECTIONS:
+            raise ScenarioError(f"is not a known section ({', '.join(SECTIONS)})", file=path, key=key)
+    head = doc.sub("scenario")
+    _check_table(head, SCENARIO_KEYS)
+    name, race = head.string("name"), head.string("race")
+    rules, assumptions, cars = _read_rules(doc), _read_assumptions(doc), _read_cars(doc)
+    return Scenario(name, head.string("description", ""), race, _read_removed(head), rules, assumptions, cars, str(path))
+
+
+def _check_race(scenario: Scenario) -> None:
+    if scenario.race not in race_ids():
+        raise ScenarioError(f"names no race (known: {', '.join(race_ids())})", file=scenario.file, key="scenario.race",
+                            value=scenario.race)
+    if not (RACES_DIR / scenario.race / "race.toml").is_file():
+        raise ScenarioError("names a race with no replay data (no race.toml)", file=scenario.file, key="scenario.race",
+                            value=scenario.race)
 
 
 def apply(scenario: Scenario, seed: int = DEFAULT_SEED) -> Replay:
     """Replay the race with the scenario's changes and the real race's calibrated paces."""
+    _check_race(scenario)
     race, facts, plan, calibration = prepare(scenario.race, seed)
     events = {e.id: e for e in facts.events}
     starters = {c.number for c in plan.cars}

@@ -179,3 +179,10 @@ def test_the_report_lists_the_evidence_and_says_which_passes_are_only_within_tol
     assert evidence.count("\n- ") == len(passes)
     assert "- 02:19 maglioli-seventh-at-crash: published 7, replay 8 (off by 1, within its tolerance)" in evidence
     assert "- 04:00 half-distance-arents-laps: published 147, replay 147\n" in evidence
+
+
+def test_every_checkpoint_kind_the_facts_accept_has_one_judging_function():
+    from sim.checkpoints import CLAIM_KINDS
+    from sim.facts import CLAIM_KEYS
+
+    assert sorted(CLAIM_KINDS) == sorted(CLAIM_KEYS)

@@ -12,6 +12,7 @@ import pytest
 
 from sim.errors import ScenarioError
 from sim.scenario import apply, compare, load_scenario
+from sim.sources import race_ids
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 INVALID = Path(__file__).resolve().parent / "data" / "scenarios" / "invalid"
@@ -102,6 +103,21 @@ ERRORS = {
     "event-twice.toml": "event-twice.toml: names an event already removed (key 'scenario.remove_events[1]', value 'musso-piston')",
     "car-twice.toml": ("car-twice.toml: names a car already changed above: put all its changes in one [[car]] "
                        "(key 'car[1].number', value '7')"),
+    # issue 8: NaN and infinity (TOML allows both), ranges, a missing race, an unreadable file
+    "pace-nan.toml": "pace-nan.toml: must be a finite number (key 'car[0].pace_factor', value nan)",
+    "pace-inf.toml": "pace-inf.toml: must be a finite number (key 'car[0].pace_factor', value inf)",
+    "pace-zero.toml": "pace-zero.toml: must be from 0.5 to 2 (key 'car[0].pace_factor', value 0)",
+    "pit-stop-inf.toml": "pit-stop-inf.toml: must be a finite number (key 'assumptions.pit_stop_seconds', value inf)",
+    "pit-stop-nan.toml": "pit-stop-nan.toml: must be a finite number (key 'assumptions.pit_stop_seconds', value nan)",
+    "pit-stop-too-long.toml": ("pit-stop-too-long.toml: must be at most 3600 seconds (an hour) "
+                               "(key 'assumptions.pit_stop_seconds', value 7200)"),
+    "rule-nan.toml": "rule-nan.toml: must be a finite number (key 'rules.max_driver_hours', value nan)",
+    "no-race.toml": "no-race.toml: is required (key 'scenario.race')",
+    "unknown-race.toml": (f"unknown-race.toml: names no race (known: {', '.join(race_ids())}) "
+                          "(key 'scenario.race', value 'le-mans-1975')"),
+    "finish-not-bool.toml": "finish-not-bool.toml: must be bool (key 'car[0].finish', value 'yes')",
+    "car-not-array.toml": "car-not-array.toml: must be an array of tables [[car]] (key 'car')",
+    "not-utf8.toml": "not-utf8.toml:3: is not UTF-8 text (byte 0xe9)",
 }
 
 
@@ -120,3 +136,22 @@ def test_bad_scenario_names_file_key_and_value(name):
 def test_missing_scenario_file():
     with pytest.raises(ScenarioError, match=r"^nope\.toml: scenario file not found$"):
         load_scenario(INVALID / "nope.toml")
+
+
+def test_a_folder_in_place_of_a_scenario_file(tmp_path):
+    (tmp_path / "whatif.toml").mkdir()
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "whatif.toml")
+    assert str(info.value) == "whatif.toml: is a folder, not a TOML file"
+
+
+def test_a_bad_scenario_is_one_line_on_stderr_and_exit_2(tmp_path, capsys):
+    """The command line reports a NaN pace as it reports any user mistake: one line, status 2, no output written."""
+    from sim.cli import main
+
+    out = tmp_path / "x"
+    assert main(["plot", "le-mans-1957", "--scenario", str(INVALID / "pace-nan.toml"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err == "race-replay: error: " + ERRORS["pace-nan.toml"] + "\n"
+    assert not out.exists()
