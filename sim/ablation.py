@@ -28,13 +28,13 @@ class AnchorDependence:
         return tuple(cid for cid, before, after in self.changed if before == "pass")
 
 
-def anchor_ids(race_id: str = "le-mans-1957", seed: int = DEFAULT_SEED) -> list[str]:
+def anchor_ids(race_id: str, seed: int = DEFAULT_SEED) -> list[str]:
     """Every anchor of the race's plan, in the order of the cars."""
     _, _, plan, _ = prepare(race_id, seed)
     return [a.event_id for car in plan.cars for a in car.anchors]
 
 
-def anchor_dependence(race_id: str = "le-mans-1957", seed: int = DEFAULT_SEED,
+def anchor_dependence(race_id: str, seed: int = DEFAULT_SEED,
                       anchors: list[str] | None = None) -> list[AnchorDependence]:
     """For each anchor (default: all), the checkpoints whose status changes when it is taken out."""
     race, facts, plan, calibration = prepare(race_id, seed)

@@ -345,8 +345,7 @@ def source_conflicts(replay: Replay) -> list[SourceConflict]:
             if end.rule == "relative":
                 chosen = (f"when car {car}'s {plan.laps} laps are {plan.end.laps_behind} laps behind car {plan.end.relative_to}: "
                           f"{label(end.target)}")
-                reason = ("priority 1: a statement tying the car to another (the clock time would put car "
-                          f"{car} ahead of car {plan.end.relative_to}, against 'a lead they would not relinquish')")
+                reason = "priority 1: a statement tying the car to another"
             elif end.rule == "same-moment":
                 chosen = f"the same moment as car {plan.end.same_moment_as}: {label(end.target)}"
                 reason = "priority 1: the same accident"
@@ -356,6 +355,8 @@ def source_conflicts(replay: Replay) -> list[SourceConflict]:
             else:
                 chosen = f"the narrative's time: {label(end.target)}"
                 reason = "priority 2: a narrative clock time is more specific than the table's hour"
+            if event.assumption:  # the race's own reason for the choice, in its events.toml
+                reason += f" ({event.assumption})"
             out.append(SourceConflict(f"retirement-{car}", f"car {car}'s retirement", (table_text, text_text), chosen, reason))
     for c in replay.facts.conflicts:
         out.append(SourceConflict(c.id, c.id.replace("-", " "), c.sources, c.chosen, c.reason))

@@ -94,10 +94,11 @@ class EventLog:
 
     def records(self) -> tuple[Event, ...]:
         if self._records is None:
-            records = list(self.others)
+            records = []
             for car, times in self.passings.items():
                 records.extend(self._passings(car, times))
-            records.sort(key=_TIME)  # stable: a car's own events at one instant keep their order
+            records.extend(self.others)
+            records.sort(key=_TIME)  # stable: at one instant a passing comes first (the car crosses, then pits)
             self._records = tuple(records)
         return self._records
 

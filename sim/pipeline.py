@@ -121,7 +121,10 @@ class Replay:
         """Every published checkpoint with the replay's value and its status."""
         from sim.checkpoints import check
 
-        return pd.DataFrame(check(self)["checkpoints"]).drop(columns=["marks"])
+        from sim.checkpoints import CheckResult
+
+        columns = [name for name in CheckResult.__dataclass_fields__ if name != "marks"]
+        return pd.DataFrame(check(self)["checkpoints"], columns=[*columns, "marks"])[columns]
 
     def clock(self, seconds: float) -> str:
         return clock_label(seconds, self.facts.start)

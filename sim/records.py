@@ -5,7 +5,10 @@ The parsers (``sim.sources``) build these; the replay, reports and notebooks rea
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timedelta
 
 STATUSES = ("classified", "NC", "DNF", "DSQ", "DNS", "DNA")
@@ -64,7 +67,7 @@ class Entry:
         if not self.chassis:
             return None
         first = self.chassis.split()[0]
-        return {"Aston": "Aston Martin", "O.S.C.A.": "OSCA", "Frazer": "Frazer Nash", "Talbot-Lago": "Talbot"}.get(first, first)
+        return _make_aliases().get(first, first)
 
 
 @dataclass(frozen=True)
@@ -105,3 +108,10 @@ class Race:
     @property
     def starters(self) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.started)
+
+
+@functools.lru_cache(maxsize=1)
+def _make_aliases() -> dict[str, str]:
+    """The first word of a chassis that is not the make's own name ("Aston" -> "Aston Martin"): data in makes.toml."""
+    with Path(__file__).with_name("makes.toml").open("rb") as fh:
+        return tomllib.load(fh)["aliases"]

@@ -228,8 +228,6 @@ def test_a_disqualified_car_ends_in_its_hour_and_is_dsq_at_the_flag(tmp_path):
     assert replay.standings(seconds=replay.facts.duration_s).status.tolist() == ["finished", "finished", "DSQ"]
 
 
-@pytest.mark.xfail(reason="plan._end_rule makes a 'disqualified' end only from a narrative event: a DSQ row with no "
-                          "race folder is logged as RETIRED and shown 'retired' until the flag", strict=True)
 def test_a_dsq_row_is_logged_as_a_disqualification(tmp_path):
     replay = dsq_replay(tmp_path)
     assert end_event(replay, "60").kind == EventKind.DISQUALIFIED
@@ -345,9 +343,6 @@ def test_the_cli_runs_a_race_with_a_single_starter(tmp_path, capsys):
     run_cli(path, tmp_path / "out")
 
 
-@pytest.mark.xfail(reason="a retirement hour after the flag ('Engine (13hr)' in a 12-hour race) is replayed "
-                          "silently with too few laps (48 of 50) and no retired event, instead of being refused "
-                          "with a RaceDataError", strict=True)
 def test_a_retirement_hour_after_the_flag_is_refused_not_replayed_with_wrong_laps(tmp_path):
     results = [(1, "S5.0", "3", 160), (2, "S5.0", "15", 150)]
     path = write(tmp_path, "beyond", document("1960 12 Hours of Somewhere", results,

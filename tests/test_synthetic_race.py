@@ -101,25 +101,17 @@ def test_the_retired_car_stops_at_lap_30_and_retires_with_32_laps_mid_second_hou
     assert not [e for e in race.log.of("2") if e.time > retired[0].time]
 
 
-@pytest.mark.xfail(reason="uncommitted engine refactor (_Car.take_wheel): `pending is None` is read as 'the start', "
-                          "so a car that goes straight into its last lap without a stop logs a second START (mark 0) "
-                          "at its last crossing", strict=True)
 def test_every_car_starts_once_at_time_0(race):
     for car in race.table.cars:
         assert [(e.time, e.mark) for e in race.log.of(car, [K.START])] == [(0.0, 0)], car
 
 
-@pytest.mark.xfail(reason="EventLog.records() puts every non-passing event before the passings and sorts by time "
-                          "only: a PIT_IN at the crossing of lap 30 comes before the PASSING of lap 30 (also in "
-                          "events.csv)", strict=True)
 def test_a_pit_stop_comes_after_the_passing_that_ends_its_lap(race):
     kinds = [(e.kind, e.mark) for e in race.log.of("1")]
     i = kinds.index((K.PIT_IN, 30))
     assert kinds[i - 1] == (K.PASSING, 30)
 
 
-@pytest.mark.xfail(reason="the spurious START of the engine refactor and PIT_IN sorted before the passing of its "
-                          "lap (see the two tests above)", strict=True)
 def test_the_whole_timeline_of_the_retired_car(race):
     expected = ([(K.START, 0)] + [(K.PASSING, lap) for lap in range(1, 31)]
                 + [(K.PIT_IN, 30), (K.DRIVER_CHANGE, 30), (K.PIT_OUT, 30)]
@@ -256,8 +248,6 @@ def test_a_document_race_has_no_checkpoints_to_judge(race):
     assert (data["checkpoints"], data["totals"], data["conflicts"]) == ([], {}, [])
 
 
-@pytest.mark.xfail(reason="Replay.checkpoints() drops the 'marks' column of pd.DataFrame([]): KeyError for every race "
-                          "without checkpoints (any document replayed with the defaults)", strict=True, raises=KeyError)
 def test_the_checkpoints_frame_of_a_document_race_is_empty(race):
     assert race.checkpoints().empty
 

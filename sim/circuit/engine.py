@@ -138,6 +138,7 @@ class _Car:
     since_refuel: int = 0
     driver_i: int = 0
     pending: tuple | None = None  # the stop the car is leaving: (pit out, cause, seconds, refuel, driver change due)
+    started: bool = False
 
     def __post_init__(self):
         car = self.car
@@ -233,11 +234,14 @@ class _Car:
         named = next((w.driver for w in self.car.at_the_wheel if (w.lap is not None and first <= w.lap <= last)
                       or (w.at is not None and t0 <= w.at < float(crossings[-1]))), None)
         pending, self.pending = self.pending, None
-        if pending is None:  # the start
+        if not self.started:
+            self.started = True
             if named is not None:
                 self.driver_i = drivers.index(named)
                 self.run.driver_from_lap[0] = (1, named)
             self.emit(t0, EventKind.START, 0)
+            return
+        if pending is None:  # no stop since the last stint: the car goes straight on, with the same driver
             return
         pit_out, cause, seconds, refuel, change = pending
         previous = self.driver_i

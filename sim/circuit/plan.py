@@ -144,7 +144,7 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
     for entry in race.starters:
         events = facts.events_for(entry.number)
         laps = entry.laps or 0
-        end = _end_rule(entry, events, facts)
+        end = _end_rule(entry, events, facts, race.source_file)
         stints = [e for e in events if e.kind == "stints"]
         if stints:
             refuels = sorted(set(stints[0].refuel_laps))
@@ -194,7 +194,18 @@ def _crew_member(event, drivers: tuple[str, ...], facts: RaceFacts) -> str:
     return event.driver
 
 
-def _end_rule(entry, events, facts: RaceFacts) -> EndRule:
+def _table_window(entry, facts: RaceFacts, source_file: str) -> tuple[float, float] | None:
+    """The race hour the results table gives for a car's retirement ("Engine (4hr)"), as a span of seconds."""
+    if not entry.retirement_hour:
+        return None
+    if entry.retirement_hour * HOUR > facts.duration_s + HOUR - 1:
+        raise RaceDataError(f"the retirement hour is after the end of the {facts.duration_s / HOUR:g}-hour race",
+                            file=source_file, line=entry.line, key="Reason",
+                            value=f"{entry.reason} ({entry.retirement_hour}hr)", car=entry.number)
+    return (entry.retirement_hour - 1) * HOUR, min(entry.retirement_hour * HOUR, facts.duration_s)
+
+
+def _end_rule(entry, events, facts: RaceFacts, source_file: str) -> EndRule:
     """How and when the car's race ends, following the written priority (see conflicts in the report):
     1. a narrative statement tying the end to another car (laps behind it, or the same accident);
     2. a narrative clock time ("just before 10:30 pm");
@@ -204,13 +215,13 @@ def _end_rule(entry, events, facts: RaceFacts) -> EndRule:
     """
     dsq = [e for e in events if e.kind == "disqualified"]
     ret = [e for e in events if e.kind == "retirement"]
-    table_window = None
-    if entry.retirement_hour:
-        table_window = ((entry.retirement_hour - 1) * HOUR, entry.retirement_hour * HOUR)
+    table_window = _table_window(entry, facts, source_file)
     if entry.status == "classified":
         return EndRule("finish", (facts.duration_s, facts.duration_s), "table")
-    if dsq:
-        return EndRule("disqualified", table_window, "table", dsq[0].id, in_pits=True, table_window=table_window)
+    if dsq or entry.status == "DSQ":
+        window = table_window or ((0.0, facts.duration_s) if facts.assumptions.open_ends else None)
+        return EndRule("disqualified", window, "table" if table_window else "default", dsq[0].id if dsq else None,
+                       in_pits=True, table_window=table_window)
     event = ret[0] if ret else None
     kind = "stop" if entry.status == "NC" else "retire"
     narrative = event.window if event else None

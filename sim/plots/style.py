@@ -5,35 +5,25 @@ Nothing here touches pyplot's global state: figures are built with :class:`matpl
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from sim.clock import HOUR, clock_label
 
+
+def _read_colours() -> dict[str, str]:
+    with Path(__file__).with_name("makes.toml").open("rb") as fh:
+        return tomllib.load(fh)["colours"]
+
+
 FIGSIZE = (16, 9)  # inches, readable at full size
 DPI = 120
 LONG_STOP_S = 180.0  # a pit stop or delay at least this long is drawn on the car's line
 
-MAKE_COLOURS = {
-    "Jaguar": "#0b5d1e",
-    "Ferrari": "#d62728",
-    "Maserati": "#1f3fbf",
-    "Aston Martin": "#22b3a5",
-    "Porsche": "#8a8a8a",
-    "Lotus": "#e0b000",
-    "AC": "#9467bd",
-    "Cooper": "#8c564b",
-    "DB": "#17becf",
-    "Monopole": "#ff7f0e",
-    "OSCA": "#e377c2",
-    "Stanguellini": "#9a9b1a",
-    "Frazer Nash": "#4b2c7f",
-    "Gordini": "#6fa8dc",
-    "Talbot": "#7f3f00",
-    "DKW": "#222222",
-    "Arnott": "#c47a3a",
-    "V.P.": "#a0522d",
-}
+MAKE_COLOURS: dict[str, str] = _read_colours()
 _SPARE = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
 CAR_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                "#bcbd22", "#17becf", "#393b79", "#637939"]
