@@ -9,6 +9,13 @@
 The public API is this module's ``__all__``; everything else lives in private modules.
 """
 
+from importlib import metadata as _metadata
+
+try:
+    __version__ = _metadata.version("race-replay")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
+
 from sim.checkpoints import check
 from sim.document import Document, Row, Section, Table, parse_document, read_document
 from sim.circuit.engine import Event
