@@ -83,7 +83,9 @@ def _check_class(replay, car_class: str | None) -> None:
 def add_run_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots")
     _replay_arguments(parser)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"output folder (default {DEFAULT_OUT}); it then holds this run's files and run.json "
+                             "(an earlier run's other files are removed); a second run into it waits for the first")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=cmd_run)
