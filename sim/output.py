@@ -150,6 +150,7 @@ class OutputFolder:
         return self.path / name
 
     def write_text(self, name: str, text: str) -> Path:
+        """Add text file `name` (UTF-8) to the run; returns the path it will have."""
         return self.write_bytes(name, text.encode("utf-8"))
 
     def commit(self, lock_timeout_s: float = LOCK_TIMEOUT_S) -> dict[str, Path]:

@@ -224,9 +224,9 @@ def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert assert_folder_is_one_run(out) == baseline
-    # while writing (the commit starts with the pending list), slowed so that the kills land between renames:
-    # with plots, after about six of the twelve files (some plots new, some old); without, early and late
-    _kill_when_written(out, PENDING, 0.2, "--seed", "20", slow_writes_s=0.03)
+    # while writing, slowed so that the kills land between renames: with plots, just after the first plot
+    # (class.png, the third file) is in place, so some plots are new and some old; without, early and late
+    _kill_when_written(out, "class.png", 0.01, "--seed", "20", slow_writes_s=0.03)
     torn, changed = _folder_state(out, baseline)
     assert torn and changed & PLOTS and PLOTS - changed, (torn, changed)
     for delay in (0.0, 0.1):
