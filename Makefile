@@ -6,7 +6,7 @@ OUT ?= out/le-mans-1957
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench clean
+.PHONY: run test quick bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+quick: $(TEST_STAMP)  # the suite without the slow tests (killed and concurrent runs as subprocesses)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/replay.py

@@ -14,6 +14,11 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 from pathlib import Path as _Path
 
+try:  # first: modules that record the version (run.json, the cache) read it while the package loads
+    __version__ = _metadata.version("race-replay")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
+
 from sim.anomalies import find_anomalies
 from sim.checkpoints import check
 from sim.circuit.regulations import check_regulations
@@ -32,10 +37,6 @@ from sim.scenario import apply as apply_scenario
 from sim.sources import load_race, race_ids
 from sim.standings import positions_matrix, standings_at
 
-try:
-    __version__ = _metadata.version("race-replay")
-except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
 
 
 def replay(race: str | _Path, seed: int | None = None, scenario: str | _Path | Scenario | None = None) -> Replay:

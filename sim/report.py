@@ -8,6 +8,7 @@ from pathlib import Path
 from sim.checkpoints import check
 from sim.clock import HOUR
 from sim.circuit.regulations import check_regulations
+from sim.output import write_file
 from sim.pipeline import Replay
 
 STATUS_ORDER = ("pass", "fitted", "conflict", "fail", "not evaluated")
@@ -108,25 +109,27 @@ def _evidence(checkpoints: list[dict]) -> list[str]:
     return lines + [""]
 
 
-def write_outputs(replay: Replay, out: Path, data: dict | None = None) -> dict[str, Path]:
-    """Write the hourly standings and event log (CSV) and the checkpoint report (Markdown, JSON) into `out`.
+def report_files(replay: Replay, data: dict | None = None) -> dict[str, str]:
+    """The text files of a run: hourly standings and event log (CSV), checkpoint report (Markdown, JSON).
 
-    `data` is :func:`report_data`'s result when the caller has it already. Files are written to temporary names first and renamed, so a failed run never leaves half a file.
-    """
-    out.mkdir(parents=True, exist_ok=True)
+    `data` is :func:`report_data`'s result when the caller has it already."""
     data = report_data(replay) if data is None else data
     hourly = replay.hourly()
     hourly.insert(1, "clock", [replay.clock(h * HOUR) for h in hourly["hour"]])
-    contents = {
+    return {
         "standings.csv": hourly.to_csv(index=False, float_format="%.3f"),
         "events.csv": replay.events_frame().to_csv(index=False, float_format="%.3f"),
         "checkpoints.md": markdown(data, replay),
         "checkpoints.json": json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
     }
-    written = {}
-    for name, text in contents.items():
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
-        written[name] = out / name
-    return written
+
+
+def write_outputs(replay: Replay, out: Path, data: dict | None = None) -> dict[str, Path]:
+    """Write :func:`report_files` into folder `out` (created); returns {name: path}.
+
+    Each file is written atomically (:func:`sim.output.write_file`), so a failed run never leaves half
+    a file. ``race-replay run`` uses :func:`sim.output.output_folder` instead, which also locks the
+    folder and writes its manifest. Raises OSError naming the file that cannot be written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return {name: write_file(out / name, text.encode("utf-8")) for name, text in report_files(replay, data).items()}

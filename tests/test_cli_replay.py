@@ -96,7 +96,13 @@ def test_same_seed_gives_byte_identical_files(tmp_path, capsys, replay):
     assert names == sorted(p.name for p in second.iterdir())
     assert {"positions.png", "history.svg", "class.png", "index.svg", "events.csv", "checkpoints.json"} <= set(names)
     for name in names:
+        if name == "run.json":  # the manifest records the command, and the two commands differ
+            continue
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    manifests = [json.loads((folder / "run.json").read_text()) for folder in (first, second)]
+    assert [m.pop("command") for m in manifests] == [
+        f"race-replay run le-mans-1957 --out {first} --seed 1957", f"race-replay run le-mans-1957 --out {second}"]
+    assert manifests[0] == manifests[1]
 
 
 def test_plot_draws_one_kind_as_png_and_svg(tmp_path, capsys, replay):

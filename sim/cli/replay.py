@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import shlex
 import time
 from pathlib import Path
 
@@ -14,11 +17,29 @@ from sim.frames import as_text
 
 DEFAULT_OUT = Path("out/le-mans-1957")
 PLOT_KINDS = ("positions", "history", "class", "index")
+# ASCII digits only: int() and float() also read other scripts' digits ("١٢" is 12) and "nan", "inf", "1e3"
+_INTEGER = re.compile(r"-?[0-9]+")
+_HOUR = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+_CLOCK = re.compile(r"[0-9]{1,2}:[0-9]{2}")
+
+
+def _integer(text: str) -> int:
+    """argparse type of --seed: a whole number in the digits 0-9 (the sign is checked by the command)."""
+    if not _INTEGER.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"must be a whole number in the digits 0-9 (value {text!r})")
+    return int(text)
+
+
+def _top(text: str) -> int:
+    """argparse type of --top: a whole number, 1 or more, in the digits 0-9."""
+    if not _INTEGER.fullmatch(text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more in the digits 0-9 (value {text!r})")
+    return int(text)
 
 
 def _replay_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("race", help="a race id with replay data (le-mans-1957)")
-    parser.add_argument("--seed", type=int, default=None, help="seed of the lap-time scatter, 0 or more (default 1957)")
+    parser.add_argument("--seed", type=_integer, default=None, help="seed of the lap-time scatter, 0 or more (default 1957)")
 
 
 def _seed(args) -> int:
@@ -40,6 +61,8 @@ def _hours(replay, values: list[str] | None) -> list[float]:
     out = []
     for value in values:
         try:
+            if not (_HOUR.fullmatch(value) or _CLOCK.fullmatch(value)):
+                raise ValueError(value)
             hour = parse_clock(value, replay.facts.start) / HOUR if ":" in value else float(value)
         except ValueError:
             raise RaceReplayError("is not a race hour (0-24) or a clock time HH:MM", key="--at", value=value) from None
@@ -60,26 +83,36 @@ def _check_class(replay, car_class: str | None) -> None:
 def add_run_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots")
     _replay_arguments(parser)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"output folder (default {DEFAULT_OUT}); it then holds this run's files and run.json "
+                             "(an earlier run's other files are removed); a second run into it waits for the first")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Replay, write every output file into --out, print a short summary (or JSON of it)."""
-    from sim.report import report_data, write_outputs
+    """Replay, write every output file into --out, print a short summary (or JSON of it).
+
+    Everything is computed (plots rendered in memory) before the folder is touched; the files are
+    then written under a lock on the folder, with run.json last (see :mod:`sim.output`). A second
+    run into the same folder waits until the first has written its files."""
+    from sim.output import output_folder
+    from sim.report import report_data, report_files
 
     started = time.perf_counter()
-    replay = _load(args)
-    data = report_data(replay)  # checked once: the files, the position chart and the summary share it
-    written = write_outputs(replay, args.out, data)
-    if not args.no_plots:
-        from sim.plots import write_all_plots
+    command = shlex.join(["race-replay", *getattr(args, "argv", ["run", args.race])])
+    with output_folder(args.out, race=args.race, seed=_seed(args), scenario=None, command=command) as folder:
+        replay = _load(args)
+        data = report_data(replay)  # checked once: the files, the position chart and the summary share it
+        for name, text in report_files(replay, data).items():
+            folder.write_text(name, text)
+        if not args.no_plots:
+            from sim.plots.charts import render_all_plots
 
-        for paths in write_all_plots(replay, args.out, report=data).values():
-            for path in paths:
-                written[path.name] = path
+            for name, image in render_all_plots(replay, report=data).items():
+                folder.write_bytes(name, image)
+    written = folder.written
     final = replay.standings(seconds=replay.facts.duration_s)
     summary = {
         "race": replay.race.id,
@@ -194,9 +227,12 @@ def add_plot_parser(subparsers) -> None:
     _replay_arguments(parser)
     parser.add_argument("--kind", choices=PLOT_KINDS, default="positions")
     parser.add_argument("--scenario", type=Path, help="a what-if scenario file (TOML) to replay instead of the real race")
-    parser.add_argument("--top", type=int, help="only cars that reached the top N")
+    parser.add_argument("--top", type=_top, help="only cars that reached the top N")
     parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1")
-    parser.add_argument("--out", type=Path, required=True, help="output file; .png and .svg are written")
+    # a str, not a Path: Path("outs/") drops the slash that says "a folder"
+    parser.add_argument("--out", required=True,
+                        help="output file (FILE.png and FILE.svg are written), or a folder (DIR/ or an existing "
+                             "folder: DIR/<kind>.png and .svg)")
     parser.set_defaults(handler=cmd_plot)
 
 
@@ -213,14 +249,19 @@ def cmd_plot(args: argparse.Namespace) -> int:
         replay = apply(scenario, _seed(args))
     else:
         replay = _load(args)
-    if args.top is not None and args.top < 1:
-        raise RaceReplayError("must be at least 1", key="--top", value=args.top)
     _check_class(replay, args.car_class)
     fig = plots.draw(replay, args.kind, top=args.top, car_class=args.car_class)
-    base = args.out.with_suffix("") if args.out.suffix in (".png", ".svg") else args.out
-    for path in plots.save_figure(fig, base):
+    for path in plots.save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
         print(path)
     return 0
+
+
+def _plot_base(out: str, kind: str) -> Path:
+    """The path, without suffix, that plot --out names: DIR/<kind> for a folder, else FILE without .png/.svg."""
+    path = Path(out)
+    if out.endswith(("/", os.sep)) or path.is_dir():
+        return path / kind
+    return path.with_suffix("") if path.suffix in (".png", ".svg") else path
 
 
 SUBCOMMANDS = (add_run_parser, add_standings_parser, add_check_parser, add_plot_parser)

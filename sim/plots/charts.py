@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 
 from sim.checkpoints import check
 from sim.clock import HOUR
+from sim.output import write_file
 from sim.plots.data import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
                           long_stops, out_time, position_series, select_cars)
 from sim.plots.style import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_STOP_S, line_styles, make_colour,
@@ -25,7 +26,8 @@ from sim.plots.style import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_ST
 from sim.standings import positions_matrix
 
 __all__ = ["changed_cars", "checkpoint_marks", "class_chart", "comparison_cars", "comparison_chart", "draw", "index_chart",
-           "long_stops", "position_chart", "race_history_chart", "save_figure", "select_cars", "write_all_plots"]
+           "long_stops", "position_chart", "race_history_chart", "render_all_plots", "render_figure", "save_figure",
+           "select_cars", "write_all_plots"]
 
 
 def _single_axes(ax, right: float = 0.80):
@@ -299,20 +301,32 @@ def comparison_chart(real, whatif, cars=None):
     return fig
 
 
+PLOT_KINDS = ("positions", "history", "class", "index")
+
+
+def render_figure(fig) -> dict[str, bytes]:
+    """`fig` as PNG and SVG bytes, {".png": ..., ".svg": ...}, rendered in memory (nothing is written).
+
+    No dates and a fixed SVG id salt, so that the same replay gives byte-identical files."""
+    import io
+
+    rendered = {}
+    with matplotlib.rc_context({"svg.hashsalt": "race-replay"}):
+        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=suffix[1:], dpi=fig.dpi, metadata=metadata)
+            rendered[suffix] = buffer.getvalue()
+    return rendered
+
+
 def save_figure(fig, path_without_suffix) -> list[Path]:
     """Write `fig` as PNG and SVG next to each other (parent folders created); returns the two paths.
 
-    Raises OSError when a file cannot be written."""
+    Both are rendered before either is written, and each is written atomically (a killed run leaves
+    the old file or the new one, never half of one). Raises OSError naming the file that cannot be written."""
     base = Path(path_without_suffix)
     base.parent.mkdir(parents=True, exist_ok=True)
-    paths = []
-    # no dates and a fixed id salt, so that the same replay gives byte-identical files
-    with matplotlib.rc_context({"svg.hashsalt": "race-replay"}):
-        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
-            path = base.with_name(base.name + suffix)
-            fig.savefig(path, dpi=fig.dpi, metadata=metadata)
-            paths.append(path)
-    return paths
+    return [write_file(base.with_name(base.name + suffix), data) for suffix, data in render_figure(fig).items()]
 
 
 def draw(replay, kind: str, top=None, car_class=None, report=None):
@@ -328,14 +342,25 @@ def draw(replay, kind: str, top=None, car_class=None, report=None):
     raise ValueError(f"kind(={kind!r}) must be one of positions, history, class, index")
 
 
-def write_all_plots(replay, out, report=None) -> dict[str, list[Path]]:
-    """The four standard plots of a replay as PNG and SVG in folder `out`: {kind: [png, svg]}."""
+def render_all_plots(replay, report=None) -> dict[str, bytes]:
+    """The four standard plots of a replay as PNG and SVG bytes: {"positions.png": ..., "positions.svg": ..., ...}."""
     import matplotlib.pyplot as plt  # only to close figures; they are built without pyplot
 
-    out = Path(out)
-    written = {}
-    for kind in ("positions", "history", "class", "index"):
+    rendered = {}
+    for kind in PLOT_KINDS:
         fig = draw(replay, kind, report=report if kind == "positions" else None)
-        written[kind] = save_figure(fig, out / kind)
-        plt.close(fig)
-    return written
+        try:
+            rendered |= {kind + suffix: data for suffix, data in render_figure(fig).items()}
+        finally:
+            plt.close(fig)
+    return rendered
+
+
+def write_all_plots(replay, out, report=None) -> dict[str, list[Path]]:
+    """The four standard plots of a replay as PNG and SVG in folder `out`: {kind: [png, svg]}.
+
+    All are rendered before any is written; each file is written atomically."""
+    out = Path(out)
+    rendered = render_all_plots(replay, report=report)
+    out.mkdir(parents=True, exist_ok=True)
+    return {kind: [write_file(out / name, rendered[name]) for name in (kind + ".png", kind + ".svg")] for kind in PLOT_KINDS}
