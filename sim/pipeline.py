@@ -25,7 +25,7 @@ from sim.errors import RaceReplayError
 from sim.facts import RaceFacts
 from sim.log import EVENT_DTYPES, EventKind, EventLog
 from sim.records import Race
-from sim.standings import ORDERS, Progress, hourly_standings, standings_at
+from sim.standings import ORDERS, Progress, class_named, hourly_standings, race_hours, standings_at
 
 LAP_DTYPES = {
     "car": "string", "driver": "string", "lap": "int64", "lap_time": "timedelta64[ns]", "time": "timedelta64[ns]",
@@ -96,6 +96,14 @@ class Replay:
         if seconds is None:
             seconds = self.moment(at if at is not None else (hour or 0.0))
         return standings_at(self.table, seconds, by)
+
+    def car_class(self, name: str) -> str:
+        """The class a name means, in the tables' spelling or the text's ("S-2000", "s2.0" are "S2.0")."""
+        classes = set(self.table.classes.values())
+        found = class_named(name, classes)
+        if found is None:
+            raise RaceReplayError(f"is not a class of this race ({', '.join(sorted(classes))})", key="class", value=name)
+        return found
 
     def hourly(self) -> pd.DataFrame:
         return hourly_standings(self.table)

@@ -14,6 +14,7 @@ in elapsed time at the car's last mark). Cars on the same marks at the start kee
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +95,26 @@ class Progress:
             rows.append((out, -n, key, index, car, status, last))  # equal marks and time (the start): entry order
         rows.sort()
         return [(car, -neg, status, last) for out, neg, key, index, car, status, last in rows]
+
+
+_CLASS = re.compile(r"([A-Za-z]+)\s*-?\s*([0-9]+(?:\.[0-9]+)?)", re.ASCII)
+
+
+def _class_key(name: str) -> tuple[str, float] | None:
+    """("S", 2000.0) for "S2.0", "S-2000", "s 2.0" or "S2000": a class letter and the engine size in cc."""
+    match = _CLASS.fullmatch(name.strip())
+    if not match:
+        return None
+    size = float(match[2])
+    return match[1].upper(), size * 1000 if size < 100 else size
+
+
+def class_named(name: str, classes) -> str | None:
+    """The class of `classes` that `name` names, as the tables write it or as the text does ("S-2000" is "S2.0")."""
+    if name in classes:
+        return name
+    key = _class_key(name)
+    return next((c for c in sorted(classes) if key is not None and _class_key(c) == key), None)
 
 
 def _check_order(by: str) -> None:

@@ -335,8 +335,6 @@ def test_a_timesheet_or_a_time_trial_cannot_be_replayed(tmp_path, capsys, race, 
 # -- found while writing these tests (see the reasons) ----------------------------------------------------
 
 
-@pytest.mark.xfail(reason="cmd_run's summary reads final.laps.iloc[1] (margin to second place): IndexError, a "
-                          "traceback, for a race with one starter", strict=True, raises=IndexError)
 def test_the_cli_runs_a_race_with_a_single_starter(tmp_path, capsys):
     path = write(tmp_path, "one", document("1960 2 Hours of Somewhere", [(1, "S5.0", "1", 30)]))
     assert_acceptance(sim.replay(path))  # the replay itself is fine

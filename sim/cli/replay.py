@@ -14,8 +14,9 @@ from sim.circuit.calibrate import DEFAULT_SEED
 from sim.clock import HOUR, parse_clock
 from sim.errors import RaceReplayError
 from sim.frames import as_text
+from sim.standings import ORDERS, race_hours
 
-DEFAULT_OUT = Path("out/le-mans-1957")
+DEFAULT_OUT = "out/<race id>"
 PLOT_KINDS = ("positions", "history", "class", "index")
 # ASCII digits only: int() and float() also read other scripts' digits ("١٢" is 12) and "nan", "inf", "1e3"
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -38,8 +39,10 @@ def _top(text: str) -> int:
 
 
 def _replay_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("race", help="a race id with replay data (le-mans-1957)")
-    parser.add_argument("--seed", type=_integer, default=None, help="seed of the lap-time scatter, 0 or more (default 1957)")
+    parser.add_argument("race", help="a race id with replay data, or the path of a document of the same shape")
+    parser.add_argument("--seed", type=_integer, default=None,
+                        help=f"seed of the lap-time scatter, 0 or more (default {DEFAULT_SEED})")
+    parser.add_argument("--no-cache", action="store_true", help="recalibrate instead of reading the calibration cache")
 
 
 def _seed(args) -> int:
@@ -51,31 +54,45 @@ def _seed(args) -> int:
 def _load(args):
     from sim.pipeline import run_replay
 
+    if getattr(args, "no_cache", False):
+        os.environ["RACE_REPLAY_NO_CACHE"] = "1"
     return run_replay(args.race, _seed(args))
 
 
+def _out_folder(args) -> Path:
+    """--out, or out/<race id> (the id of a document path is its file name)."""
+    if args.out is not None:
+        return args.out
+    from sim.sources import resolve
+
+    return Path("out") / resolve(args.race).id
+
+
 def _hours(replay, values: list[str] | None) -> list[float]:
-    """--at values: race hours (0-24, fractions allowed) or clock times HH:MM."""
+    """--at values: race hours (fractions allowed) or clock times HH:MM (the start's time of day on the last day of
+    a race of whole days is the flag); by default the end of every race hour."""
     if not values:
-        return [float(h) for h in range(1, 25)]
+        return [float(h) for h in race_hours(replay.table)]
+    hours = replay.facts.duration_s / HOUR
     out = []
     for value in values:
+        if not (_HOUR.fullmatch(value) or _CLOCK.fullmatch(value)):
+            raise RaceReplayError(f"is not a race hour (0-{hours:g}) or a clock time HH:MM", key="--at", value=value)
         try:
-            if not (_HOUR.fullmatch(value) or _CLOCK.fullmatch(value)):
-                raise ValueError(value)
-            hour = parse_clock(value, replay.facts.start) / HOUR if ":" in value else float(value)
-        except ValueError:
-            raise RaceReplayError("is not a race hour (0-24) or a clock time HH:MM", key="--at", value=value) from None
-        if not 0 <= hour * HOUR <= replay.facts.duration_s:
-            raise RaceReplayError(f"is outside the race (0 to {replay.facts.duration_s / HOUR:g} hours)", key="--at", value=value)
-        out.append(hour)
+            out.append(replay.moment(value if ":" in value else float(value)) / HOUR)
+        except RaceReplayError as exc:
+            raise RaceReplayError(exc.message, key="--at", value=value) from None
     return out
 
 
-def _check_class(replay, car_class: str | None) -> None:
-    if car_class and car_class not in set(replay.table.classes.values()):
-        known = ", ".join(sorted(set(replay.table.classes.values())))
-        raise RaceReplayError(f"is not a class of this race ({known})", key="--class", value=car_class)
+def _check_class(replay, car_class: str | None) -> str | None:
+    """The class --class names, in the tables' spelling or the text's (S-2000 is S2.0)."""
+    if not car_class:
+        return None
+    try:
+        return replay.car_class(car_class)
+    except RaceReplayError as exc:
+        raise RaceReplayError(exc.message, key="--class", value=car_class) from None
 
 
 # -- run ---------------------------------------------------------------------------------------
@@ -83,7 +100,7 @@ def _check_class(replay, car_class: str | None) -> None:
 def add_run_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots")
     _replay_arguments(parser)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+    parser.add_argument("--out", type=Path, default=None,
                         help=f"output folder (default {DEFAULT_OUT}); it then holds this run's files and run.json "
                              "(an earlier run's other files are removed); a second run into it waits for the first")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots")
@@ -102,6 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     command = shlex.join(["race-replay", *getattr(args, "argv", ["run", args.race])])
+    args.out = _out_folder(args)
     with output_folder(args.out, race=args.race, seed=_seed(args), scenario=None, command=command) as folder:
         replay = _load(args)
         data = report_data(replay)  # checked once: the files, the position chart and the summary share it
@@ -119,7 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "seed": replay.calibration.seed,
         "winner": final.car.iloc[0],
         "winner_laps": int(final.laps.iloc[0]),
-        "margin_laps": int(final.laps.iloc[0] - final.laps.iloc[1]),
+        "margin_laps": int(final.laps.iloc[0] - final.laps.iloc[1]) if len(final) > 1 else None,
         "checkpoints": data["totals"],
         "conflicts": len(data["conflicts"]),
         "regulation_breaches": [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "") for b in data["regulations"]],
@@ -133,7 +151,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"{replay.race.title}: replay of {len(replay.plan.cars)} starters, seed {summary['seed']}")
     print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} laps)" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
     totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
-    print(f"Checkpoints: {sum(data['totals'].values())} ({totals}); source conflicts: {summary['conflicts']}")
+    checked = f"{sum(data['totals'].values())} ({totals})" if totals else "none (the race has no published checkpoints)"
+    print(f"Checkpoints: {checked}; source conflicts: {summary['conflicts']}")
+    if data.get("defaults"):
+        print(f"Defaults used: {len(data['defaults'])} (no race folder; listed in checkpoints.md)")
     print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
     print(f"Wrote {len(written)} files to {args.out}/ in {summary['seconds']} s:")
     for name in sorted(written):
@@ -147,7 +168,10 @@ def add_standings_parser(subparsers) -> None:
     parser = subparsers.add_parser("standings", help="the standings at each hour (or --at given hours / clock times)")
     _replay_arguments(parser)
     parser.add_argument("--at", nargs="+", metavar="H", help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00)")
-    parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1 (positions stay overall; see class_position)")
+    parser.add_argument("--class", dest="car_class",
+                        help="only one class, e.g. S1.1 or S-1100 (positions stay overall; see class_position)")
+    parser.add_argument("--by", choices=ORDERS, default="distance",
+                        help="the order: distance (a circuit), road or elapsed (a time trial)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(handler=cmd_standings)
 
@@ -155,12 +179,12 @@ def add_standings_parser(subparsers) -> None:
 def cmd_standings(args: argparse.Namespace) -> int:
     replay = _load(args)
     hours = _hours(replay, args.at)
-    _check_class(replay, args.car_class)
+    car_class = _check_class(replay, args.car_class)
     frames = []
     for hour in hours:
-        frame = replay.standings(hour=hour)
-        if args.car_class:
-            frame = frame[frame["class"] == args.car_class].reset_index(drop=True)
+        frame = replay.standings(seconds=hour * HOUR, by=args.by)
+        if car_class:
+            frame = frame[frame["class"] == car_class].reset_index(drop=True)
         frame.insert(0, "hour", int(hour) if float(hour).is_integer() else hour)
         frame.insert(1, "clock", replay.clock(hour * HOUR))
         frames.append(frame)
@@ -249,8 +273,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
         replay = apply(scenario, _seed(args))
     else:
         replay = _load(args)
-    _check_class(replay, args.car_class)
-    fig = plots.draw(replay, args.kind, top=args.top, car_class=args.car_class)
+    car_class = _check_class(replay, args.car_class)
+    fig = plots.draw(replay, args.kind, top=args.top, car_class=car_class)
     for path in plots.save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
         print(path)
     return 0
