@@ -11,6 +11,7 @@ The public API is this module's ``__all__``: notebooks, scenario scripts and the
 
 from __future__ import annotations
 
+import importlib as _importlib
 from importlib import metadata as _metadata
 from pathlib import Path as _Path
 
@@ -19,36 +20,82 @@ try:  # first: modules that record the version (run.json, the cache) read it whi
 except _metadata.PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
 
-from sim.anomalies import find_anomalies
-from sim.checkpoints import check
-from sim.circuit.regulations import check_regulations
-from sim.document import Document, Row, Section, Table, parse_document, read_document
-from sim.errors import CalibrationError, ParseError, RaceDataError, RaceReplayError, ScenarioError
-from sim.frames import entries_frame
-from sim.index import index_of_performance, lap_length_km, target_km
-from sim.kinds import KINDS, kind_of
-from sim.log import Event, EventKind
-from sim.pipeline import Replay, run_replay
-from sim.plots import (changed_cars, class_chart, comparison_chart, index_chart, position_chart, race_history_chart,
-                       save_figure)
-from sim.records import Anomaly, Driver, Engine, Entry, Race
-from sim.scenario import Scenario, compare, final_classification, load_scenario
-from sim.scenario import apply as apply_scenario
-from sim.sources import load_race, race_ids
-from sim.standings import positions_matrix, standings_at
+_EXPORTS = {  # public name -> (module, name): imported on first use, so `import sim` and the CLI start fast
+    "Anomaly": ("sim.records", "Anomaly"),
+    "apply_scenario": ("sim.scenario", "apply"),
+    "CalibrationError": ("sim.errors", "CalibrationError"),
+    "changed_cars": ("sim.plots", "changed_cars"),
+    "check": ("sim.checkpoints", "check"),
+    "check_regulations": ("sim.circuit.regulations", "check_regulations"),
+    "class_chart": ("sim.plots", "class_chart"),
+    "compare": ("sim.scenario", "compare"),
+    "comparison_chart": ("sim.plots", "comparison_chart"),
+    "Document": ("sim.document", "Document"),
+    "Driver": ("sim.records", "Driver"),
+    "Engine": ("sim.records", "Engine"),
+    "entries_frame": ("sim.frames", "entries_frame"),
+    "Entry": ("sim.records", "Entry"),
+    "Event": ("sim.log", "Event"),
+    "EventKind": ("sim.log", "EventKind"),
+    "final_classification": ("sim.scenario", "final_classification"),
+    "find_anomalies": ("sim.anomalies", "find_anomalies"),
+    "index_chart": ("sim.plots", "index_chart"),
+    "index_of_performance": ("sim.index", "index_of_performance"),
+    "kind_of": ("sim.kinds", "kind_of"),
+    "KINDS": ("sim.kinds", "KINDS"),
+    "lap_length_km": ("sim.index", "lap_length_km"),
+    "load_race": ("sim.sources", "load_race"),
+    "load_scenario": ("sim.scenario", "load_scenario"),
+    "parse_document": ("sim.document", "parse_document"),
+    "ParseError": ("sim.errors", "ParseError"),
+    "position_chart": ("sim.plots", "position_chart"),
+    "positions_matrix": ("sim.standings", "positions_matrix"),
+    "Race": ("sim.records", "Race"),
+    "race_history_chart": ("sim.plots", "race_history_chart"),
+    "race_ids": ("sim.sources", "race_ids"),
+    "RaceDataError": ("sim.errors", "RaceDataError"),
+    "RaceReplayError": ("sim.errors", "RaceReplayError"),
+    "read_document": ("sim.document", "read_document"),
+    "Replay": ("sim.pipeline", "Replay"),
+    "Row": ("sim.document", "Row"),
+    "run_replay": ("sim.pipeline", "run_replay"),
+    "save_figure": ("sim.plots", "save_figure"),
+    "Scenario": ("sim.scenario", "Scenario"),
+    "ScenarioError": ("sim.errors", "ScenarioError"),
+    "Section": ("sim.document", "Section"),
+    "standings_at": ("sim.standings", "standings_at"),
+    "Table": ("sim.document", "Table"),
+    "target_km": ("sim.index", "target_km"),
+}
 
 
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(_importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
 
-def replay(race: str | _Path, seed: int | None = None, scenario: str | _Path | Scenario | None = None) -> Replay:
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def replay(race: str | _Path, seed: int | None = None, scenario=None):
     """Replay a race (a race id or the path of a document), or a what-if `scenario` of it (a TOML file or a loaded
     :class:`Scenario`), with the lap-time scatter of `seed` (default 1957)."""
+    from sim.errors import ScenarioError
+    from sim.pipeline import run_replay
+    from sim.scenario import Scenario, apply, load_scenario
+
     if scenario is None:
         return run_replay(race, seed)
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if loaded.race != str(race):
         raise ScenarioError(f"the scenario is for {loaded.race}, not {race}", file=loaded.file, key="scenario.race",
                             value=loaded.race)
-    return apply_scenario(loaded, *(() if seed is None else (seed,)))
+    return apply(loaded, *(() if seed is None else (seed,)))
 
 
 __all__ = [
