@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import re
 
-from sim.document import Document, Section, Table
-from sim.errors import ParseError
+from sim.document import Document, Row, Section, Table
+from sim.errors import ParseError, excerpt
 from sim.records import Anomaly
 from sim.sources import fields
 from sim.sources.fields import FieldError, cell_error
@@ -19,12 +19,12 @@ from sim.sources.layout import column_map, label
 log = logging.getLogger(__name__)
 
 KM_PER_MILE = 1.609344
-_KM = re.compile(r"(\d+(?:\.\d+)?)\s*km(?!/)")
-_KPH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:kp/h|kph|km/h)")
-_MPH = re.compile(r"(\d+(?:\.\d+)?)\s*mph")
-_LAP = re.compile(r"(\d+)(?:m\s*|:)(\d+(?:\.\d+)?)\s*s")  # "3m 58.1s", "3:58.7secs"
+_KM = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*km(?!/)")
+_KPH = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(?:kp/h|kph|km/h)")
+_MPH = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*mph")
+_LAP = re.compile(r"([0-9]+)(?:m\s*|:)([0-9]+(?:\.[0-9]+)?)\s*s")  # "3m 58.1s", "3:58.7secs"
 _CAR = re.compile(r"#(\w+)")
-_COUNT = re.compile(r"^(\d{1,3}(?:[ ,]\d{3})+|\d+)")
+_COUNT = re.compile(r"^([0-9]{1,3}(?:[ ,][0-9]{3})+|[0-9]+)")
 _LABEL = re.compile(r"^(.+?)(?:\s+[–-]\s+|:\s+)(.*)$")
 _SCORE_FIELDS = {"position": ("pos",), "number": ("no", "number"), "score": ("score",)}
 
@@ -47,16 +47,46 @@ def _targets(table: Table, labels: list[str], file: str) -> tuple[dict[int, floa
     speed = labels.index("average speed") if "average speed" in labels else None
     km, kph = {}, {}
     for row in table.rows:
-        cc = re.search(r"(\d+)", row.cells[capacity])
-        dist = _KM.search(row.cells[distance])
+        cc = re.search(r"([0-9]+)", row.cells[capacity]) if capacity < len(row.cells) else None
+        dist = _KM.search(row.cells[distance]) if distance < len(row.cells) else None
         if not cc:
-            raise cell_error(FieldError("not an engine capacity like 'S-4000'"), file, row, capacity, "Engine Capacity")
+            raise _cell(FieldError("not an engine capacity like 'S-4000'"), file, row, capacity, "Engine Capacity")
         if not dist:
-            raise cell_error(FieldError("not a distance like '3710.8 km'"), file, row, distance, "Total Distance")
-        km[int(cc.group(1))] = float(dist.group(1))
-        if speed is not None and (found := _KPH.search(row.cells[speed])):
-            kph[int(cc.group(1))] = float(found.group(1))
+            raise _cell(FieldError("not a distance like '3710.8 km'"), file, row, distance, "Total Distance")
+        try:
+            size = fields.integer(cc.group(1), fields.MAX_CC, minimum=1, what="an engine capacity in cc")
+            km[size] = _bounded(dist.group(1), "a distance in km")
+            if speed is not None and speed < len(row.cells) and (found := _KPH.search(row.cells[speed])):
+                kph[size] = _bounded(found.group(1), "a speed in km/h")
+        except FieldError as exc:
+            raise cell_error(exc, file, row, capacity, "Index targets") from None
+    if len(km) < 2:
+        raise ParseError(
+            f"Index of Performance targets: the table has {len(km)} engine size{'s' * (len(km) != 1)}, "
+            f"at least two are needed to interpolate (a stray line after line {table.rows[-1].line if table.rows else table.line} "
+            "may have cut the table short)", file=file, line=table.line, value=excerpt(" | ".join(table.header or ())),
+        )
     return dict(sorted(km.items())), dict(sorted(kph.items()))
+
+
+def _cell(exc: FieldError, file: str, row: Row, index: int, field: str) -> ParseError:
+    """cell_error, or a short-row error when the row has no cell ``index``."""
+    if index < len(row.cells):
+        return cell_error(exc, file, row, index, field)
+    return ParseError(f"{field}: the row has {len(row.cells)} cells, too few to have this field (cell {index + 1})",
+                      file=file, line=row.line, column=row.column(len(row.cells) - 1), value=excerpt(row.cells[-1]))
+
+
+def _bounded(text: str, what: str, *, zero: bool = False) -> float:
+    """A decimal written in digits and '.', above 0 (or 0 with ``zero``) and below fields.MAX_DECIMAL.
+
+    Raises FieldError otherwise (a 400-digit number reads as inf, and is out of range too).
+    """
+    value = float(text)
+    if not (0 <= value if zero else 0 < value) or not value < fields.MAX_DECIMAL:
+        lowest = "from 0" if zero else "above 0"
+        raise FieldError(f"out of range: {what} must be {lowest} and below {fields.MAX_DECIMAL:,.0f}")
+    return value
 
 
 def scores(section: Section | None, file: str) -> tuple[list[tuple[int, str, float]], dict[str, int]]:
@@ -102,7 +132,10 @@ def statistics(section: Section | None, file: str) -> tuple[dict[str, float | st
             continue
         key = _key(match.group(1))
         value = match.group(2)
-        found = _values(key, value)
+        try:
+            found = _values(key, value)
+        except FieldError as exc:
+            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=match.group(1), value=excerpt(value)) from None
         if not found:
             raise ParseError("statistic has no number", file=file, line=note.line, key=match.group(1), value=value)
         stats.update(found)
@@ -123,17 +156,19 @@ def _key(text: str) -> str:
 
 
 def _values(key: str, text: str) -> dict[str, float | str]:
+    """The numbers of one statistic. Raises FieldError for a number out of range."""
     found: dict[str, float | str] = {}
     if lap := _LAP.search(text):
-        found[f"{key}_s"] = round(int(lap.group(1)) * 60 + float(lap.group(2)), 3)
+        minutes = fields.integer(lap.group(1), what="the minutes of a lap time")
+        found[f"{key}_s"] = round(minutes * 60 + _bounded(lap.group(2), "the seconds of a lap time", zero=True), 3)
     if kph := _KPH.search(text):
-        found[f"{key}_kph"] = float(kph.group(1))
+        found[f"{key}_kph"] = _bounded(kph.group(1), "a speed in km/h")
     if mph := _MPH.search(text):
-        found[f"{key}_mph"] = float(mph.group(1))
+        found[f"{key}_mph"] = _bounded(mph.group(1), "a speed in mph")
     if car := _CAR.search(text):
         found[f"{key}_car"] = car.group(1)
     if not found and (km := _KM.search(text)):
-        found[f"{key}_km"] = float(km.group(1))
+        found[f"{key}_km"] = _bounded(km.group(1), "a distance in km")
     if not found and (count := _COUNT.match(text)):
-        found[key] = float(re.sub(r"[ ,]", "", count.group(1)))
+        found[key] = _bounded(re.sub(r"[ ,]", "", count.group(1)), "a count", zero=True)
     return found
