@@ -138,15 +138,17 @@ def read_document(path: str | Path) -> Document:
     Raises ParseError if the file cannot be read, is empty, is not UTF-8 or is malformed.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ParseError("cannot read the document: it is a directory, not a file", file=path)
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read the document: {exc.strerror}", file=path) from exc
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        raise ParseError(f"cannot read the document: {getattr(exc, 'strerror', None) or exc}", file=path) from None
     return parse_document(data, file=str(path))
 
 
-def decode(data: bytes, file: str) -> str:
-    """The UTF-8 text of ``data`` (a leading BOM dropped).
+def decode(data: bytes, file: str, what: str = "document") -> str:
+    """The UTF-8 text of ``data`` (a leading BOM dropped); ``what`` names the file in the message.
 
     Raises ParseError naming the line, the column and the byte offset of the first invalid byte.
     """
@@ -157,7 +159,7 @@ def decode(data: bytes, file: str) -> str:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = data[exc.start]
         raise ParseError(
-            f"document is not UTF-8: byte 0x{bad:02x} at offset {exc.start}", file=file, line=line, column=column
+            f"{what} is not UTF-8: byte 0x{bad:02x} at offset {exc.start}", file=file, line=line, column=column
         ) from None
 
 
@@ -215,8 +217,8 @@ def parse_row(text: str, line: int, file: str) -> Row:
 
 
 def is_header(row: Row) -> bool:
-    """A header row has text in some cell and no cell that starts with a digit."""
-    return any(row.cells) and not any(cell[:1].isdigit() for cell in row.cells)
+    """A header row has text in some cell and no cell that starts with a digit (0-9 only: '²' is no digit)."""
+    return any(row.cells) and not any("0" <= cell[:1] <= "9" for cell in row.cells if cell)
 
 
 def build_table(rows: list[Row], file: str) -> Table:

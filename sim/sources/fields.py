@@ -48,13 +48,18 @@ def read(parse, file: str, row: Row, index: int, field: str):
     Raises ParseError too if the row has no cell ``index`` (a row with too few cells).
     """
     if index >= len(row.cells):
-        last = len(row.cells) - 1
-        raise ParseError(f"{field}: the row has {len(row.cells)} cells, too few to have this field (cell {index + 1})",
-                         file=file, line=row.line, column=row.column(last), value=excerpt(row.cells[last]))
+        raise short_row(file, row, index, field)
     try:
         return parse(row.cells[index])
     except FieldError as exc:
         raise cell_error(exc, file, row, index, field) from None
+
+
+def short_row(file: str, row: Row, index: int, field: str) -> ParseError:
+    """A ParseError for a row that has no cell ``index``, at its last cell."""
+    last = len(row.cells) - 1
+    return ParseError(f"{field}: the row has {len(row.cells)} cells, too few to have this field (cell {index + 1})",
+                      file=file, line=row.line, column=row.column(last), value=excerpt(row.cells[last]))
 
 
 def integer(text: str, maximum: int = MAX_COUNT, *, minimum: int = 0, what: str = "the number") -> int:
@@ -69,7 +74,7 @@ def integer(text: str, maximum: int = MAX_COUNT, *, minimum: int = 0, what: str 
         raise FieldError("not a whole number" + (" (only the digits 0-9 count)" if odd else ""))
     significant = text.lstrip("0") or "0"
     if len(significant) > len(str(maximum)) or not minimum <= int(significant) < maximum:
-        raise FieldError(f"out of range: {what} must be from {minimum:,} to {maximum - 1:,}")
+        raise FieldError(f"{what} must be from {minimum:,} to {maximum - 1:,}")
     return int(significant)
 
 
@@ -123,7 +128,7 @@ def decimal(text: str) -> float:
         raise FieldError("not a number")
     value = float(text.replace(",", "."))
     if not value < MAX_DECIMAL:
-        raise FieldError(f"out of range: must be below {MAX_DECIMAL:,.0f}")
+        raise FieldError(f"the number must be below {MAX_DECIMAL:,.0f}")
     return value
 
 
@@ -178,7 +183,7 @@ def engine(text: str) -> Engine:
         litres = float(value)  # at most inf for a very long number; never an exception
         cc = round(litres * 1000) if litres < MAX_CC / 1000 else MAX_CC
         if not 1 <= cc < MAX_CC:
-            raise FieldError(f"out of range: a displacement must be from 0.001 L to {(MAX_CC - 1) / 1000:.3f} L")
+            raise FieldError(f"a displacement must be from 0.001 L to {(MAX_CC - 1) / 1000:.3f} L")
     make = text[: match.start()].strip() or None
     layout = text[match.end() :].strip() or None
     return Engine(text=text, make=make, displacement_cc=cc, layout=layout)

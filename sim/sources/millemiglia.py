@@ -16,7 +16,7 @@ from sim.errors import ParseError, excerpt
 from sim.records import Anomaly, Entry, Race
 from sim.sources import checks, fields, published, winners
 from sim.sources.layout import first_table, label
-from sim.sources.manifest import DEFAULT_PREVIOUS_DAY_FROM, RaceInfo
+from sim.sources.manifest import DEFAULT_PREVIOUS_DAY_FROM, YEARS, RaceInfo
 from sim.sources.names import person
 
 FIELDS = {
@@ -32,7 +32,6 @@ FIELDS = {
 }
 _MONTHS = "January February March April May June July August September October November December".split()
 _DATE = re.compile(rf"(?:[0-9]{{1,2}}\s*[–-]\s*)?([0-9]{{1,2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}})")
-YEARS = range(1850, 2150)  # race dates; pandas holds times from 1677 to 2262 only
 
 
 def parse(doc: Document, info: RaceInfo) -> Race:
@@ -149,7 +148,7 @@ def _date(file: str, line: int, match: re.Match[str]) -> date:
             raise ValueError(f"year must be from {YEARS.start} to {YEARS.stop - 1}")
         return date(year, month, day)
     except ValueError as exc:
-        raise ParseError(f"race date is not a date: {exc}", file=file, line=line, column=match.start(1) + 1,
+        raise ParseError(f"race date does not exist: {exc}", file=file, line=line, column=match.start(1) + 1,
                          value=f"{match.group(1)} {match.group(2)} {match.group(3)}") from None
 
 

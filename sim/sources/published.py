@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import re
 
-from sim.document import Document, Row, Section, Table
+from sim.document import Document, Section, Table
 from sim.errors import ParseError, excerpt
 from sim.records import Anomaly
 from sim.sources import fields
-from sim.sources.fields import FieldError, cell_error
+from sim.sources.fields import FieldError
 from sim.sources.layout import column_map, label
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,16 @@ def index_targets(doc: Document) -> tuple[dict[int, float], dict[int, float]]:
     """The regulations' target distances and speeds by nominal cc: ({750: 2666.7, ...}, {750: 111.1, ...}).
 
     Found as the table whose header has "Engine Capacity" and "Total Distance"; ({}, {}) if none.
-    Raises ParseError for a capacity or a distance that is not a number.
+    Raises ParseError for a capacity or a distance that is not a number or out of range, and for
+    a table of fewer than two sizes (a stray line inside the table cuts it in two).
     """
     for _, table in doc.tables():
         labels = [label(c) for c in table.header or ()]
         if "engine capacity" in labels and "total distance" in labels:
-            return _targets(table, labels, doc.file)
+            km, kph = _targets(table, labels, doc.file)
+            if len(km) < 2:
+                raise _too_few_sizes(doc, table, len(km))
+            return km, kph
     return {}, {}
 
 
@@ -47,34 +51,44 @@ def _targets(table: Table, labels: list[str], file: str) -> tuple[dict[int, floa
     speed = labels.index("average speed") if "average speed" in labels else None
     km, kph = {}, {}
     for row in table.rows:
-        cc = re.search(r"([0-9]+)", row.cells[capacity]) if capacity < len(row.cells) else None
-        dist = _KM.search(row.cells[distance]) if distance < len(row.cells) else None
-        if not cc:
-            raise _cell(FieldError("not an engine capacity like 'S-4000'"), file, row, capacity, "Engine Capacity")
-        if not dist:
-            raise _cell(FieldError("not a distance like '3710.8 km'"), file, row, distance, "Total Distance")
-        try:
-            size = fields.integer(cc.group(1), fields.MAX_CC, minimum=1, what="an engine capacity in cc")
-            km[size] = _bounded(dist.group(1), "a distance in km")
-            if speed is not None and speed < len(row.cells) and (found := _KPH.search(row.cells[speed])):
-                kph[size] = _bounded(found.group(1), "a speed in km/h")
-        except FieldError as exc:
-            raise cell_error(exc, file, row, capacity, "Index targets") from None
-    if len(km) < 2:
-        raise ParseError(
-            f"Index of Performance targets: the table has {len(km)} engine size{'s' * (len(km) != 1)}, "
-            f"at least two are needed to interpolate (a stray line after line {table.rows[-1].line if table.rows else table.line} "
-            "may have cut the table short)", file=file, line=table.line, value=excerpt(" | ".join(table.header or ())),
-        )
+        size = fields.read(_capacity, file, row, capacity, "Engine Capacity")
+        km[size] = fields.read(_distance, file, row, distance, "Total Distance")
+        if speed is not None and speed < len(row.cells):
+            if (found := fields.read(_speed, file, row, speed, "Average Speed")) is not None:
+                kph[size] = found
     return dict(sorted(km.items())), dict(sorted(kph.items()))
 
 
-def _cell(exc: FieldError, file: str, row: Row, index: int, field: str) -> ParseError:
-    """cell_error, or a short-row error when the row has no cell ``index``."""
-    if index < len(row.cells):
-        return cell_error(exc, file, row, index, field)
-    return ParseError(f"{field}: the row has {len(row.cells)} cells, too few to have this field (cell {index + 1})",
-                      file=file, line=row.line, column=row.column(len(row.cells) - 1), value=excerpt(row.cells[-1]))
+def _capacity(text: str) -> int:
+    """"S-4000" -> 4000. Raises FieldError without a size or for one out of 1-99,999 cc."""
+    if not (found := re.search(r"[0-9]+", text)):
+        raise FieldError("not an engine capacity like 'S-4000'")
+    return fields.integer(found.group(0), fields.MAX_CC, minimum=1, what="an engine capacity in cc")
+
+
+def _distance(text: str) -> float:
+    """"3710.8 km" -> 3710.8. Raises FieldError without one or for one out of range."""
+    if not (found := _KM.search(text)):
+        raise FieldError("not a distance like '3710.8 km'")
+    return _bounded(found.group(1), "a distance in km")
+
+
+def _speed(text: str) -> float | None:
+    """"154.6 km/h" -> 154.6; None without a speed. Raises FieldError for one out of range."""
+    found = _KPH.search(text)
+    return _bounded(found.group(1), "a speed in km/h") if found else None
+
+
+def _too_few_sizes(doc: Document, table: Table, sizes: int) -> ParseError:
+    """The error for a target table of fewer than two sizes, at the stray line that cut it short if there is one."""
+    end = table.rows[-1].line if table.rows else table.line
+    stray = next((t for t in doc.texts() if t.line == end + 1), None)
+    sizes_text = f"{sizes} engine size{'s' * (sizes != 1)}"
+    if stray is not None:
+        return ParseError(f"stray line inside the Index of Performance target table: the table ends after {sizes_text} "
+                          "(the Index needs at least two)", file=doc.file, line=stray.line, column=1, value=excerpt(stray.text))
+    return ParseError(f"the Index of Performance target table has {sizes_text} (the Index needs at least two)",
+                      file=doc.file, line=table.line, column=1, value=excerpt(" | ".join(table.header or ())))
 
 
 def _bounded(text: str, what: str, *, zero: bool = False) -> float:
@@ -85,7 +99,7 @@ def _bounded(text: str, what: str, *, zero: bool = False) -> float:
     value = float(text)
     if not (0 <= value if zero else 0 < value) or not value < fields.MAX_DECIMAL:
         lowest = "from 0" if zero else "above 0"
-        raise FieldError(f"out of range: {what} must be {lowest} and below {fields.MAX_DECIMAL:,.0f}")
+        raise FieldError(f"{what} must be {lowest} and below {fields.MAX_DECIMAL:,.0f}")
     return value
 
 
