@@ -6,7 +6,7 @@ OUT ?= out/le-mans-1957
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench clean
+.PHONY: run test bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(TEST_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/replay.py
+
+# 20,000 seeded mutants of the seed documents; prints fuzz_documents=N unexpected=M (0 expected)
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py
 
 clean:
 	rm -rf $(VENV) out
