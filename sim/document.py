@@ -25,10 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 
 _HEADING = re.compile(r"^(=+)(.*?)(=*)\s*$")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")  # a Markdown-style |---|---| line under a header
+MAX_DEPTH = 100  # sections nested deeper than this are garbage (and would overflow the recursion of walk())
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,9 @@ class _Builder:
         # the lead (text before the first heading) is never a parent: headings start the tree
         while self.stack and (self.stack[-1].level >= level or self.stack[-1] is self.lead):
             self.stack.pop()
+        if len(self.stack) >= MAX_DEPTH:
+            raise ParseError(f"sections are nested more than {MAX_DEPTH} deep", file=self.file, line=line, column=1,
+                             value=excerpt(title))
         draft = _Draft(title, level, line)
         (self.stack[-1].children if self.stack else self.top).append(draft)
         self.stack.append(draft)

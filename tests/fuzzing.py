@@ -1,8 +1,9 @@
 """A seeded mutation fuzzer for source documents, shared by tests/test_fuzz_documents.py and benchmarks/fuzz.py.
 
-``mutant(seed_text, rng)`` applies one to three random edits to a document: deleted, duplicated and
+``mutant(seed_text, rng)`` applies a few random edits (one to three, now and then a dozen) to a document: deleted, duplicated and
 swapped lines, mutated table cells (huge, Unicode, superscript and negative numbers, stray text),
-stray sentences inside tables, rows with missing or extra cells, impossible dates, random Unicode,
+stray sentences inside tables, rows with missing or extra cells, broken rows and headers, lines of
+another seed, impossible dates, odd whitespace, random Unicode,
 truncation and binary garbage. ``check_document(data, directory, name)`` drives the mutant through
 the paths the CLI uses (``load_race`` then ``entries_frame`` and ``find_anomalies``) and returns
 None when it is read or refused with a RaceReplayError, or a :class:`Unexpected` otherwise.
@@ -152,17 +153,66 @@ def bad_date(lines: list[str], rng: random.Random) -> None:
         lines.insert(rng.randrange(len(lines) + 1), f"It was held on {odd}.")
 
 
+def break_row(lines: list[str], rng: random.Random) -> None:
+    """Drop a row's closing '|', double a '|', or turn a row into a heading or a bullet."""
+    i = rng.choice(_table_lines(lines))
+    line = lines[i].rstrip()
+    choice = rng.randrange(4)
+    if choice == 0:
+        lines[i] = line.rstrip("|")
+    elif choice == 1 and "|" in line:
+        at = rng.choice([k for k, char in enumerate(line) if char == "|"])
+        lines[i] = line[:at] + "|" + line[at:]
+    else:
+        lines[i] = ("== " + line + " ==") if choice == 2 else ("- " + line)
+
+
+def rename_header(lines: list[str], rng: random.Random) -> None:
+    """Rename, blank or repeat one cell of a header-like row (a row without digits)."""
+    headers = [i for i, line in enumerate(lines) if line.startswith("|") and not re.search(r"[0-9]", line)]
+    if not headers:
+        return
+    i = rng.choice(headers)
+    cells = lines[i].split("|")
+    if len(cells) < 3:
+        return
+    k = rng.randrange(1, len(cells) - 1)
+    cells[k] = rng.choice((" ", " Laps ", " No ", " Pos ", " Time ", " Classes ", " Score ", cells[k] + cells[k], " Lapz "))
+    lines[i] = "|".join(cells)
+
+
+def whitespace(lines: list[str], rng: random.Random) -> None:
+    """Tabs, a carriage return, a BOM or odd spaces inside a line."""
+    i = rng.randrange(len(lines))
+    at = rng.randint(0, len(lines[i]))
+    lines[i] = lines[i][:at] + rng.choice(("\t", "\r", "\ufeff", "\u00a0", "\u2003", "\u2028", "\x0b", "\x1c", "  ")) + lines[i][at:]
+
+
 LINE_MUTATIONS: tuple[Callable[[list[str], random.Random], None], ...] = (
     delete_line, duplicate_line, swap_lines, mutate_cell, mutate_cell, drop_cells, stray_line, replace_number,
-    replace_number, random_unicode, bad_date,
+    replace_number, random_unicode, bad_date, break_row, rename_header, whitespace,
 )
 
 
-def mutant(text: str, rng: random.Random) -> bytes:
-    """One mutated copy of ``text``, as bytes (some mutations are at the byte level)."""
+def crossover(lines: list[str], donor: list[str], rng: random.Random) -> None:
+    """Copy a run of lines from another seed document (a Le Mans row into the Mille Miglia, ...)."""
+    start = rng.randrange(len(donor))
+    piece = donor[start : start + rng.randint(1, 12)]
+    at = rng.randrange(len(lines) + 1)
+    lines[at:at] = piece
+
+
+def mutant(text: str, rng: random.Random, donors: tuple[str, ...] = ()) -> bytes:
+    """One mutated copy of ``text``, as bytes (some mutations are at the byte level).
+
+    ``donors`` are other documents whose lines may be copied in.
+    """
     lines = _lines(text)
-    for _ in range(rng.randint(1, 3)):
-        rng.choice(LINE_MUTATIONS)(lines, rng)
+    for _ in range(rng.randint(1, 3) if rng.random() < 0.9 else rng.randint(4, 12)):
+        if donors and rng.random() < 0.05:
+            crossover(lines, _lines(rng.choice(donors)), rng)
+        else:
+            rng.choice(LINE_MUTATIONS)(lines, rng)
     data = "\n".join(lines).encode("utf-8")
     roll = rng.random()
     if roll < 0.04:  # truncated mid-file (possibly mid-character)
@@ -215,7 +265,7 @@ def fuzz(n: int, seed: int, directory: Path) -> list[Unexpected]:
     found = []
     for i in range(n):
         source, text = texts[i % len(texts)]
-        data = mutant(text, rng)
+        data = mutant(text, rng, tuple(t for name, t in texts if name != source))
         problem = check_document(data, directory, f"fuzz_{seed}_{i:06d}_{source}")
         if problem is not None:
             found.append(problem)

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 
 from sim.document import Document, Text
 from sim.errors import ParseError, excerpt
-from sim.sources import fields
 from sim.records import Anomaly, Entry
+from sim.sources import fields
 from sim.sources.names import SAME_COUNTRY, surname
 
 # Sentences that state a count, and which count of the tables each one is about.

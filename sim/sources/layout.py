@@ -54,5 +54,5 @@ def first_table(section: Section, file: str, having: str | None = None) -> Table
     for table in section.tables:
         if having is None or (table.header and having in {label(c) for c in table.header}):
             return table
-    what = f"a table with a {having!r} column" if having else "a table"
+    what = f"table with a {having!r} column" if having else "table"
     raise ParseError(f"section has no {what}", file=file, line=section.line, key=section.title)
