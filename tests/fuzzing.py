@@ -6,7 +6,7 @@ stray sentences inside tables, rows with missing or extra cells, broken rows and
 another seed, impossible dates, odd whitespace, random Unicode,
 truncation and binary garbage. ``check_document(data, directory, name)`` drives the mutant through
 the paths the CLI uses (``load_race`` then ``entries_frame`` and ``find_anomalies``) and returns
-None when it is read or refused with a RaceReplayError, or a :class:`Unexpected` otherwise.
+None when it is read or refused with a one-line RaceReplayError, or a :class:`Unexpected` otherwise.
 Everything is a pure function of the seed: the same seed gives the same documents.
 """
 
@@ -27,6 +27,7 @@ from sim.sources import load_race
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = tuple(sorted(SEEDS.glob("[0-9][0-9][0-9]_*.txt")))
 SIM = Path(__file__).resolve().parent.parent / "sim"
+MAX_MESSAGE = 400  # characters in an error message: one line on a terminal, give or take
 
 # Odd numbers seen in real typos and in the issue: superscripts, Arabic-Indic and full-width digits,
 # a 20-digit and a 5,000-digit number, signs, decimals, exponents, zero.
@@ -240,7 +241,8 @@ def _where(exc: BaseException) -> str:
 def check_document(data: bytes, directory: Path, name: str) -> Unexpected | None:
     """Write ``data`` to ``directory/name`` and read it as `race-replay entries` and `inspect` do.
 
-    None if it is read or refused with a RaceReplayError; an Unexpected for any other exception.
+    None if it is read or refused with a RaceReplayError whose message is one line of at most
+    MAX_MESSAGE characters; an Unexpected for any other exception (or a longer message).
     The file name must be new: load_race caches by path and modification time.
     """
     path = directory / name
@@ -249,7 +251,10 @@ def check_document(data: bytes, directory: Path, name: str) -> Unexpected | None
         race = load_race(path)
         entries_frame(race)
         find_anomalies(race)
-    except RaceReplayError:
+    except RaceReplayError as exc:
+        text = str(exc)
+        if len(text.splitlines()) != 1 or len(text) > MAX_MESSAGE:  # the CLI promises one clear line
+            return Unexpected("LongOrMultiLineMessage", _where(exc), text[:200], name)
         return None
     except Exception as exc:  # noqa: BLE001 - anything else is what the fuzzer looks for
         return Unexpected(type(exc).__name__, _where(exc), str(exc)[:200], name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from sim.document import Document, Row, Section
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 from sim.anomalies import ordinal
 from sim.records import STARTED, Anomaly, Entry, Race
 from sim.sources import checks, fields, published
@@ -90,7 +90,7 @@ def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: st
     laps = fields.read(fields.whole_number, file, row, cols["laps"], "Laps") if "laps" in cols else None
     if status in STARTED and "laps" in cols and laps is None:
         raise ParseError("Laps: a car that started needs a lap count", file=file, line=row.line,
-                         column=row.column(cols["laps"]), value=cell("laps"))
+                         column=row.column(cols["laps"]), value=excerpt(cell("laps")))
     reason, hour = fields.read(fields.reason, file, row, cols["reason"], "Reason") if "reason" in cols else (None, None)
     engine = fields.read(fields.engine, file, row, cols["engine"], "Engine") if cell("engine") else None
     if marker:
@@ -179,7 +179,7 @@ def _categories(doc: Document, entries: list[Entry]) -> list[Anomaly]:
     for row in table.rows:
         if len(row.cells) < 3:
             raise ParseError(f"Entries table row has {len(row.cells)} cells; it needs 3 (Category, Classes, Entries)",
-                             file=doc.file, line=row.line, column=row.column(len(row.cells) - 1), value=row.cells[-1])
+                             file=doc.file, line=row.line, column=row.column(len(row.cells) - 1), value=excerpt(row.cells[-1]))
         classes = _classes(doc.file, row)
         said = re.match(r"([0-9]+)(?:\s*\(\+([0-9]+) reserves?\))?", row.cells[2])
         if not classes or not said:

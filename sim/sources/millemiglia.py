@@ -92,11 +92,11 @@ def layout(table: Table, file: str) -> tuple[dict[str, int], list[Anomaly]]:
             cols[name] = index
         elif text:
             raise ParseError("unknown column in results header", file=file, line=table.header_line,
-                             column=index + 1, value=table.header[index])
+                             column=index + 1, value=excerpt(table.header[index]))
     for name in ("position", "number", "driver", "time"):
         if name not in cols:
             raise ParseError(f"results header has no {FIELDS[name][0]!r} column", file=file,
-                             line=table.header_line, column=1, value=" | ".join(table.header))
+                             line=table.header_line, column=1, value=excerpt(" | ".join(table.header)))
     width = len(table.rows[0].cells) if table.rows else len(labels)
     in_data = _time_column(table)
     if in_data is None or in_data == cols["time"]:
@@ -109,7 +109,7 @@ def layout(table: Table, file: str) -> tuple[dict[str, int], list[Anomaly]]:
     if in_data != cols["time"] + 1 or "co-driver" in cols or max(cols.values()) + 1 >= width:
         raise ParseError(
             f"cannot work out the columns: the times are in column {in_data + 1} but the header puts 'Time' "
-            f"in column {cols['time'] + 1}", file=file, line=table.header_line, column=1, value=" | ".join(table.header),
+            f"in column {cols['time'] + 1}", file=file, line=table.header_line, column=1, value=excerpt(" | ".join(table.header)),
         )
     driver = cols["driver"]
     fixed = {name: i + (i > driver) for name, i in cols.items()} | {"co-driver": driver + 1}

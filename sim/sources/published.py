@@ -149,9 +149,9 @@ def statistics(section: Section | None, file: str) -> tuple[dict[str, float | st
         try:
             found = _values(key, value)
         except FieldError as exc:
-            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=match.group(1), value=excerpt(value)) from None
+            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=excerpt(match.group(1)), value=excerpt(value)) from None
         if not found:
-            raise ParseError("statistic has no number", file=file, line=note.line, key=match.group(1), value=value)
+            raise ParseError("statistic has no number", file=file, line=note.line, key=excerpt(match.group(1)), value=excerpt(value))
         stats.update(found)
         kph, mph = found.get(f"{key}_kph"), found.get(f"{key}_mph")
         if kph is not None and mph is not None and abs(kph - mph * KM_PER_MILE) > 0.05:
