@@ -6,7 +6,7 @@ OUT ?= out/le-mans-1957
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test quick bench clean
+.PHONY: run test quick bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ quick: $(TEST_STAMP)  # the suite without the slow tests (killed and concurrent 
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/replay.py
+
+# 20,000 seeded mutants of the seed documents and 2,000 of the race-data and scenario TOML files;
+# prints fuzz_documents=N unexpected=M and fuzz_toml=N unexpected=M (0 expected)
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py
 
 clean:
 	rm -rf $(VENV) out

@@ -25,10 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 
 _HEADING = re.compile(r"^(=+)(.*?)(=*)\s*$")
 _SEPARATOR = re.compile(r"^:?-{3,}:?$")  # a Markdown-style |---|---| line under a header
+MAX_DEPTH = 100  # sections nested deeper than this are garbage (and would overflow the recursion of walk())
 
 
 @dataclass(frozen=True)
@@ -138,15 +139,17 @@ def read_document(path: str | Path) -> Document:
     Raises ParseError if the file cannot be read, is empty, is not UTF-8 or is malformed.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ParseError("cannot read the document: it is a directory, not a file", file=path)
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read the document: {exc.strerror}", file=path) from exc
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        raise ParseError(f"cannot read the document: {getattr(exc, 'strerror', None) or exc}", file=path) from None
     return parse_document(data, file=str(path))
 
 
-def decode(data: bytes, file: str) -> str:
-    """The UTF-8 text of ``data`` (a leading BOM dropped).
+def decode(data: bytes, file: str, what: str = "document") -> str:
+    """The UTF-8 text of ``data`` (a leading BOM dropped); ``what`` names the file in the message.
 
     Raises ParseError naming the line, the column and the byte offset of the first invalid byte.
     """
@@ -157,7 +160,7 @@ def decode(data: bytes, file: str) -> str:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = data[exc.start]
         raise ParseError(
-            f"document is not UTF-8: byte 0x{bad:02x} at offset {exc.start}", file=file, line=line, column=column
+            f"{what} is not UTF-8: byte 0x{bad:02x} at offset {exc.start}", file=file, line=line, column=column
         ) from None
 
 
@@ -185,15 +188,15 @@ def parse_heading(text: str, line: int, file: str) -> tuple[int, str]:
     assert match is not None  # the caller only passes lines starting with '='
     opening, title, closing = match.group(1), match.group(2).strip(), match.group(3)
     if not closing:
-        raise ParseError("heading is not closed with '='", file=file, line=line, column=len(text) + 1, value=text)
+        raise ParseError("heading is not closed with '='", file=file, line=line, column=len(text) + 1, value=excerpt(text))
     if len(opening) != len(closing):
         column = text.rfind(closing) + 1
         raise ParseError(
             f"heading opens with {len(opening)} '=' but closes with {len(closing)}",
-            file=file, line=line, column=column, value=text,
+            file=file, line=line, column=column, value=excerpt(text),
         )
     if not title:
-        raise ParseError("heading has no title", file=file, line=line, column=len(opening) + 1, value=text)
+        raise ParseError("heading has no title", file=file, line=line, column=len(opening) + 1, value=excerpt(text))
     return len(opening), title
 
 
@@ -202,7 +205,7 @@ def parse_row(text: str, line: int, file: str) -> Row:
     body = text.rstrip()
     start = len(text) - len(text.lstrip())
     if not body.endswith("|") or len(body) - start < 2:
-        raise ParseError("table row does not end with '|'", file=file, line=line, column=len(body) + 1, value=text.strip())
+        raise ParseError("table row does not end with '|'", file=file, line=line, column=len(body) + 1, value=excerpt(text.strip()))
     cells, columns = [], []
     bars = [i for i, char in enumerate(body) if char == "|" and i >= start]
     for left, right in zip(bars, bars[1:]):
@@ -215,8 +218,8 @@ def parse_row(text: str, line: int, file: str) -> Row:
 
 
 def is_header(row: Row) -> bool:
-    """A header row has text in some cell and no cell that starts with a digit."""
-    return any(row.cells) and not any(cell[:1].isdigit() for cell in row.cells)
+    """A header row has text in some cell and no cell that starts with a digit (0-9 only: '²' is no digit)."""
+    return any(row.cells) and not any("0" <= cell[:1] <= "9" for cell in row.cells if cell)
 
 
 def build_table(rows: list[Row], file: str) -> Table:
@@ -297,6 +300,9 @@ class _Builder:
         # the lead (text before the first heading) is never a parent: headings start the tree
         while self.stack and (self.stack[-1].level >= level or self.stack[-1] is self.lead):
             self.stack.pop()
+        if len(self.stack) >= MAX_DEPTH:
+            raise ParseError(f"sections are nested more than {MAX_DEPTH} deep", file=self.file, line=line, column=1,
+                             value=excerpt(title))
         draft = _Draft(title, level, line)
         (self.stack[-1].children if self.stack else self.top).append(draft)
         self.stack.append(draft)
@@ -314,7 +320,7 @@ class _Builder:
             level, title = parse_heading(stripped, line, self.file)
             if level == 1:
                 if self.seen_content:
-                    raise ParseError("a '= title =' line must be the document's first line", file=self.file, line=line, column=1, value=stripped)
+                    raise ParseError("a '= title =' line must be the document's first line", file=self.file, line=line, column=1, value=excerpt(stripped))
                 self.title = title
             else:
                 self.open_section(title, level, line)

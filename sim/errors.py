@@ -73,3 +73,10 @@ class ScenarioError(RaceDataError):
 
 class CalibrationError(RaceDataError):
     """The race facts cannot all hold: no pace satisfies a car's constraints."""
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    """``text`` short enough for a one-line message: a 5,000-digit cell shows its start and its length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 30]}... ({len(text):,} characters)"

@@ -48,16 +48,24 @@ def lap_length_km(race: Race) -> float:
 def index_of_performance(race: Race) -> dict[str, float]:
     """{car number: index} for every classified car with a displacement; {} without targets.
 
-    Raises RaceDataError if the race has targets but no published distance or winner.
+    Raises RaceDataError if the race has targets but no published distance or winner, fewer than
+    two target sizes, or targets that give a car no positive target distance.
     """
     if not race.index_targets_km:
         return {}
+    if len(race.index_targets_km) < 2:
+        raise RaceDataError("the Index of Performance needs target distances for at least two engine sizes",
+                            file=race.source_file, key="index_targets_km", value=dict(race.index_targets_km))
     lap = lap_length_km(race)
-    return {
-        e.number: e.laps * lap / target_km(race.index_targets_km, e.engine.displacement_cc)
-        for e in race.entries
-        if e.status == "classified" and e.laps is not None and e.engine and e.engine.displacement_cc
-    }
+    found = {}
+    for e in race.entries:
+        if e.status == "classified" and e.laps is not None and e.engine and e.engine.displacement_cc:
+            target = target_km(race.index_targets_km, e.engine.displacement_cc)
+            if not target > 0:  # extrapolated below the smallest size from odd targets
+                raise RaceDataError(f"the Index targets give {e.engine.displacement_cc} cc a target of {target:.1f} km",
+                                    file=race.source_file, line=e.line, car=e.number, key="index_targets_km")
+            found[e.number] = e.laps * lap / target
+    return found
 
 
 def ranking(race: Race) -> list[tuple[int, str, float]]:

@@ -35,13 +35,15 @@ def race_ids() -> list[str]:
 def resolve(race: str | Path) -> RaceInfo:
     """What is known of ``race``: a manifest id, or a document path (a manifest file keeps its id).
 
-    Raises RaceReplayError for an id that is neither in the manifest nor an existing file; the
-    message lists the known ids.
+    Raises RaceReplayError for an id that is neither in the manifest nor an existing file (the
+    message lists the known ids), ParseError for a directory.
     """
     manifest = read_manifest()
     if isinstance(race, str) and race in manifest:
         return manifest[race]
     path = Path(race)
+    if path.is_dir():
+        raise ParseError("cannot read the document: it is a directory, not a file", file=path)
     if not path.is_file():
         known = ", ".join(manifest) or "none"
         raise RaceReplayError(f"unknown race {str(race)!r}: not a race id (known: {known}) nor a file")

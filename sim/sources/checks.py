@@ -1,4 +1,7 @@
-"""Cross-checks between a document's text and its tables; each returns anomalies, never raises.
+"""Cross-checks between a document's text and its tables; each returns anomalies.
+
+They raise only a ParseError, for a number in the text too large to be what it claims ("of the
+99999999999999999999 starters", "the S-99999999999999999999 class").
 
 These need the parsed document (to quote the text and find its lines); checks that only need the
 typed entries (positions, times, duplicate numbers, Index) live in :mod:`sim.anomalies`.
@@ -10,22 +13,24 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
-from sim.document import Document
+from sim.document import Document, Text
+from sim.errors import ParseError, excerpt
 from sim.records import Anomaly, Entry
+from sim.sources import fields
 from sim.sources.names import SAME_COUNTRY, surname
 
 # Sentences that state a count, and which count of the tables each one is about.
 COUNT_CLAIMS = (
-    (re.compile(r"number of starters was fixed at (\d+)"), "starters"),
-    (re.compile(r"(\d+) starting places"), "starters"),
-    (re.compile(r"(\d+) cars started"), "starters"),
-    (re.compile(r"[Oo]f the (\d+) starters"), "starters"),
-    (re.compile(r"total of (\d+) (?:racing )?cars were (?:registered|entered)"), "entries"),
-    (re.compile(r"(\d+) were allowed to practi[cs]e"), "practised"),
-    (re.compile(r"(\d+) were classified"), "classified"),
-    (re.compile(r"across (\d+) classes"), "classes"),
+    (re.compile(r"number of starters was fixed at ([0-9]+)"), "starters"),
+    (re.compile(r"([0-9]+) starting places"), "starters"),
+    (re.compile(r"([0-9]+) cars started"), "starters"),
+    (re.compile(r"[Oo]f the ([0-9]+) starters"), "starters"),
+    (re.compile(r"total of ([0-9]+) (?:racing )?cars were (?:registered|entered)"), "entries"),
+    (re.compile(r"([0-9]+) were allowed to practi[cs]e"), "practised"),
+    (re.compile(r"([0-9]+) were classified"), "classified"),
+    (re.compile(r"across ([0-9]+) classes"), "classes"),
 )
-_LEADING_CLASS = re.compile(r"leading the (S-\d+) (?:class|category)")
+_LEADING_CLASS = re.compile(r"leading the (S-[0-9]+) (?:class|category)")
 
 
 def count_claims(doc: Document, counts: Mapping[str, tuple[int, str]], note: str = "") -> list[Anomaly]:
@@ -39,16 +44,28 @@ def count_claims(doc: Document, counts: Mapping[str, tuple[int, str]], note: str
             continue
         have, described = counts[what]
         for text, match in doc.search(pattern):
-            said = int(match.group(1))
+            said = _number(doc.file, text, match, lambda digits, what=what: fields.integer(digits, what=f"a count of {what}"))
             if said != have:
                 message = f"the text says {match.group(0)!r} ({what}: {said}) but the tables list {have} {described}"
                 found.append(Anomaly(doc.file, text.line, "count-mismatch", message + (f"; {note}" if note else "")))
     return found
 
 
+def _number(file: str, text: Text, match: re.Match[str], read) -> object:
+    """``read(match.group(1))``, with a FieldError turned into a ParseError at the number's line and column."""
+    try:
+        return read(match.group(1))
+    except fields.FieldError as exc:
+        raise ParseError(f"{exc}", file=file, line=text.line, column=match.start(1) + 1,
+                         value=excerpt(match.group(0))) from None
+
+
 def class_code(text: str) -> str:
-    """The tables' class code of a class named in the text: "S-2000" -> "S2.0", "S-750" -> "S750"."""
-    size = int(text.split("-", 1)[1])
+    """The tables' class code of a class named in the text: "S-2000" -> "S2.0", "S-750" -> "S750".
+
+    Raises FieldError for a size out of 1-99,999 cc.
+    """
+    size = fields.integer(text.split("-", 1)[1], fields.MAX_CC, minimum=1, what="a class size in cc")
     return f"S{size}" if size < 1000 else f"S{size / 1000:.1f}"
 
 
@@ -70,7 +87,7 @@ def narrative_classes(doc: Document, entries: Iterable[Entry]) -> list[Anomaly]:
         if not named:
             continue
         name = max(named)[1]
-        claimed = class_code(match.group(1))
+        claimed = _number(doc.file, text, match, class_code)
         cars = by_surname[name]
         if all(e.car_class != claimed for e in cars):
             car = next((e for e in cars if e.started), cars[0])

@@ -11,17 +11,26 @@ import re
 from datetime import timedelta
 
 from sim.document import Row
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 from sim.records import Engine
 
-_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)?$")
+# Only the ASCII digits 0-9 are digits: '\d', str.isdigit() and int() also accept '²' and '١٢'.
+_ORDINAL = re.compile(r"^([0-9]+)(st|nd|rd|th)?$")
 _MARKER = re.compile(r"\s*([*†‡#]+)$")  # a note marker after a status: "N/C *"
 _STATUS_WORDS = {"N/C": "NC", "NC": "NC", "DNF": "DNF", "RET": "DNF", "DSQ": "DSQ", "DISQ": "DSQ", "DNS": "DNS", "DNA": "DNA"}
 _NUMBER = re.compile(r"^([0-9A-Za-z]+)(?:\s*\((reserve)\))?$")
-_RACE_TIME = re.compile(r"^(\d+)\s*hr\s+(\d{1,2})([:.])(\d{2})$")  # "10hr 27:47" (or the typo "11hr 26.58")
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$")  # "3:59.900", "1:02:03"
-_DISPLACEMENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(L|cc)(?![\w])")
-_HOUR = re.compile(r"^(.*?)\s*\((\d+)\s*hr\)$")
+_RACE_TIME = re.compile(r"^([0-9]+)\s*hr\s+([0-9]{1,2})([:.])([0-9]{2})$")  # "10hr 27:47" (or the typo "11hr 26.58")
+_CLOCK = re.compile(r"^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2}(?:\.[0-9]{1,9})?)$")  # "3:59.900", "1:02:03"
+_DISPLACEMENT = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s*(L|cc)(?![\w])")
+_HOUR = re.compile(r"^(.*?)\s*\(([0-9]+)\s*hr\)$")
+_INTEGER = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+# Sane bounds for the numbers of a race document: anything beyond is a typo or garbage, not a race.
+MAX_COUNT = 10_000  # laps, positions, counts of cars
+MAX_CC = 100_000  # engine displacement
+MAX_HOURS = 1_000  # elapsed hours, retirement hours
+MAX_NUMBER_LENGTH = 6  # a car number ("2348", "52T", "012")
+MAX_DECIMAL = 1_000_000.0  # scores, distances, speeds
 
 
 class FieldError(ValueError):
@@ -30,21 +39,49 @@ class FieldError(ValueError):
 
 def cell_error(exc: FieldError, file: str, row: Row, index: int, field: str) -> ParseError:
     """A ParseError for cell ``index`` of ``row``: file:line:column, the field and the cell text."""
-    return ParseError(f"{field}: {exc}", file=file, line=row.line, column=row.column(index), value=row.cells[index])
+    return ParseError(f"{field}: {exc}", file=file, line=row.line, column=row.column(index), value=excerpt(row.cells[index]))
 
 
 def read(parse, file: str, row: Row, index: int, field: str):
-    """``parse(row.cells[index])``, with a FieldError turned into a ParseError for that cell."""
+    """``parse(row.cells[index])``, with a FieldError turned into a ParseError for that cell.
+
+    Raises ParseError too if the row has no cell ``index`` (a row with too few cells).
+    """
+    if index >= len(row.cells):
+        raise short_row(file, row, index, field)
     try:
         return parse(row.cells[index])
     except FieldError as exc:
         raise cell_error(exc, file, row, index, field) from None
 
 
+def short_row(file: str, row: Row, index: int, field: str) -> ParseError:
+    """A ParseError for a row that has no cell ``index``, at its last cell."""
+    last = len(row.cells) - 1
+    return ParseError(f"{field}: the row has {len(row.cells)} cells, too few to have this field (cell {index + 1})",
+                      file=file, line=row.line, column=row.column(last), value=excerpt(row.cells[last]))
+
+
+def integer(text: str, maximum: int = MAX_COUNT, *, minimum: int = 0, what: str = "the number") -> int:
+    """ASCII digits as an int from ``minimum`` to below ``maximum``: "0327" -> 327.
+
+    Raises FieldError for other text (also '24²' or '١٢': only the digits 0-9 count) and for a
+    number out of range; never converts a 5,000-digit string (int() would refuse it anyway).
+    """
+    text = text.strip()
+    if not _INTEGER.fullmatch(text):
+        odd = any(not char.isascii() and char.isnumeric() for char in text)
+        raise FieldError("not a whole number" + (" (only the digits 0-9 count)" if odd else ""))
+    significant = text.lstrip("0") or "0"
+    if len(significant) > len(str(maximum)) or not minimum <= int(significant) < maximum:
+        raise FieldError(f"{what} must be from {minimum:,} to {maximum - 1:,}")
+    return int(significant)
+
+
 def position(text: str) -> tuple[str, int | None, str | None]:
     """"1" or "1st" -> ("classified", 1, None); "N/C *" -> ("NC", None, "*"); "DNF" -> ("DNF", None, None).
 
-    Raises FieldError for anything else (an unknown status).
+    Raises FieldError for anything else (an unknown status, a position out of 1-9,999).
     """
     marker = None
     found = _MARKER.search(text)
@@ -52,7 +89,7 @@ def position(text: str) -> tuple[str, int | None, str | None]:
         marker, text = found.group(1), text[: found.start()]
     ordinal = _ORDINAL.match(text.strip())
     if ordinal:
-        return "classified", int(ordinal.group(1)), marker
+        return "classified", integer(ordinal.group(1), minimum=1, what="a position"), marker
     status = _STATUS_WORDS.get(text.strip().upper())
     if status is None:
         known = ", ".join(sorted(set(_STATUS_WORDS))) + " or a position"
@@ -63,36 +100,42 @@ def position(text: str) -> tuple[str, int | None, str | None]:
 def car_number(text: str) -> tuple[str, bool]:
     """"62 (reserve)" -> ("62", True); "012" -> ("012", False); "52T" -> ("52T", False).
 
-    Raises FieldError if the cell is not a car number.
+    Raises FieldError if the cell is not a car number (of at most MAX_NUMBER_LENGTH characters).
     """
     match = _NUMBER.match(text.strip())
     if not match:
         raise FieldError("not a car number")
+    if len(match.group(1)) > MAX_NUMBER_LENGTH:
+        raise FieldError(f"not a car number: longer than {MAX_NUMBER_LENGTH} characters")
     return match.group(1), match.group(2) is not None
 
 
 def whole_number(text: str) -> int | None:
-    """"327" -> 327; "" -> None. Raises FieldError if the cell is not a whole number."""
+    """A lap count: "327" -> 327; "" -> None. Raises FieldError if it is not one below MAX_COUNT."""
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise FieldError("not a whole number")
-    return int(text)
+    return integer(text, MAX_COUNT, what="a lap count")
 
 
 def decimal(text: str) -> float:
-    """"1.308" -> 1.308. Raises FieldError if the cell is not a number."""
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise FieldError("not a number") from None
+    """"1.308" or "1,308" -> 1.308. Raises FieldError if the cell is not a number below MAX_DECIMAL.
+
+    float() is not used on the raw text: it would take "nan", "inf", "1e9", "1_000" and Unicode digits.
+    """
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise FieldError("not a number")
+    value = float(text.replace(",", "."))
+    if not value < MAX_DECIMAL:
+        raise FieldError(f"the number must be below {MAX_DECIMAL:,.0f}")
+    return value
 
 
 def race_time(text: str) -> tuple[timedelta | None, bool]:
     """"10hr 27:47" -> (10:27:47, False); "11hr 26.58" -> (11:26:58, True: '.' written for ':').
 
-    "" -> (None, False). Raises FieldError for any other text.
+    "" -> (None, False). Raises FieldError for any other text and for MAX_HOURS hours or more.
     """
     text = text.strip()
     if not text:
@@ -103,7 +146,8 @@ def race_time(text: str) -> tuple[timedelta | None, bool]:
     hours, minutes, sep, seconds = match.groups()
     if int(minutes) >= 60 or int(seconds) >= 60:
         raise FieldError("minutes and seconds must be below 60")
-    return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds)), sep == "."
+    hours = integer(hours, MAX_HOURS, what="the hours")
+    return timedelta(hours=hours, minutes=int(minutes), seconds=int(seconds)), sep == "."
 
 
 def lap_time(text: str) -> timedelta | None:
@@ -117,7 +161,8 @@ def lap_time(text: str) -> timedelta | None:
     hours, minutes, seconds = match.groups()
     if float(seconds) >= 60 or (hours and int(minutes) >= 60):
         raise FieldError("minutes and seconds must be below 60")
-    return timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=float(seconds))
+    hours = integer(hours, MAX_HOURS, what="the hours") if hours else 0
+    return timedelta(hours=hours, minutes=int(minutes), seconds=float(seconds))
 
 
 def engine(text: str) -> Engine:
@@ -125,25 +170,34 @@ def engine(text: str) -> Engine:
 
     The make is the text before the displacement and the layout the text after it
     ("DKW 994cc S3 (2-Stroke)" -> layout "S3 (2-Stroke)"). Without a displacement only the make
-    is filled. Never raises: an engine cell is free text.
+    is filled. Raises FieldError only for a displacement out of 1-99,999 cc or a fraction of a cc.
     """
     text = text.strip()
     match = _DISPLACEMENT.search(text)
     if not match:
         return Engine(text=text, make=text or None)
     value, unit = match.groups()
-    cc = int(value) if unit == "cc" else round(float(value) * 1000)
+    if unit == "cc":
+        cc = integer(value, MAX_CC, minimum=1, what="a displacement in cc")
+    else:
+        litres = float(value)  # at most inf for a very long number; never an exception
+        cc = round(litres * 1000) if litres < MAX_CC / 1000 else MAX_CC
+        if not 1 <= cc < MAX_CC:
+            raise FieldError(f"a displacement must be from 0.001 L to {(MAX_CC - 1) / 1000:.3f} L")
     make = text[: match.start()].strip() or None
     layout = text[match.end() :].strip() or None
     return Engine(text=text, make=make, displacement_cc=cc, layout=layout)
 
 
 def reason(text: str) -> tuple[str | None, int | None]:
-    """"Piston (10hr)" -> ("Piston", 10); "withdrawn" -> ("withdrawn", None); "" -> (None, None)."""
+    """"Piston (10hr)" -> ("Piston", 10); "withdrawn" -> ("withdrawn", None); "" -> (None, None).
+
+    Raises FieldError for an hour of MAX_HOURS or more.
+    """
     text = text.strip()
     match = _HOUR.match(text)
     if match:
-        return match.group(1) or None, int(match.group(2))
+        return match.group(1) or None, integer(match.group(2), MAX_HOURS, what="the hour")
     return text or None, None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sim.document import Section, Table
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 
 
 def label(text: str) -> str:
@@ -36,12 +36,12 @@ def column_map(
             expected = " or ".join(repr(a) for a in fields[name])
             raise ParseError(
                 f"table header has no {expected} column", file=file, line=table.header_line, column=1,
-                value=" | ".join(table.header),
+                value=excerpt(" | ".join(table.header)),
             )
     if table.rows and len(table.header) != len(table.rows[0].cells):
         raise ParseError(
             f"table header has {len(table.header)} cells but its rows have {len(table.rows[0].cells)}",
-            file=file, line=table.header_line, column=1, value=" | ".join(table.header),
+            file=file, line=table.header_line, column=1, value=excerpt(" | ".join(table.header)),
         )
     return found
 
@@ -54,5 +54,5 @@ def first_table(section: Section, file: str, having: str | None = None) -> Table
     for table in section.tables:
         if having is None or (table.header and having in {label(c) for c in table.header}):
             return table
-    what = f"a table with a {having!r} column" if having else "a table"
-    raise ParseError(f"section has no {what}", file=file, line=section.line, key=section.title)
+    what = f"table with a {having!r} column" if having else "table"
+    raise ParseError(f"section has no {what}", file=file, line=section.line, key=excerpt(section.title))

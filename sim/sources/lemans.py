@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from sim.document import Document, Row, Section
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 from sim.anomalies import ordinal
 from sim.records import STARTED, Anomaly, Entry, Race
 from sim.sources import checks, fields, published
@@ -90,8 +90,9 @@ def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: st
     laps = fields.read(fields.whole_number, file, row, cols["laps"], "Laps") if "laps" in cols else None
     if status in STARTED and "laps" in cols and laps is None:
         raise ParseError("Laps: a car that started needs a lap count", file=file, line=row.line,
-                         column=row.column(cols["laps"]), value=cell("laps"))
-    reason, hour = fields.reason(cell("reason"))
+                         column=row.column(cols["laps"]), value=excerpt(cell("laps")))
+    reason, hour = fields.read(fields.reason, file, row, cols["reason"], "Reason") if "reason" in cols else (None, None)
+    engine = fields.read(fields.engine, file, row, cols["engine"], "Engine") if cell("engine") else None
     if marker:
         note = _note(section, marker)
         if note is None:
@@ -108,7 +109,7 @@ def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: st
     entry = Entry(
         race=race, number=number, status=status, line=row.line, position=position, reserve=reserve,
         car_class=cell("class") or None, team=team or None, team_nationality=nationality, drivers=crew,
-        chassis=cell("chassis") or None, engine=fields.engine(cell("engine")) if cell("engine") else None,
+        chassis=cell("chassis") or None, engine=engine,
         laps=laps, reason=reason, retirement_hour=hour,
     )
     return entry, anomalies
@@ -176,15 +177,33 @@ def _categories(doc: Document, entries: list[Entry]) -> list[Anomaly]:
         return []
     found = []
     for row in table.rows:
-        classes = {checks.class_code(c.strip()) for c in row.cells[1].split("/") if re.fullmatch(r"\s*S-\d+\s*", c)}
-        said = re.match(r"(\d+)(?:\s*\(\+(\d+) reserves?\))?", row.cells[2])
+        if len(row.cells) < 3:
+            raise ParseError(f"Entries table row has {len(row.cells)} cells; it needs 3 (Category, Classes, Entries)",
+                             file=doc.file, line=row.line, column=row.column(len(row.cells) - 1), value=excerpt(row.cells[-1]))
+        classes = _classes(doc.file, row)
+        said = re.match(r"([0-9]+)(?:\s*\(\+([0-9]+) reserves?\))?", row.cells[2])
         if not classes or not said:
             continue
         rows = [e for e in entries if e.car_class in classes]
         have = (sum(not e.reserve for e in rows), sum(e.reserve for e in rows))
-        want = (int(said.group(1)), int(said.group(2) or 0))
+        try:
+            want = (fields.integer(said.group(1), what="a count of cars"), fields.integer(said.group(2) or "0", what="a count of cars"))
+        except fields.FieldError as exc:
+            raise fields.cell_error(exc, doc.file, row, 2, "Entries") from None
         if have != want:
             found.append(Anomaly(doc.file, row.line, "count-mismatch",
                                  f"{row.cells[0]} ({row.cells[1]}): the table says {row.cells[2]!r} but the result "
                                  f"tables have {have[0]} rows (+{have[1]} reserves) in these classes"))
     return found
+
+
+def _classes(file: str, row: Row) -> set[str]:
+    """The class codes of an "Entries" row's "S-1100 / S-1500" cell. Raises ParseError for an absurd size."""
+    codes = set()
+    for part in row.cells[1].split("/"):
+        if re.fullmatch(r"\s*S-[0-9]+\s*", part):
+            try:
+                codes.add(checks.class_code(part.strip()))
+            except fields.FieldError as exc:
+                raise fields.cell_error(exc, file, row, 1, "Classes") from None
+    return codes

@@ -12,11 +12,11 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from sim.document import Document, Row, Table
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 from sim.records import Anomaly, Entry, Race
 from sim.sources import checks, fields, published, winners
 from sim.sources.layout import first_table, label
-from sim.sources.manifest import DEFAULT_PREVIOUS_DAY_FROM, RaceInfo
+from sim.sources.manifest import DEFAULT_PREVIOUS_DAY_FROM, YEARS, RaceInfo
 from sim.sources.names import person
 
 FIELDS = {
@@ -31,7 +31,7 @@ FIELDS = {
     "reason": ("reason out", "reason"),
 }
 _MONTHS = "January February March April May June July August September October November December".split()
-_DATE = re.compile(rf"(?:\d{{1,2}}\s*[–-]\s*)?(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})")
+_DATE = re.compile(rf"(?:[0-9]{{1,2}}\s*[–-]\s*)?([0-9]{{1,2}}) ({'|'.join(_MONTHS)}) ([0-9]{{4}})")
 
 
 def parse(doc: Document, info: RaceInfo) -> Race:
@@ -92,19 +92,24 @@ def layout(table: Table, file: str) -> tuple[dict[str, int], list[Anomaly]]:
             cols[name] = index
         elif text:
             raise ParseError("unknown column in results header", file=file, line=table.header_line,
-                             column=index + 1, value=table.header[index])
+                             column=index + 1, value=excerpt(table.header[index]))
     for name in ("position", "number", "driver", "time"):
         if name not in cols:
             raise ParseError(f"results header has no {FIELDS[name][0]!r} column", file=file,
-                             line=table.header_line, column=1, value=" | ".join(table.header))
+                             line=table.header_line, column=1, value=excerpt(" | ".join(table.header)))
     width = len(table.rows[0].cells) if table.rows else len(labels)
     in_data = _time_column(table)
     if in_data is None or in_data == cols["time"]:
+        if max(cols.values()) >= width:  # a header wider than its rows: some fields have no cell
+            name = max(cols, key=cols.get)
+            raise ParseError(f"results header puts {table.header[cols[name]]!r} in column {cols[name] + 1} but its rows "
+                             f"have {width} cells", file=file, line=table.header_line, column=1,
+                             value=excerpt(" | ".join(table.header)))
         return cols, []
     if in_data != cols["time"] + 1 or "co-driver" in cols or max(cols.values()) + 1 >= width:
         raise ParseError(
             f"cannot work out the columns: the times are in column {in_data + 1} but the header puts 'Time' "
-            f"in column {cols['time'] + 1}", file=file, line=table.header_line, column=1, value=" | ".join(table.header),
+            f"in column {cols['time'] + 1}", file=file, line=table.header_line, column=1, value=excerpt(" | ".join(table.header)),
         )
     driver = cols["driver"]
     fixed = {name: i + (i > driver) for name, i in cols.items()} | {"co-driver": driver + 1}
@@ -122,7 +127,7 @@ def _time_column(table: Table) -> int | None:
     hits: dict[int, int] = {}
     for row in table.rows:
         for index, cell in enumerate(row.cells):
-            if re.match(r"^\d+\s*hr\b", cell):
+            if re.match(r"^[0-9]+\s*hr\b", cell):
                 hits[index] = hits.get(index, 0) + 1
     return max(hits, key=hits.get) if hits else None
 
@@ -131,8 +136,20 @@ def _race_day(doc: Document, info: RaceInfo) -> tuple[date | None, list[Anomaly]
     if info.date:
         return info.date, []
     for text, match in doc.search(_DATE):
-        return date(int(match.group(3)), _MONTHS.index(match.group(2)) + 1, int(match.group(1))), []
+        return _date(doc.file, text.line, match), []
     return None, [Anomaly(doc.file, 1, "no-date", "no race date in the manifest or the text: start times are unknown")]
+
+
+def _date(file: str, line: int, match: re.Match[str]) -> date:
+    """The date of a "11–12 May 1957" match. Raises ParseError for "31 February 1957" or year 0."""
+    year, month, day = int(match.group(3)), _MONTHS.index(match.group(2)) + 1, int(match.group(1))
+    try:
+        if year not in YEARS:
+            raise ValueError(f"year must be from {YEARS.start} to {YEARS.stop - 1}")
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ParseError(f"race date does not exist: {exc}", file=file, line=line, column=match.start(1) + 1,
+                         value=f"{match.group(1)} {match.group(2)} {match.group(3)}") from None
 
 
 def start_time(number: str, race_day: date, evening: time) -> datetime | None:

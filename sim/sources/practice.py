@@ -9,7 +9,7 @@ timesheet position.
 from __future__ import annotations
 
 from sim.document import Document, Row, Table
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 from sim.records import Anomaly, Entry, Race
 from sim.sources import fields
 from sim.sources.fields import clock
@@ -54,7 +54,7 @@ def _entry(row: Row, file: str, race: str) -> Entry:
         raise ParseError(
             f"timesheet row has {len(row.cells)} cells; it needs {len(LAYOUT) + 1} "
             f"(position, number, drivers, car, entrant, time)",
-            file=file, line=row.line, column=row.column(len(row.cells) - 1), value=row.cells[-1],
+            file=file, line=row.line, column=row.column(len(row.cells) - 1), value=excerpt(row.cells[-1]),
         )
     status, position, _ = fields.read(fields.position, file, row, 0, "position")
     number, reserve = fields.read(fields.car_number, file, row, 1, "number")

@@ -10,21 +10,21 @@ import logging
 import re
 
 from sim.document import Document, Section, Table
-from sim.errors import ParseError
+from sim.errors import ParseError, excerpt
 from sim.records import Anomaly
 from sim.sources import fields
-from sim.sources.fields import FieldError, cell_error
+from sim.sources.fields import FieldError
 from sim.sources.layout import column_map, label
 
 log = logging.getLogger(__name__)
 
 KM_PER_MILE = 1.609344
-_KM = re.compile(r"(\d+(?:\.\d+)?)\s*km(?!/)")
-_KPH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:kp/h|kph|km/h)")
-_MPH = re.compile(r"(\d+(?:\.\d+)?)\s*mph")
-_LAP = re.compile(r"(\d+)(?:m\s*|:)(\d+(?:\.\d+)?)\s*s")  # "3m 58.1s", "3:58.7secs"
+_KM = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*km(?!/)")
+_KPH = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(?:kp/h|kph|km/h)")
+_MPH = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*mph")
+_LAP = re.compile(r"([0-9]+)(?:m\s*|:)([0-9]+(?:\.[0-9]+)?)\s*s")  # "3m 58.1s", "3:58.7secs"
 _CAR = re.compile(r"#(\w+)")
-_COUNT = re.compile(r"^(\d{1,3}(?:[ ,]\d{3})+|\d+)")
+_COUNT = re.compile(r"^([0-9]{1,3}(?:[ ,][0-9]{3})+|[0-9]+)")
 _LABEL = re.compile(r"^(.+?)(?:\s+[–-]\s+|:\s+)(.*)$")
 _SCORE_FIELDS = {"position": ("pos",), "number": ("no", "number"), "score": ("score",)}
 
@@ -33,12 +33,16 @@ def index_targets(doc: Document) -> tuple[dict[int, float], dict[int, float]]:
     """The regulations' target distances and speeds by nominal cc: ({750: 2666.7, ...}, {750: 111.1, ...}).
 
     Found as the table whose header has "Engine Capacity" and "Total Distance"; ({}, {}) if none.
-    Raises ParseError for a capacity or a distance that is not a number.
+    Raises ParseError for a capacity or a distance that is not a number or out of range, and for
+    a table of fewer than two sizes (a stray line inside the table cuts it in two).
     """
     for _, table in doc.tables():
         labels = [label(c) for c in table.header or ()]
         if "engine capacity" in labels and "total distance" in labels:
-            return _targets(table, labels, doc.file)
+            km, kph = _targets(table, labels, doc.file)
+            if len(km) < 2:
+                raise _too_few_sizes(doc, table, len(km))
+            return km, kph
     return {}, {}
 
 
@@ -47,16 +51,56 @@ def _targets(table: Table, labels: list[str], file: str) -> tuple[dict[int, floa
     speed = labels.index("average speed") if "average speed" in labels else None
     km, kph = {}, {}
     for row in table.rows:
-        cc = re.search(r"(\d+)", row.cells[capacity])
-        dist = _KM.search(row.cells[distance])
-        if not cc:
-            raise cell_error(FieldError("not an engine capacity like 'S-4000'"), file, row, capacity, "Engine Capacity")
-        if not dist:
-            raise cell_error(FieldError("not a distance like '3710.8 km'"), file, row, distance, "Total Distance")
-        km[int(cc.group(1))] = float(dist.group(1))
-        if speed is not None and (found := _KPH.search(row.cells[speed])):
-            kph[int(cc.group(1))] = float(found.group(1))
+        size = fields.read(_capacity, file, row, capacity, "Engine Capacity")
+        km[size] = fields.read(_distance, file, row, distance, "Total Distance")
+        if speed is not None and speed < len(row.cells):
+            if (found := fields.read(_speed, file, row, speed, "Average Speed")) is not None:
+                kph[size] = found
     return dict(sorted(km.items())), dict(sorted(kph.items()))
+
+
+def _capacity(text: str) -> int:
+    """"S-4000" -> 4000. Raises FieldError without a size or for one out of 1-99,999 cc."""
+    if not (found := re.search(r"[0-9]+", text)):
+        raise FieldError("not an engine capacity like 'S-4000'")
+    return fields.integer(found.group(0), fields.MAX_CC, minimum=1, what="an engine capacity in cc")
+
+
+def _distance(text: str) -> float:
+    """"3710.8 km" -> 3710.8. Raises FieldError without one or for one out of range."""
+    if not (found := _KM.search(text)):
+        raise FieldError("not a distance like '3710.8 km'")
+    return _bounded(found.group(1), "a distance in km")
+
+
+def _speed(text: str) -> float | None:
+    """"154.6 km/h" -> 154.6; None without a speed. Raises FieldError for one out of range."""
+    found = _KPH.search(text)
+    return _bounded(found.group(1), "a speed in km/h") if found else None
+
+
+def _too_few_sizes(doc: Document, table: Table, sizes: int) -> ParseError:
+    """The error for a target table of fewer than two sizes, at the stray line that cut it short if there is one."""
+    end = table.rows[-1].line if table.rows else table.line
+    stray = next((t for t in doc.texts() if t.line == end + 1), None)
+    sizes_text = f"{sizes} engine size{'s' * (sizes != 1)}"
+    if stray is not None:
+        return ParseError(f"stray line inside the Index of Performance target table: the table ends after {sizes_text} "
+                          "(the Index needs at least two)", file=doc.file, line=stray.line, column=1, value=excerpt(stray.text))
+    return ParseError(f"the Index of Performance target table has {sizes_text} (the Index needs at least two)",
+                      file=doc.file, line=table.line, column=1, value=excerpt(" | ".join(table.header or ())))
+
+
+def _bounded(text: str, what: str, *, zero: bool = False) -> float:
+    """A decimal written in digits and '.', above 0 (or 0 with ``zero``) and below fields.MAX_DECIMAL.
+
+    Raises FieldError otherwise (a 400-digit number reads as inf, and is out of range too).
+    """
+    value = float(text)
+    if not (0 <= value if zero else 0 < value) or not value < fields.MAX_DECIMAL:
+        lowest = "from 0" if zero else "above 0"
+        raise FieldError(f"{what} must be {lowest} and below {fields.MAX_DECIMAL:,.0f}")
+    return value
 
 
 def scores(section: Section | None, file: str) -> tuple[list[tuple[int, str, float]], dict[str, int]]:
@@ -102,9 +146,12 @@ def statistics(section: Section | None, file: str) -> tuple[dict[str, float | st
             continue
         key = _key(match.group(1))
         value = match.group(2)
-        found = _values(key, value)
+        try:
+            found = _values(key, value)
+        except FieldError as exc:
+            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=excerpt(match.group(1)), value=excerpt(value)) from None
         if not found:
-            raise ParseError("statistic has no number", file=file, line=note.line, key=match.group(1), value=value)
+            raise ParseError("statistic has no number", file=file, line=note.line, key=excerpt(match.group(1)), value=excerpt(value))
         stats.update(found)
         kph, mph = found.get(f"{key}_kph"), found.get(f"{key}_mph")
         if kph is not None and mph is not None and abs(kph - mph * KM_PER_MILE) > 0.05:
@@ -123,17 +170,19 @@ def _key(text: str) -> str:
 
 
 def _values(key: str, text: str) -> dict[str, float | str]:
+    """The numbers of one statistic. Raises FieldError for a number out of range."""
     found: dict[str, float | str] = {}
     if lap := _LAP.search(text):
-        found[f"{key}_s"] = round(int(lap.group(1)) * 60 + float(lap.group(2)), 3)
+        minutes = fields.integer(lap.group(1), what="the minutes of a lap time")
+        found[f"{key}_s"] = round(minutes * 60 + _bounded(lap.group(2), "the seconds of a lap time", zero=True), 3)
     if kph := _KPH.search(text):
-        found[f"{key}_kph"] = float(kph.group(1))
+        found[f"{key}_kph"] = _bounded(kph.group(1), "a speed in km/h")
     if mph := _MPH.search(text):
-        found[f"{key}_mph"] = float(mph.group(1))
+        found[f"{key}_mph"] = _bounded(mph.group(1), "a speed in mph")
     if car := _CAR.search(text):
         found[f"{key}_car"] = car.group(1)
     if not found and (km := _KM.search(text)):
-        found[f"{key}_km"] = float(km.group(1))
+        found[f"{key}_km"] = _bounded(km.group(1), "a distance in km")
     if not found and (count := _COUNT.match(text)):
-        found[key] = float(re.sub(r"[ ,]", "", count.group(1)))
+        found[key] = _bounded(re.sub(r"[ ,]", "", count.group(1)), "a count", zero=True)
     return found

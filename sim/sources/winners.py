@@ -21,13 +21,14 @@ ClassWinner = tuple[str, str, str, tuple[str, ...]]  # class name, number, car, 
 def class_winners(section: Section | None, file: str) -> tuple[list[ClassWinner], dict[str, int]]:
     """[("Sport +2000", "535", "Ferrari 315 S", ("Taruffi",)), ...] and {number: line}.
 
-    Raises ParseError for a row whose number cell is not a car number.
+    Raises ParseError for a row whose number cell is not a car number or whose class has an absurd size.
     """
     if section is None or not section.tables:
         return [], {}
     found, lines = [], {}
     for row in section.tables[0].rows:
         number, _ = fields.read(fields.car_number, file, row, 1, "Winners")
+        fields.read(class_code, file, row, 0, "Class")  # checked here, where the line is known
         names = tuple(n.strip() for n in row.cells[3].split("/") if n.strip()) if len(row.cells) > 3 else ()
         found.append((row.cells[0], number, row.cells[2] if len(row.cells) > 2 else "", names))
         lines[number] = row.line
@@ -35,11 +36,14 @@ def class_winners(section: Section | None, file: str) -> tuple[list[ClassWinner]
 
 
 def class_code(name: str) -> str | None:
-    """"Sport +2000" -> "S+2.0"; "Touring Prep 750" -> "T750"; None for an unknown group."""
-    match = re.match(r"^(.*?)\s*(\+?)(\d+)$", name.strip())
+    """"Sport +2000" -> "S+2.0"; "Touring Prep 750" -> "T750"; None for an unknown group.
+
+    Raises FieldError for a size out of 1-99,999 cc.
+    """
+    match = re.match(r"^(.*?)\s*(\+?)([0-9]+)$", name.strip())
     if not match or match.group(1).casefold() not in CLASS_GROUPS:
         return None
-    size = int(match.group(3))
+    size = fields.integer(match.group(3), fields.MAX_CC, minimum=1, what="a class size in cc")
     return CLASS_GROUPS[match.group(1).casefold()] + match.group(2) + (str(size) if size < 1000 else f"{size / 1000:.1f}")
 
 

@@ -1,0 +1,277 @@
+"""A seeded mutation fuzzer for source documents, shared by tests/test_fuzz_documents.py and benchmarks/fuzz.py.
+
+``mutant(seed_text, rng)`` applies a few random edits (one to three, now and then a dozen) to a document: deleted, duplicated and
+swapped lines, mutated table cells (huge, Unicode, superscript and negative numbers, stray text),
+stray sentences inside tables, rows with missing or extra cells, broken rows and headers, lines of
+another seed, impossible dates, odd whitespace, random Unicode,
+truncation and binary garbage. ``check_document(data, directory, name)`` drives the mutant through
+the paths the CLI uses (``load_race`` then ``entries_frame`` and ``find_anomalies``) and returns
+None when it is read or refused with a one-line RaceReplayError, or a :class:`Unexpected` otherwise.
+Everything is a pure function of the seed: the same seed gives the same documents.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.anomalies import find_anomalies
+from sim.errors import RaceReplayError
+from sim.frames import entries_frame
+from sim.sources import load_race
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = tuple(sorted(SEEDS.glob("[0-9][0-9][0-9]_*.txt")))
+SIM = Path(__file__).resolve().parent.parent / "sim"
+MAX_MESSAGE = 400  # characters in an error message: one line on a terminal, give or take
+
+# Odd numbers seen in real typos and in the issue: superscripts, Arabic-Indic and full-width digits,
+# a 20-digit and a 5,000-digit number, signs, decimals, exponents, zero.
+ODD_NUMBERS = (
+    "24²", "١٢", "１２", "٣٢٧", "²", "12345678901234567890", "9" * 5000, "1" + "0" * 400, "-1", "-327",
+    "0", "00", "3.5", "1e9", "1_000", "9999", "10000", "99999", "100000", "4294967296", "NaN", "inf",
+    "½", "Ⅻ", "𝟑𝟐𝟕", "٠", "3 27", "+5", "0x1F", "",
+)
+ODD_TEXT = (
+    "targets need at least two sizes", "The sentence that strayed into this table.", "???", "N/C", "DNF *",
+    "31 February 1957", "30 February 1957", "0 May 1957", "99 May 1957", "12 May 0", "12 May 99999",
+    "S-0", "S-99999999999999999999", "0L", "0cc", "99999999999cc", "1e400L", "0.0001L", "99hr 99:99",
+    "0hr 00:00", "99999999999999999999hr 00:00", "0:00.000", "99:59.999", "59:59:59.9", "\u0000",
+    "\u200b", "\ufeff", "🏁", "Ω", "ǅ", "\t", "|", "||", "=", "== ==", "- Note *: gone", "Note *:", "#7",
+    "(10hr)", "Piston (99999999999999999999hr)", "Pos", "Laps", "No", "Time",
+)
+ODD_LINES = (
+    "= A late title =", "== Official results ==", "== Index of Performance ==", "== Statistics ==",
+    "== Class winners ==", "== Did Not Finish ==", "== Entries ==", "== Biennial Cup ==", "== Standings after the race ==",
+    "| Engine Capacity | Total Distance | Average Speed |", "| Pos | No | Score |", "| Category | Classes | Entries |",
+    "| Pos | Class | No | Team | Drivers | Chassis | Engine | Laps | Reason |", "| S-750 | 2666.7 km | 111.1 kph |",
+    "- Distance - 99999999999999999999 km", "- Fastest Lap: #7 - 99999999999999999999m 1s", "- Distance: 0 km",
+    "The race was held on 31 February 1957.", "The number of starters was fixed at 99999999999999999999.",
+    "Of the ٥٥ starters", "A total of 9" + "9" * 30 + " cars were entered", "leading the S-99999999999999999999 class",
+    "|", "| |", "| a |", ";", "-", "==", "=== Sub ===", "====== Deep ======",
+)
+
+
+@dataclass(frozen=True)
+class Unexpected:
+    """An exception that is not a RaceReplayError, with where it was raised (innermost frame in sim/)."""
+
+    kind: str  # exception type name
+    where: str  # "sim/sources/fields.py:123 in whole_number"
+    message: str
+    document: str  # which seed and which mutant: "001_...txt #17"
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def delete_line(lines: list[str], rng: random.Random) -> None:
+    if len(lines) > 1:
+        del lines[rng.randrange(len(lines))]
+
+
+def duplicate_line(lines: list[str], rng: random.Random) -> None:
+    i = rng.randrange(len(lines))
+    lines.insert(rng.randrange(len(lines) + 1), lines[i])
+
+
+def swap_lines(lines: list[str], rng: random.Random) -> None:
+    i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+    lines[i], lines[j] = lines[j], lines[i]
+
+
+def _table_lines(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if line.lstrip().startswith("|")] or list(range(len(lines)))
+
+
+def mutate_cell(lines: list[str], rng: random.Random) -> None:
+    """Replace one cell of a table row with an odd number or odd text."""
+    i = rng.choice(_table_lines(lines))
+    cells = lines[i].split("|")
+    if len(cells) < 3:
+        lines[i] = rng.choice(ODD_NUMBERS + ODD_TEXT)
+        return
+    k = rng.randrange(1, len(cells) - 1)
+    odd = rng.choice(ODD_NUMBERS + ODD_TEXT)
+    cells[k] = f" {odd} " if rng.random() < 0.8 else f" {cells[k].strip()}{odd} "
+    lines[i] = "|".join(cells)
+
+
+def drop_cells(lines: list[str], rng: random.Random) -> None:
+    """Remove cells from the end or the middle of a table row (or add some)."""
+    i = rng.choice(_table_lines(lines))
+    cells = lines[i].split("|")
+    if len(cells) < 3:
+        return
+    if rng.random() < 0.3:
+        cells[-1:-1] = [" extra "] * rng.randint(1, 3)
+    else:
+        for _ in range(rng.randint(1, max(1, len(cells) - 2))):
+            if len(cells) > 2:
+                del cells[rng.randrange(1, len(cells) - 1)]
+    lines[i] = "|".join(cells)
+
+
+def stray_line(lines: list[str], rng: random.Random) -> None:
+    """Insert a sentence, a heading or a row somewhere (often inside a table)."""
+    where = rng.choice(_table_lines(lines)) if rng.random() < 0.6 else rng.randrange(len(lines) + 1)
+    lines.insert(where, rng.choice(ODD_LINES + ODD_TEXT))
+
+
+def replace_number(lines: list[str], rng: random.Random) -> None:
+    """Replace one run of ASCII digits anywhere with an odd number."""
+    candidates = [i for i, line in enumerate(lines) if re.search(r"[0-9]", line)]
+    if not candidates:
+        return
+    i = rng.choice(candidates)
+    spans = [m.span() for m in re.finditer(r"[0-9]+", lines[i])]
+    start, end = rng.choice(spans)
+    lines[i] = lines[i][:start] + rng.choice(ODD_NUMBERS) + lines[i][end:]
+
+
+def random_unicode(lines: list[str], rng: random.Random) -> None:
+    i = rng.randrange(len(lines))
+    at = rng.randint(0, len(lines[i]))
+    noise = "".join(chr(rng.choice((rng.randrange(0x20, 0x7F), rng.randrange(0xA0, 0x2FFF), rng.randrange(0x1F000, 0x1FAFF))))
+                    for _ in range(rng.randint(1, 8)))
+    lines[i] = lines[i][:at] + noise + lines[i][at:]
+
+
+def bad_date(lines: list[str], rng: random.Random) -> None:
+    """Turn a date in the text into an impossible one ("31 February 1957")."""
+    pattern = re.compile(r"\b[0-9]{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{4}")
+    candidates = [i for i, line in enumerate(lines) if pattern.search(line)]
+    odd = rng.choice(("31 February 1957", "30 February 1957", "0 May 1957", "99 May 1957", "32 June 1957", "12 May 0000", "12 May 99999"))
+    if candidates:
+        i = rng.choice(candidates)
+        lines[i] = pattern.sub(odd, lines[i], count=1)
+    else:
+        lines.insert(rng.randrange(len(lines) + 1), f"It was held on {odd}.")
+
+
+def break_row(lines: list[str], rng: random.Random) -> None:
+    """Drop a row's closing '|', double a '|', or turn a row into a heading or a bullet."""
+    i = rng.choice(_table_lines(lines))
+    line = lines[i].rstrip()
+    choice = rng.randrange(4)
+    if choice == 0:
+        lines[i] = line.rstrip("|")
+    elif choice == 1 and "|" in line:
+        at = rng.choice([k for k, char in enumerate(line) if char == "|"])
+        lines[i] = line[:at] + "|" + line[at:]
+    else:
+        lines[i] = ("== " + line + " ==") if choice == 2 else ("- " + line)
+
+
+def rename_header(lines: list[str], rng: random.Random) -> None:
+    """Rename, blank or repeat one cell of a header-like row (a row without digits)."""
+    headers = [i for i, line in enumerate(lines) if line.startswith("|") and not re.search(r"[0-9]", line)]
+    if not headers:
+        return
+    i = rng.choice(headers)
+    cells = lines[i].split("|")
+    if len(cells) < 3:
+        return
+    k = rng.randrange(1, len(cells) - 1)
+    cells[k] = rng.choice((" ", " Laps ", " No ", " Pos ", " Time ", " Classes ", " Score ", cells[k] + cells[k], " Lapz "))
+    lines[i] = "|".join(cells)
+
+
+def whitespace(lines: list[str], rng: random.Random) -> None:
+    """Tabs, a carriage return, a BOM or odd spaces inside a line."""
+    i = rng.randrange(len(lines))
+    at = rng.randint(0, len(lines[i]))
+    lines[i] = lines[i][:at] + rng.choice(("\t", "\r", "\ufeff", "\u00a0", "\u2003", "\u2028", "\x0b", "\x1c", "  ")) + lines[i][at:]
+
+
+LINE_MUTATIONS: tuple[Callable[[list[str], random.Random], None], ...] = (
+    delete_line, duplicate_line, swap_lines, mutate_cell, mutate_cell, drop_cells, stray_line, replace_number,
+    replace_number, random_unicode, bad_date, break_row, rename_header, whitespace,
+)
+
+
+def crossover(lines: list[str], donor: list[str], rng: random.Random) -> None:
+    """Copy a run of lines from another seed document (a Le Mans row into the Mille Miglia, ...)."""
+    start = rng.randrange(len(donor))
+    piece = donor[start : start + rng.randint(1, 12)]
+    at = rng.randrange(len(lines) + 1)
+    lines[at:at] = piece
+
+
+def mutant(text: str, rng: random.Random, donors: tuple[str, ...] = ()) -> bytes:
+    """One mutated copy of ``text``, as bytes (some mutations are at the byte level).
+
+    ``donors`` are other documents whose lines may be copied in.
+    """
+    lines = _lines(text)
+    for _ in range(rng.randint(1, 3) if rng.random() < 0.9 else rng.randint(4, 12)):
+        if donors and rng.random() < 0.05:
+            crossover(lines, _lines(rng.choice(donors)), rng)
+        else:
+            rng.choice(LINE_MUTATIONS)(lines, rng)
+    data = "\n".join(lines).encode("utf-8")
+    roll = rng.random()
+    if roll < 0.04:  # truncated mid-file (possibly mid-character)
+        data = data[: rng.randrange(len(data) + 1)]
+    elif roll < 0.07:  # binary garbage spliced in
+        at = rng.randrange(len(data) + 1)
+        data = data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 64))) + data[at:]
+    elif roll < 0.08:  # a document that is only garbage
+        data = bytes(rng.randrange(256) for _ in range(rng.randint(0, 512)))
+    return data
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of the traceback inside sim/ (else the innermost frame at all)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(SIM)] or frames
+    frame = ours[-1]
+    try:
+        shown = Path(frame.filename).resolve().relative_to(SIM.parent)
+    except ValueError:
+        shown = Path(frame.filename)
+    return f"{shown}:{frame.lineno} in {frame.name}"
+
+
+def check_document(data: bytes, directory: Path, name: str) -> Unexpected | None:
+    """Write ``data`` to ``directory/name`` and read it as `race-replay entries` and `inspect` do.
+
+    None if it is read or refused with a RaceReplayError whose message is one line of at most
+    MAX_MESSAGE characters; an Unexpected for any other exception (or a longer message).
+    The file name must be new: load_race caches by path and modification time.
+    """
+    path = directory / name
+    path.write_bytes(data)
+    try:
+        race = load_race(path)
+        entries_frame(race)
+        find_anomalies(race)
+    except RaceReplayError as exc:
+        text = str(exc)
+        if len(text.splitlines()) != 1 or len(text) > MAX_MESSAGE:  # the CLI promises one clear line
+            return Unexpected("LongOrMultiLineMessage", _where(exc), text[:200], name)
+        return None
+    except Exception as exc:  # noqa: BLE001 - anything else is what the fuzzer looks for
+        return Unexpected(type(exc).__name__, _where(exc), str(exc)[:200], name)
+    finally:
+        path.unlink(missing_ok=True)
+    return None
+
+
+def fuzz(n: int, seed: int, directory: Path) -> list[Unexpected]:
+    """Read ``n`` mutants of the seed documents (round robin, seeded); the unexpected exceptions."""
+    rng = random.Random(seed)
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in SEED_FILES]
+    found = []
+    for i in range(n):
+        source, text = texts[i % len(texts)]
+        data = mutant(text, rng, tuple(t for name, t in texts if name != source))
+        problem = check_document(data, directory, f"fuzz_{seed}_{i:06d}_{source}")
+        if problem is not None:
+            found.append(problem)
+    return found
