@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from sim import circuit
 from sim.errors import RaceDataError
 from sim.records import Race
+from sim.sources import lemans, millemiglia, practice
 
 
 @dataclass(frozen=True)
 class RaceKind:
     name: str
     what: str
-    documents: tuple[str, ...]  # the document kinds (sim.sources parsers) that hold a race of this kind
+    parse: Callable  # (document, RaceInfo) -> Race: reads a source document of this kind
     facts: Callable | None = None  # (race, seed text) -> RaceFacts
     prepare: Callable | None = None  # (race, facts, seed, rules) -> (plan, calibration)
     simulate: Callable | None = None  # (plan, calibration, paces) -> (event log, runs)
@@ -31,20 +32,19 @@ class RaceKind:
 
 
 KINDS = {kind.name: kind for kind in (
-    RaceKind("circuit", "laps of a closed circuit from a common start to a flag", ("circuit-24h",),
+    RaceKind("circuit", "laps of a closed circuit from a common start to a flag", lemans.parse,
              circuit.facts_for, circuit.prepare, circuit.simulate),
-    RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", ("time-trial",),
+    RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              cannot_replay="the time-trial replay is not built yet (its entries and anomalies can be read)"),
-    RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", ("practice",),
+    RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", practice.parse,
              cannot_replay="a practice timesheet has no results to replay (it can only be forecast)"),
 )}
 
 
 def kind_of(race: Race) -> RaceKind:
     """The kind of a parsed race."""
-    for kind in KINDS.values():
-        if race.kind in kind.documents or race.kind == kind.name:
-            return kind
+    if race.kind in KINDS:
+        return KINDS[race.kind]
     raise RaceDataError(f"is not a known race kind ({', '.join(KINDS)})", file=race.source_file, key="kind",
                         value=race.kind)
 

@@ -85,7 +85,7 @@ class Race:
     """A parsed source document: entries plus the race's other tables."""
 
     id: str
-    kind: str  # "circuit-24h", "time-trial", "practice"
+    kind: str  # "circuit", "time-trial", "timesheet"
     title: str
     source_file: str
     entries: tuple[Entry, ...]

@@ -223,7 +223,7 @@ def entry(number: str, position: int | None, line: int, status: str = "classifie
 
 
 def test_repeated_and_missing_positions() -> None:
-    race = Race("t", "circuit-24h", "T", "t.txt", (entry("1", 2, 10), entry("2", 2, 11), entry("3", 4, 12)))
+    race = Race("t", "circuit", "T", "t.txt", (entry("1", 2, 10), entry("2", 2, 11), entry("3", 4, 12)))
     assert positions(race) == [
         Anomaly("t.txt", 11, "duplicate-position", "position 2 is given to more than one car (car 2)"),
         Anomaly("t.txt", 10, "position-gap",

@@ -22,12 +22,12 @@ def test_race_ids() -> None:
 
 def test_kinds_are_told_from_the_tables() -> None:
     files = ["000_04c9cf36cbb82ecf.txt", "001_e8a38369d577c846.txt", "002_a60c4b6d58e650ef.txt"]
-    assert [detect_kind(read_document(SEEDS / f)) for f in files] == ["circuit-24h", "time-trial", "practice"]
+    assert [detect_kind(read_document(SEEDS / f)) for f in files] == ["circuit", "time-trial", "timesheet"]
 
 
 def test_a_seed_path_keeps_its_race_id() -> None:
     race = load_race(SEEDS / "000_04c9cf36cbb82ecf.txt")
-    assert (race.id, race.kind) == ("le-mans-1957", "circuit-24h")
+    assert (race.id, race.kind) == ("le-mans-1957", "circuit")
 
 
 def test_unknown_race_lists_the_known_ids() -> None:
@@ -40,7 +40,7 @@ def test_unknown_race_lists_the_known_ids() -> None:
 
 def test_other_documents_of_the_same_shape() -> None:
     small = load_race(VALID / "mini_24h.txt")
-    assert (small.id, small.kind, small.title) == ("mini_24h", "circuit-24h", "A Small 24 Hours")
+    assert (small.id, small.kind, small.title) == ("mini_24h", "circuit", "A Small 24 Hours")
     assert [(e.number, e.status, e.laps) for e in small.entries] == [("5", "classified", 300), ("9", "NC", 200), ("7", "DNF", 150), ("3", "DNA", None)]
     trial = load_race(VALID / "mini_trial.txt")
     assert [(e.number, e.start_time.isoformat()) for e in trial.entries] == [
@@ -51,7 +51,7 @@ def test_other_documents_of_the_same_shape() -> None:
 
 def test_seeds_directory_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(VALID / "mini_24h.txt", tmp_path / "small.txt")
-    (tmp_path / "manifest.toml").write_text('[small-race]\nfile = "small.txt"\nkind = "circuit-24h"\ntitle = "Small"\n')
+    (tmp_path / "manifest.toml").write_text('[small-race]\nfile = "small.txt"\nkind = "circuit"\ntitle = "Small"\n')
     monkeypatch.setenv("RACE_REPLAY_SEEDS", str(tmp_path))
     assert race_ids() == ["small-race"]
     assert load_race("small-race").title == "Small"

@@ -63,7 +63,7 @@ def parse(doc: Document, info: RaceInfo) -> Race:
     anomalies += checks.engine_layouts(doc, entries)
     return Race(
         id=info.id,
-        kind="circuit-24h",
+        kind="circuit",
         title=info.title or doc.title or info.id,
         source_file=doc.file,
         entries=tuple(entries),

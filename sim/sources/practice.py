@@ -41,7 +41,7 @@ def parse(doc: Document, info: RaceInfo) -> Race:
     entries = tuple(_entry(row, doc.file, info.id) for row in table.rows)
     return Race(
         id=info.id,
-        kind="practice",
+        kind="timesheet",
         title=info.title or doc.title or info.id,
         source_file=doc.file,
         entries=entries,
