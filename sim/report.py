@@ -29,7 +29,7 @@ def report_data(replay: Replay) -> dict:
     ]
     data["assumptions"] = replay.facts.assumptions.reasons
     data["lap_length_km"] = None if replay.facts.lap_length_km is None else round(replay.facts.lap_length_km, 5)
-    data["defaults"] = list(replay.facts.defaults)
+    data["defaults"] = list(replay.facts.defaults) + list(replay.calibration.notes)
     data["retirements"] = [
         {"car": end.car, "clock": replay.clock(end.target), "time_s": round(end.target, 1), "rule": end.rule}
         for end in sorted(replay.calibration.ends.values(), key=lambda end: end.target) if end.rule != "finish"

@@ -30,7 +30,10 @@ def prepare(race: Race, facts: RaceFacts, seed: int, rules: dict | None = None) 
     """Plan every starter's race and fit its pace."""
     plan = build_plan(race, facts, rules)
     bound, _ = pace_bound_s(race, facts)
-    return plan, calibrate(plan, seed=seed, pace_bound_s=bound)
+    calibration = calibrate(plan, seed=seed, pace_bound_s=bound)
+    if calibration.amended:  # a car given a default stop so its laps fit: the replay runs the car as calibrated
+        plan = replace(plan, cars=tuple(calibration.amended.get(c.number, c) for c in plan.cars))
+    return plan, calibration
 
 
 def simulate(plan: RacePlan, calibration: Calibration, paces: dict | None = None):

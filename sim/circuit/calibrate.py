@@ -19,14 +19,14 @@ Checkpoints are never read here. Raises :class:`CalibrationError` when no pace c
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from sim.clock import HOUR, clock_label
 from sim.circuit.engine import CarPace, CarRun, run_cars
 from sim.errors import CalibrationError
-from sim.circuit.plan import Anchor, CarPlan, RacePlan
+from sim.circuit.plan import Anchor, CarPlan, Delay, RacePlan
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class Calibration:
     paces: dict[str, CarPace]
     ends: dict[str, EndChoice]
     fastest_base_s: float  # the lower bound on any car's base lap time
+    amended: dict[str, CarPlan] = field(default_factory=dict)  # cars given a default stop so their laps fit
+    notes: tuple[str, ...] = ()  # the defaults calibration had to add, each with its reason, for the report
 
 
 def _noise(plan: RacePlan, seed: int) -> dict[str, np.ndarray]:
@@ -74,7 +76,7 @@ def _bisect(evaluate, target: float, lo: float, hi: float, car: CarPlan, what: s
     f_lo = evaluate(lo)
     if f_lo > target + 1e-6:
         raise CalibrationError(
-            f"no pace can satisfy {what}: even at the race's fastest lap pace ({lo:.1f} s) it comes "
+            f"no pace can satisfy {what}: even at the quickest pace allowed ({lo:.1f} s a lap) it comes "
             f"{f_lo - target:.0f} s too late", key=key, value=value, car=car.number)
     f_hi = evaluate(hi)
     if f_hi < target:
@@ -214,6 +216,16 @@ def _middle(car: CarPlan, retirement_at: str) -> float | None:
     return None
 
 
+def _standing(car: CarPlan, end: float, seconds: float, plan: RacePlan, notes: list[str]) -> CarPlan:
+    """A car whose laps cannot stretch to its end at any pace (a document with no narrative gives no delay): it is
+    taken to have stood in the pits after its last lap for the time it has to lose."""
+    after = max(car.laps - (car.end.kind == "finish"), 1)
+    notes.append(f"car {car.number}: its {car.laps} laps cannot last until its end at {clock_label(end, plan.facts.start)} "
+                 f"at any pace: it is taken to stand {seconds / 60:.0f} min in the pits after lap {after} (the document "
+                 "gives no delay)")
+    return replace(car, delays=car.delays + (Delay("default-standing-in-the-pits", after_lap=after, seconds=seconds),))
+
+
 def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DEFAULT_SEED,
               pace_bound_s: float | None = None) -> Calibration:
     """Fit every car's pace; deterministic for a given seed. No car's base lap may be quicker than `pace_bound_s`,
@@ -221,6 +233,8 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
     noise = _noise(plan, seed)
     fastest = pace_bound_s if pace_bound_s is not None else 0.97 * fastest_lap_s
     paces: dict[str, CarPace] = {}
+    amended: dict[str, CarPlan] = {}
+    notes: list[str] = []
     ends: dict[str, EndChoice] = {}
     runs: dict[str, CarRun] = {}
 
@@ -255,6 +269,9 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
         target = end_target
         if target is None:  # only a window: the end falls where the car's pace so far puts it, clipped into it
             target = _clip_into(trial(first, prior).metric, car.end.window)
+        if plan.facts.assumptions.open_ends and trial(first, SLOWEST_BASE_S).metric < target:
+            car = _standing(car, target, target - trial(first, prior).metric, plan, notes)
+            amended[car.number] = car
         b = _bisect(lambda b: trial(first, b).metric, target, fastest, SLOWEST_BASE_S,
                     car, f"{car.laps} laps by {target / HOUR:.2f} h")
         paces[car.number] = CarPace(tuple(segments) + ((first, b),), noise[car.number], end_fraction)
@@ -312,4 +329,4 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
             raise CalibrationError("the sources give no time for this car's retirement", key="retirement_hour", car=car.number)
         chosen = fit(car, target, prior, fraction)
         ends[car.number] = EndChoice(car.number, chosen, rule, car.end.window, car.end.table_window, car.end.narrative_window)
-    return Calibration(seed, paces, ends, fastest)
+    return Calibration(seed, paces, ends, fastest, amended, tuple(notes))
