@@ -104,7 +104,7 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
     plan = replace(plan, cars=(replace(winner, laps=400, anchors=()),))
     with pytest.raises(CalibrationError) as err:
         calibrate(plan, fastest_lap_s=238.7)
-    assert str(err.value).startswith("no pace can satisfy 400 laps by 24.00 h: even at the race's fastest lap pace (231.5 s) it comes ")
+    assert str(err.value).startswith("no pace can satisfy 400 laps by 24.00 h: even at the quickest pace allowed (231.5 s a lap) it comes ")
     assert str(err.value).endswith("s too late (key 'laps', car 3, value 400)")
 
 
