@@ -24,6 +24,8 @@ class RaceKind:
     facts: Callable | None = None  # (race, seed text) -> RaceFacts
     prepare: Callable | None = None  # (race, facts, seed, rules) -> (plan, calibration)
     simulate: Callable | None = None  # (plan, calibration, paces) -> (event log, runs)
+    plots: Callable | None = None  # (replay, report data) -> {file name: PNG or SVG bytes}: the plots `run` writes
+    plot_kinds: tuple[str, ...] = ()  # what `race-replay plot --kind` can draw for a race of this kind
     cannot_replay: str = ""  # why a race of this kind cannot be replayed (yet)
 
     @property
@@ -31,9 +33,16 @@ class RaceKind:
         return self.prepare is not None
 
 
+def _circuit_plots(replay, report: dict | None = None) -> dict[str, bytes]:
+    from sim.plots.charts import render_all_plots
+
+    return render_all_plots(replay, report=report)
+
+
 KINDS = {kind.name: kind for kind in (
     RaceKind("circuit", "laps of a closed circuit from a common start to a flag", lemans.parse,
-             circuit.facts_for, circuit.prepare, circuit.simulate),
+             circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots,
+             ("positions", "history", "class", "index")),
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              cannot_replay="the time-trial replay is not built yet (its entries and anomalies can be read)"),
     RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", practice.parse,

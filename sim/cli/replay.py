@@ -126,9 +126,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name, text in report_files(replay, data).items():
             folder.write_text(name, text)
         if not args.no_plots:
-            from sim.plots.charts import render_all_plots
+            from sim.kinds import kind_of
 
-            for name, image in render_all_plots(replay, report=data).items():
+            for name, image in kind_of(replay.race).plots(replay, data).items():
                 folder.write_bytes(name, image)
     written = folder.written
     final = replay.standings(seconds=replay.facts.duration_s)
