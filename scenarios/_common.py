@@ -8,9 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.plots import changed_cars, comparison_chart, save_figure
-from sim.pipeline import Replay, run_replay
-from sim.scenario import apply, compare, final_classification, load_scenario
+import sim
+from sim import Replay, changed_cars, compare, comparison_chart, final_classification, load_scenario, save_figure
 
 DEFAULT_OUT = Path("out") / "scenarios"  # relative to the directory the script is run from
 TOP = 10  # places of the final order shown side by side
@@ -85,8 +84,8 @@ def comparison_lines(real: Replay, whatif: Replay) -> list[str]:
 def run_whatif(scenario_file: Path, seed: int, out: Path, plot_name: str) -> list[Path]:
     """Replay the real race and the scenario with `seed`, print the comparison, write the comparison plot."""
     scenario = load_scenario(scenario_file)
-    real = run_replay(scenario.race, seed=seed)
-    whatif = apply(scenario, seed=seed)
+    real = sim.replay(scenario.race, seed=seed)
+    whatif = sim.replay(scenario.race, seed=seed, scenario=scenario)
     print(f"What if: {scenario.name}")
     print(f"  {scenario.description}")
     print(f"  scenario file {Path(scenario_file).name}, seed {seed}")

@@ -15,8 +15,7 @@ import argparse
 import json
 import sys
 
-from sim.errors import RaceReplayError
-from sim.ablation import anchor_dependence
+from sim import RaceReplayError, anchor_dependence
 
 RACE = "le-mans-1957"
 SEED = 1957

@@ -9,9 +9,7 @@ Run:  python scenarios/baseline.py [--out DIR]
 
 import _common
 
-from sim.checkpoints import check
-from sim.plots import position_chart, save_figure
-from sim.pipeline import run_replay
+import sim
 
 SEED = 1957  # the calibration seed (lap-to-lap scatter)
 RACE = "le-mans-1957"
@@ -20,18 +18,18 @@ PLOT_NAME = "baseline-positions"  # -> <out>/baseline-positions.png and .svg
 
 def main(argv=None):
     out = _common.out_dir(__doc__, argv)
-    replay = run_replay(RACE, seed=SEED)
+    replay = sim.replay(RACE, seed=SEED)
     print(f"{replay.race.title}, {replay.label} (seed {SEED})")
     print()
     print("Classification at the flag:")
     print("\n".join(_common.classification_lines(replay)))
-    report = check(replay)
+    report = sim.check(replay)
     totals = report["totals"]
     print()
     print(f"Checkpoints: {sum(totals.values())} published statements: "
           + ", ".join(f"{totals[status]} {status}" for status in sorted(totals, key=lambda s: -totals[s])))
     print(f"Source conflicts: {len(report['conflicts'])}")
-    paths = save_figure(position_chart(replay, report=report), out / PLOT_NAME)
+    paths = sim.save_figure(sim.position_chart(replay, report=report), out / PLOT_NAME)
     print()
     print(f"Position chart: {paths[0]} (and {paths[1].name})")
 

@@ -21,6 +21,8 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
     __version__ = "0+unknown"
 
 _EXPORTS = {  # public name -> (module, name): imported on first use, so `import sim` and the CLI start fast
+    "anchor_dependence": ("sim.ablation", "anchor_dependence"),
+    "anchor_ids": ("sim.ablation", "anchor_ids"),
     "Anomaly": ("sim.records", "Anomaly"),
     "apply_scenario": ("sim.scenario", "apply"),
     "CalibrationError": ("sim.errors", "CalibrationError"),
@@ -99,6 +101,7 @@ def replay(race: str | _Path, seed: int | None = None, scenario=None):
 
 
 __all__ = [
+    "anchor_dependence", "anchor_ids",
     "KINDS", "Anomaly", "CalibrationError", "Document", "Driver", "Engine", "Entry", "Event", "EventKind",
     "ParseError", "Race", "RaceDataError", "RaceReplayError", "Replay", "Row", "Scenario", "ScenarioError", "Section",
     "Table", "__version__", "apply_scenario", "changed_cars", "check", "check_regulations", "class_chart", "compare",

@@ -36,3 +36,14 @@ def test_runs_top_to_bottom(name):
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 1  # the charts are drawn inline
     assert not any(p.suffix in (".png", ".svg", ".toml") for p in NOTEBOOKS.iterdir())  # nothing written next to them
+
+
+def test_notebooks_and_scenario_scripts_use_only_the_public_api():
+    """They import `sim` (and names from it), never its private modules."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    private = re.compile(r"^\s*(from sim\.\w|import sim\.\w)", re.M)
+    for path in [*root.glob("notebooks/*.ipynb"), *root.glob("scenarios/*.py")]:
+        text = path.read_text(encoding="utf-8").replace('\\n",', "\n")
+        assert not private.findall(text), path.name
