@@ -43,7 +43,7 @@ def test_notebooks_and_scenario_scripts_use_only_the_public_api():
     import re
 
     root = Path(__file__).resolve().parent.parent
-    private = re.compile(r"^\s*(from sim\.\w|import sim\.\w)", re.M)
+    private = re.compile(r"^[\s\"]*(from sim\.\w|import sim\.\w)", re.M)
     for path in [*root.glob("notebooks/*.ipynb"), *root.glob("scenarios/*.py")]:
         text = path.read_text(encoding="utf-8").replace('\\n",', "\n")
         assert not private.findall(text), path.name
