@@ -251,3 +251,18 @@ def test_colours_and_styles_are_fixed():
     assert make_colour("Bugatti") == make_colour("Bugatti")  # an unknown make gets the same spare colour each time
     assert "Bugatti" not in MAKE_COLOURS
     assert line_styles({"3": "Jaguar", "15": "Jaguar", "8": "Ferrari"}, ["3", "15", "8"]) == {"3": "-", "15": "--", "8": "-"}
+
+
+def test_each_chart_of_one_panel_draws_into_the_callers_axes(replay):
+    import sim
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 8))
+    axes = fig.subplots(2, 2)
+    assert sim.position_chart(replay, top=5, ax=axes[0][0]) is fig
+    assert sim.race_history_chart(replay, top=5, ax=axes[0][1]) is fig
+    assert sim.class_chart(replay, car_class="S1.1", ax=axes[1][0]) is fig
+    assert sim.index_chart(replay, top=5, ax=axes[1][1]) is fig
+    assert all(ax.lines for row in axes for ax in row)
+    with pytest.raises(ValueError, match="give the car_class"):
+        sim.class_chart(replay, ax=axes[1][0])

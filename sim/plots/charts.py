@@ -183,11 +183,35 @@ def _class_key(name: str) -> float:
     return -(float(size) / 1000 if float(size) > 100 else float(size))
 
 
-def class_chart(replay, car_class=None):
-    """Position within class through the race: one panel per class (largest engines first), or one chosen class.
+def _class_panel(ax, replay, klass: str, series, many: bool, top_row: bool) -> None:
+    """One class's positions through the race on `ax`."""
+    table, (times, pos) = replay.table, series
+    final = [row[0] for row in table.order_at(table.duration_s)]
+    members = [c for c in final if table.classes[c] == klass]
+    ranks = np.argsort(np.argsort(np.array([pos[c] for c in members]), axis=0), axis=0) + 1
+    race_axis(ax, replay.facts, every_h=4 if many else 2, label=not many, weather_labels=top_row)
+    styles, ends = line_styles(table.makes, members), []
+    for car, rank in zip(members, ranks):
+        keep = times < out_time(table, car)
+        colour = make_colour(table.makes[car])
+        ax.plot(times[keep] / HOUR, rank[keep], color=colour, linewidth=1.5, drawstyle="steps-post",
+                linestyle=styles[car], gid=f"car-{car}")
+        if keep.any():
+            if np.isfinite(out_time(table, car)):
+                ax.plot(times[keep][-1] / HOUR, rank[keep][-1], marker="x", markersize=8, markeredgewidth=2,
+                        color=colour, gid=f"retired-{car}")
+            ends.append((times[keep][-1] / HOUR, rank[keep][-1], car, colour))
+    positions_axis(ax, len(members), label="position in class")
+    ax.set_title(f"class {klass} ({len(members)} starters)", fontsize=11, loc="left", pad=16)
+    place_labels(ax, ends)
+
+
+def class_chart(replay, car_class=None, ax=None):
+    """Position within class through the race: one panel per class (largest engines first), or one chosen class
+    (drawn on `ax` if given: the caller's figure then keeps its own legend and title).
 
     Lines are coloured by make (dashed/dotted for a second/third car of a make in the panel), x at retirements.
-    Raises ValueError for an unknown class.
+    Raises ValueError for an unknown class, or an `ax` without a `car_class`.
     """
     table = replay.table
     classes = sorted(set(table.classes.values()), key=_class_key)
@@ -195,31 +219,17 @@ def class_chart(replay, car_class=None):
         if car_class not in classes:
             raise ValueError(f"car_class(={car_class!r}) is not a class of this race (classes: {', '.join(classes)})")
         classes = [car_class]
+    if ax is not None:
+        if car_class is None:
+            raise ValueError("ax= draws one panel: give the car_class to draw")
+        _class_panel(ax, replay, car_class, position_series(replay), many=False, top_row=True)
+        return ax.figure
     ncols = min(3, len(classes))
     nrows = -(-len(classes) // ncols)
     fig, axes = new_figure(nrows, ncols, right=0.96 if len(classes) > 1 else 0.88, bottom=0.14, wspace=0.18)
-    times, pos = position_series(replay)
-    final = [row[0] for row in table.order_at(table.duration_s)]
+    series = position_series(replay)
     for k, klass in enumerate(classes):
-        ax = axes[k // ncols][k % ncols]
-        members = [c for c in final if table.classes[c] == klass]
-        ranks = np.argsort(np.argsort(np.array([pos[c] for c in members]), axis=0), axis=0) + 1
-        race_axis(ax, replay.facts, every_h=4 if len(classes) > 1 else 2, label=len(classes) == 1,
-                  weather_labels=k // ncols == 0)
-        styles, ends = line_styles(table.makes, members), []
-        for car, rank in zip(members, ranks):
-            keep = times < out_time(table, car)
-            colour = make_colour(table.makes[car])
-            ax.plot(times[keep] / HOUR, rank[keep], color=colour, linewidth=1.5, drawstyle="steps-post",
-                    linestyle=styles[car], gid=f"car-{car}")
-            if keep.any():
-                if np.isfinite(out_time(table, car)):
-                    ax.plot(times[keep][-1] / HOUR, rank[keep][-1], marker="x", markersize=8, markeredgewidth=2,
-                            color=colour, gid=f"retired-{car}")
-                ends.append((times[keep][-1] / HOUR, rank[keep][-1], car, colour))
-        positions_axis(ax, len(members), label="position in class")
-        ax.set_title(f"class {klass} ({len(members)} starters)", fontsize=11, loc="left", pad=16)
-        place_labels(ax, ends)
+        _class_panel(axes[k // ncols][k % ncols], replay, klass, series, many=len(classes) > 1, top_row=k < ncols)
     for k in range(len(classes), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     makes = {table.makes[c] for c in table.cars if table.classes[c] in classes}
@@ -233,12 +243,13 @@ def class_chart(replay, car_class=None):
     return fig
 
 
-def index_chart(replay, top=10):
+def index_chart(replay, top=10, ax=None):
     """Index of Performance through the race (distance over the pro-rata target, at each lap) of the `top`
     classified cars ranked by their index at the flag, with the published final scores (the Index table's top
     ten) as stars at 24 h.
 
-    Drawn from the second hour (earlier the first lap's standing start dominates). Raises ValueError for `top` < 1.
+    Drawn from the second hour (earlier the first lap's standing start dominates), on `ax` if given.
+    Raises ValueError for `top` < 1.
     """
     if top < 1:
         raise ValueError(f"top(={top!r}) must be >= 1")
@@ -251,8 +262,10 @@ def index_chart(replay, top=10):
                 series[car] = found
     shown = sorted(series, key=lambda c: -series[c][1][-1])[:top]
     colours = {car: CAR_COLOURS[k % len(CAR_COLOURS)] for k, car in enumerate(shown)}
-    fig, axes = new_figure(right=0.78)
-    ax = axes[0][0]
+    if ax is None:
+        fig, axes = new_figure(right=0.78)
+        ax = axes[0][0]
+    fig = ax.figure
     race_axis(ax, facts)
     ends = []
     for k, car in enumerate(shown):
