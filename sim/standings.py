@@ -14,6 +14,7 @@ in elapsed time at the car's last mark). Cars on the same marks at the start kee
 from __future__ import annotations
 
 import math
+import shutil
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,19 @@ STANDINGS_COLUMNS = {
     "laps": "int64", "status": "string", "last_crossing_s": "float64", "gap_laps": "int64", "gap_s": "float64",
     "distance_km": "float64", "class_position": "int64",
 }
+
+
+class Standings(pd.DataFrame):
+    """The standings at a moment: a DataFrame that, printed, shows every column (the drivers and team included),
+    wrapped to the terminal's width, rather than eliding the middle ones."""
+
+    @property
+    def _constructor(self):
+        return Standings
+
+    def __repr__(self) -> str:
+        return self.to_string(max_colwidth=36, line_width=shutil.get_terminal_size((120, 24)).columns,
+                              float_format=lambda v: f"{v:.1f}")
 
 
 @dataclass(frozen=True)
@@ -136,8 +150,7 @@ def standings_at(table: Progress, t: float, by: str = "distance") -> pd.DataFram
                  if 0 < laps <= len(leader_cross) else np.nan)
         rows.append((pos, car, klass, table.makes[car], table.drivers[car], table.teams[car], laps, status, last,
                      leader_laps - laps, gap_s, float(table.course.distance_km(laps)), class_count[klass]))
-    frame = pd.DataFrame(rows, columns=list(STANDINGS_COLUMNS))
-    return frame.astype(STANDINGS_COLUMNS)
+    return Standings(pd.DataFrame(rows, columns=list(STANDINGS_COLUMNS)).astype(STANDINGS_COLUMNS))
 
 
 def race_hours(table: Progress) -> range:
