@@ -85,11 +85,9 @@ def order(race: Race) -> list[Anomaly]:
             found.append(Anomaly(race.source_file, below.line, "position-order",
                                  f"{_place(below)} (car {below.number}, {_show(b)}) is {what} {_place(above)} "
                                  f"(car {above.number}, {_show(a)}) above it"))
-    if race.kind == "time-trial":
-        first_with: dict[timedelta, Entry] = {}
-        for entry in placed:
-            if entry.elapsed is None:
-                continue
+    first_with: dict[timedelta, Entry] = {}  # races timed by elapsed time (a time trial): equal times are odd
+    for entry in placed:
+        if entry.elapsed is not None:
             other = first_with.setdefault(entry.elapsed, entry)
             if other is not entry and other.position != entry.position:
                 found.append(Anomaly(race.source_file, entry.line, "equal-time",
