@@ -138,3 +138,34 @@ def test_a_scenario_for_another_race_exits_2(tmp_path, capsys, replay):
     assert main(["plot", "le-mans-1957", "--scenario", str(scenario), "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err == (
         "race-replay: error: other.toml: the scenario is for le-mans-1961, not le-mans-1957 (key 'scenario.race', value 'le-mans-1961')\n")
+
+
+def test_the_class_as_the_text_writes_it_is_the_tables_class(capsys, replay):
+    assert main(["standings", "le-mans-1957", "--at", "12", "--class", "S-2000", "--format", "json"]) == 0
+    spelled = json.loads(capsys.readouterr().out)
+    assert main(["standings", "le-mans-1957", "--at", "12", "--class", "S2.0", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == spelled
+    assert {row["class"] for row in spelled["standings"][0]["order"]} == {"S2.0"}
+
+
+def test_the_starts_time_of_day_on_the_last_day_is_the_flag(capsys, replay):
+    assert main(["standings", "le-mans-1957", "--at", "16:00", "24", "--format", "json"]) == 0
+    at_clock, at_hour = json.loads(capsys.readouterr().out)["standings"]
+    assert at_clock["order"] == at_hour["order"] and at_clock["order"][0]["laps"] == 327
+
+
+def test_run_writes_into_out_race_id_by_default_and_no_cache_recalibrates(tmp_path, monkeypatch, capsys, replay):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RACE_REPLAY_NO_CACHE", raising=False)
+    assert main(["run", "le-mans-1957", "--no-plots", "--no-cache", "--seed", "3"]) == 0
+    assert (tmp_path / "out" / "le-mans-1957" / "run.json").is_file()
+    import os
+
+    assert os.environ.pop("RACE_REPLAY_NO_CACHE") == "1"
+
+
+def test_version(capsys):
+    import sim
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"race-replay {sim.__version__}"
