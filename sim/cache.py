@@ -53,7 +53,7 @@ def key(race, facts, seed: int) -> str:
             if path.is_file():
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
-    digest.update(f"{race.id}|{seed}".encode())
+    digest.update(f"{race.id}|{race.kind}|{race.title}|{seed}".encode())  # the manifest's words the facts read
     return digest.hexdigest()
 
 

@@ -212,6 +212,8 @@ def _earlier_files(folder: Path) -> set[str]:
             files = data.get("files", ())
         except (OSError, ValueError, AttributeError):  # absent, unreadable or not ours: nothing to remove
             continue
+        if not isinstance(files, (list, dict)):  # a hand-edited listing: remove nothing rather than guess
+            continue
         names |= {name for name in files if isinstance(name, str) and _PLAIN_NAME.fullmatch(name) and name not in _RESERVED}
     return names
 

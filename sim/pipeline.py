@@ -9,7 +9,6 @@ memory and on disk (:mod:`sim.cache`), keyed by the race files' content, the see
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -172,21 +171,38 @@ def _seed_text(race: Race) -> str:
     return Path(race.source_file).read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=8)
-def prepare(race_id: str, seed: int = DEFAULT_SEED) -> tuple[Race, RaceFacts, RacePlan, Calibration]:
-    """Parse, load the facts, plan and calibrate, through the race's kind (cached in memory and on disk)."""
+_CALIBRATED: dict[str, tuple] = {}  # cache key -> (plan, calibration): this process's calibrations, by content
+_KEEP = 16
+
+
+def prepare(race_id: str, seed: int = DEFAULT_SEED, use_cache: bool = True) -> tuple[Race, RaceFacts, RacePlan, Calibration]:
+    """Parse, load the facts, plan and calibrate, through the race's kind.
+
+    Calibrations are kept in memory and on disk (:mod:`sim.cache`) under a key of the race files' content, the seed
+    and the code, so an edited file is recalibrated; ``use_cache=False`` (or ``RACE_REPLAY_NO_CACHE=1``) always
+    recalibrates.
+    """
     from sim.sources import load_race
 
     race = load_race(race_id)
     kind = kinds.replay_kind(race)
     facts = kind.facts(race, _seed_text(race))
     key = cache.key(race, facts, seed)
-    found = cache.load(key)
-    if found is not None:
-        return race, facts, *found
-    plan, calibration = kind.prepare(race, facts, seed)
-    cache.store(key, (plan, calibration))
-    return race, facts, plan, calibration
+    use_cache = use_cache and cache.enabled()
+    found = (_CALIBRATED.get(key) or cache.load(key)) if use_cache else None
+    if found is None:
+        found = kind.prepare(race, facts, seed)
+        if use_cache:
+            cache.store(key, found)
+    if len(_CALIBRATED) >= _KEEP:
+        _CALIBRATED.pop(next(iter(_CALIBRATED)))
+    _CALIBRATED[key] = found
+    return race, facts, *found
+
+
+def forget_calibrations() -> None:
+    """Drop this process's calibrations (the disk cache stays): the next replay reads it, as a new process would."""
+    _CALIBRATED.clear()
 
 
 def replay_plan(race: Race, facts: RaceFacts, plan: RacePlan, calibration: Calibration, label: str = "real race",
@@ -196,8 +212,8 @@ def replay_plan(race: Race, facts: RaceFacts, plan: RacePlan, calibration: Calib
     return Replay(race, facts, plan, calibration, log, Progress.from_log(log, plan), runs, label)
 
 
-def run_replay(race: str | Path, seed: int | None = None) -> Replay:
+def run_replay(race: str | Path, seed: int | None = None, use_cache: bool = True) -> Replay:
     """Replay a race (a race id or the path of a document) as the sources tell it."""
     race_id, seed = str(race), DEFAULT_SEED if seed is None else seed
-    parsed, facts, plan, calibration = prepare(race_id, seed)
+    parsed, facts, plan, calibration = prepare(race_id, seed, use_cache)
     return replay_plan(parsed, facts, plan, calibration)

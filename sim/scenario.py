@@ -140,10 +140,10 @@ def _check_race(scenario: Scenario) -> None:
                             value=scenario.race)
 
 
-def apply(scenario: Scenario, seed: int = DEFAULT_SEED) -> Replay:
+def apply(scenario: Scenario, seed: int = DEFAULT_SEED, use_cache: bool = True) -> Replay:
     """Replay the race with the scenario's changes and the real race's calibrated paces."""
     _check_race(scenario)
-    race, facts, plan, calibration = prepare(scenario.race, seed)
+    race, facts, plan, calibration = prepare(scenario.race, seed, use_cache)
     events = {e.id: e for e in facts.events}
     starters = {c.number for c in plan.cars}
     for i, event_id in enumerate(scenario.remove_events):
@@ -169,6 +169,7 @@ def apply(scenario: Scenario, seed: int = DEFAULT_SEED) -> Replay:
     new_plan = build_plan(race, new_facts, dict(scenario.rules))
     cars = []
     for car in new_plan.cars:
+        car = calibration.amended.get(car.number, car)  # a default stop calibration gave the car stays with it
         if car.number in finish:
             car = replace(car, end=EndRule("finish", (facts.duration_s, facts.duration_s), "scenario"), status="classified", position=None)
         cars.append(car)

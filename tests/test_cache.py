@@ -7,7 +7,7 @@ import pytest
 
 import sim.circuit
 from sim import cache
-from sim.pipeline import prepare, run_replay
+from sim.pipeline import forget_calibrations, run_replay
 
 
 def no_calibration(*args, **kwargs):
@@ -15,19 +15,30 @@ def no_calibration(*args, **kwargs):
 
 
 def test_a_new_process_reads_the_calibration_from_disk(replay, monkeypatch):
-    prepare.cache_clear()
+    forget_calibrations()
     monkeypatch.setattr(sim.circuit, "calibrate", no_calibration)
     again = run_replay("le-mans-1957")
     assert again.log == replay.log
 
 
-def test_no_cache_recalibrates(replay, monkeypatch):
-    prepare.cache_clear()
-    monkeypatch.setenv("RACE_REPLAY_NO_CACHE", "1")
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_no_cache_recalibrates(replay, monkeypatch, how):
+    if how == "environment":
+        monkeypatch.setenv("RACE_REPLAY_NO_CACHE", "1")
     monkeypatch.setattr(sim.circuit, "calibrate", no_calibration)
     with pytest.raises(AssertionError, match="recalibrated"):
-        run_replay("le-mans-1957")
-    prepare.cache_clear()
+        run_replay("le-mans-1957", use_cache=how == "environment")
+
+
+def test_an_edited_document_is_recalibrated_in_the_same_process(tmp_path):
+    from pathlib import Path
+
+    source = Path(__file__).parent / "data" / "documents" / "le_mans_no_narrative.txt"
+    document = tmp_path / "edited.txt"
+    document.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_replay(document).table.laps_at("3", 24 * 3600) == 310
+    document.write_text(document.read_text(encoding="utf-8").replace("| 310 |", "| 305 |"), encoding="utf-8")
+    assert run_replay(document).table.laps_at("3", 24 * 3600) == 305
 
 
 def test_the_key_changes_with_the_document_and_the_seed(tmp_path, replay):

@@ -365,3 +365,25 @@ def test_a_car_with_few_laps_that_retires_late_is_replayed(tmp_path, title, laps
     (stop,) = [e for e in replay.log.of("4", ["pit_in"]) if e.cause == "default-standing-in-the-pits"]
     assert stop.mark == laps and stop.seconds > 3600 * (hour - 1) / 2
     assert any(note.startswith("car 4: its") for note in replay.calibration.notes)
+
+
+# -- found in review: documents the replay would get wrong are refused with one clear error -------------------------
+
+def test_two_starters_with_one_number_are_refused(tmp_path):
+    path = write(tmp_path, "twice", document("1960 2 Hours of Somewhere", [(1, "S5.0", "1", 40), (2, "S5.0", "1", 38)]))
+    with pytest.raises(sim.RaceDataError, match=r"twice\.txt:\d+: two cars that started have this number "
+                                                r"\(the other at line \d+\) \(key 'No', value '1'\)"):
+        sim.replay(path)
+
+
+def test_more_laps_than_the_replay_can_plan_are_refused(tmp_path):
+    path = write(tmp_path, "many", document("1960 48 Hours of Somewhere", [(1, "S5.0", "1", 999), (2, "S5.0", "2", 990)]))
+    with pytest.raises(sim.RaceDataError, match=r"is more laps than the replay can plan \(940 at most\) "
+                                                r"\(key 'Laps', car 1, value 999\)"):
+        sim.replay(path)
+
+
+def test_a_document_named_like_a_race_id_is_not_given_that_races_facts(tmp_path):
+    path = write(tmp_path, "le-mans-1957", document("1960 2 Hours of Somewhere", [(1, "S5.0", "1", 30)]))
+    replay = sim.replay(path)
+    assert replay.facts.events == () and replay.facts.duration_s == 2 * 3600 and replay.facts.defaults

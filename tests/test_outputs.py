@@ -252,3 +252,15 @@ def test_two_runs_at_once_leave_one_runs_folder(tmp_path):
     assert manifest["seed"] in (1, 2)
     assert set(manifest["files"]) == TEXTS | PLOTS
     assert not list(out.glob(".*.tmp")) and not (out / PENDING).exists()
+
+
+@pytest.mark.parametrize("listing", ['{"files": 5}', '{"files": "standings.csv"}', '[1, 2]', '"x"'])
+def test_a_hand_edited_manifest_removes_nothing_and_never_crashes(tmp_path, listing):
+    from sim.output import output_folder
+
+    (tmp_path / "run.json").write_text(listing, encoding="utf-8")
+    (tmp_path / "mine.txt").write_text("a user's own file", encoding="utf-8")
+    with output_folder(tmp_path, race="r", seed=1, scenario=None, command="test") as folder:
+        folder.write_text("standings.csv", "a\n")
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "a user's own file"
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["race"] == "r"

@@ -9,6 +9,7 @@ the defaults of ``defaults.toml``, each listed in the report.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from sim.circuit.calibrate import Calibration, calibrate
 from sim.circuit.defaults import default_facts, pace_bound_s
@@ -21,9 +22,18 @@ from sim.records import Race
 def facts_for(race: Race, seed_text: str) -> RaceFacts:
     """The race's folder of facts if it has one, else the defaults for a document of this shape."""
     folder = RACES_DIR / race.id
-    facts = load_facts(race, seed_text, folder) if (folder / "race.toml").is_file() else default_facts(race)
+    facts = load_facts(race, seed_text, folder) if _has_folder(race) else default_facts(race)
     _, note = pace_bound_s(race, facts)
     return replace(facts, defaults=facts.defaults + (note,)) if note else facts
+
+
+def _has_folder(race: Race) -> bool:
+    """A race folder belongs to the manifest's document of that id, not to any file that happens to share its name."""
+    from sim.sources.manifest import read_manifest
+
+    info = read_manifest().get(race.id)
+    own = info is not None and Path(info.file).resolve() == Path(race.source_file).resolve()
+    return own and (RACES_DIR / race.id / "race.toml").is_file()
 
 
 def prepare(race: Race, facts: RaceFacts, seed: int, rules: dict | None = None) -> tuple[RacePlan, Calibration]:

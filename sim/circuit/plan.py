@@ -118,6 +118,21 @@ class RacePlan:
 
 
 
+def _check_starters(race: Race, stint: int) -> None:
+    """Each starter is one car of the plan: a number used twice, or more laps than the replay's stops reach, is a
+    document the replay would get wrong."""
+    seen: dict[str, int] = {}
+    for entry in race.starters:
+        if entry.number in seen:
+            raise RaceDataError(f"two cars that started have this number (the other at line {seen[entry.number]})",
+                                file=race.source_file, line=entry.line, key="No", value=entry.number)
+        seen[entry.number] = entry.line
+        if (entry.laps or 0) > MAX_LAPS - 2 * stint:
+            raise RaceDataError(f"is more laps than the replay can plan ({MAX_LAPS - 2 * stint} at most)",
+                                file=race.source_file, line=entry.line, key="Laps", value=entry.laps,
+                                car=entry.number)
+
+
 def regular_refuel_laps(laps: int, stint: int, first: int = 0) -> list[int]:
     """Refuel after every `stint` laps from `first`, up to (not including) the car's last lap."""
     return list(range(first + stint, laps, stint))
@@ -133,6 +148,7 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
     rules = {"min_laps_between_refuels": min_refuel, "max_stint_laps": max_stint,
              "max_driver_hours": rules.get("max_driver_hours", regs.max_driver_hours), "stint_laps": stint}
 
+    _check_starters(race, stint)
     classified = sorted((e for e in race.starters if e.status == "classified"), key=lambda e: e.position)
     ties: dict[str, tuple[int, int]] = {}
     for laps in {e.laps for e in classified}:

@@ -54,9 +54,7 @@ def _seed(args) -> int:
 def _load(args):
     from sim.pipeline import run_replay
 
-    if getattr(args, "no_cache", False):
-        os.environ["RACE_REPLAY_NO_CACHE"] = "1"
-    return run_replay(args.race, _seed(args))
+    return run_replay(args.race, _seed(args), use_cache=not getattr(args, "no_cache", False))
 
 
 def _out_folder(args) -> Path:
@@ -270,7 +268,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
         if scenario.race != args.race:
             raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
                                   key="scenario.race", value=scenario.race)
-        replay = apply(scenario, _seed(args))
+        replay = apply(scenario, _seed(args), use_cache=not args.no_cache)
     else:
         replay = _load(args)
     car_class = _check_class(replay, args.car_class)
