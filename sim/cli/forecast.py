@@ -82,4 +82,35 @@ def _table(summary: dict) -> str:
     return head + "\n" + frame[list(TABLE_COLUMNS)].to_string(index=False)
 
 
-SUBCOMMANDS = (add_forecast_parser,)
+
+def add_score_parser(subparsers) -> None:
+    parser = subparsers.add_parser("score", help="score a forecast's JSON against a results file, beside baselines")
+    parser.add_argument("forecast", type=Path, help="the JSON `race-replay forecast --format json` printed")
+    parser.add_argument("results", type=Path, help='a JSON list of {"number", "pos", "laps"} (pos null: not classified)')
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(handler=cmd_score)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Print the log-loss and Brier score of P(win), P(podium), P(finish) and the Spearman correlation of the
+    expected position, for the forecast and the two baselines."""
+    from sim.forecast.score import read_json, read_results, score
+
+    data = read_json(args.forecast, "forecast file")
+    if not isinstance(data, dict) or not isinstance(data.get("cars"), list):
+        raise RaceReplayError("is not a forecast (a JSON object with a list `cars`)", file=args.forecast)
+    result = score(data, read_results(args.results))
+    if args.format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=True))
+        return 0
+    print(f"{result['race']}: {result['cars']} cars scored (lower log-loss and Brier are better; higher Spearman)")
+    print(f"{'model':<40} {'metric':<10} {'P(win)':>8} {'P(podium)':>10} {'P(finish)':>10}")
+    for name, m in result["models"].items():
+        for metric in ("log_loss", "brier"):
+            print(f"{name:<40} {metric:<10} {m['p_win'][metric]:>8.4f} {m['p_podium'][metric]:>10.4f} "
+                  f"{m['p_finish'][metric]:>10.4f}")
+        print(f"{name:<40} {'spearman':<10} {m['spearman_position']:>8.4f}")
+    return 0
+
+
+SUBCOMMANDS = (add_forecast_parser, add_score_parser)
