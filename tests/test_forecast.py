@@ -136,3 +136,18 @@ def test_bad_runs_are_one_line_errors(capsys):
     assert main(["forecast", RACE, "--runs", "0"]) == 2
     assert main(["forecast", RACE, "--seed", "١٢"]) == 2
     assert "digits 0-9" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_out_writes_the_json_the_report_and_the_plots(tmp_path, capsys):
+    out = tmp_path / "fc"
+    assert main(["forecast", RACE, "--runs", "250", "--out", str(out), "--format", "json"]) == 0
+    printed = capsys.readouterr().out
+    assert (out / "forecast.json").read_text() == printed
+    names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
+    assert {"forecast.json", "report.md", "run.json", "probabilities.png", "fan.png", "hazard.png",
+            "practice-vs-laps.png"} <= names
+    report = (out / "report.md").read_text()
+    assert "Calibration check on le-mans-1957 (leave one car out)" in report
+    assert "Motor Sport, July 1961" in report and "assumption: pit stop seconds" in report
+    assert "| 17 |" in report
