@@ -151,3 +151,14 @@ def test_out_writes_the_json_the_report_and_the_plots(tmp_path, capsys):
     assert "Calibration check on le-mans-1957 (leave one car out)" in report
     assert "Motor Sport, July 1961" in report and "assumption: pit stop seconds" in report
     assert "| 17 |" in report
+
+
+def test_a_bad_hazard_setting_names_file_key_and_value(tmp_path):
+    from sim.errors import RaceDataError
+    from sim.facts import RACES_DIR
+
+    text = (RACES_DIR / RACE / "race.toml").read_text().replace("band_edges_hours = [0, 2, 6, 12, 18, 24]",
+                                                               "band_edges_hours = [0, 6, 2, 24]")
+    (tmp_path / "race.toml").write_text(text)
+    with pytest.raises(RaceDataError, match=r"race.toml: must be ascending hours from 0 \(key .hazard.band_edges_hours., value \[0, 6, 2, 24\]\)"):
+        load_forecast_race(sim.load_race(RACE), tmp_path)

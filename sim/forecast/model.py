@@ -14,7 +14,7 @@ from sim.forecast.race import ForecastRace, load_forecast_race
 from sim.forecast.summary import summarise
 
 DEFAULT_RUNS = 2000
-DEFAULT_SEED = 1961 - 1961  # seed 0: a forecast's seed is the user's choice; 0 unless one is given
+DEFAULT_SEED = 0  # a forecast's seed is the user's choice; 0 unless one is given
 
 
 @dataclass(frozen=True)

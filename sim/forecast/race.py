@@ -99,7 +99,23 @@ def load_forecast_race(race: Race, folder: Path | None = None) -> ForecastRace:
         a.sub("race_pace").number("spread", low=0, high=0.2),
         rules.number("classification_share_of_class_winner", low=0, high=1),
         rules.number("final_lap_minutes", low=0, low_open=True) * 60.0,
-        dict(doc.sub("hazard", required=True).table), tuple(sources))
+        _hazard(doc.sub("hazard", required=True)), tuple(sources))
+
+
+def _hazard(h: Table) -> dict:
+    """[hazard]: the replayed race to learn from, the band edges (0 to the race's end, ascending), the penalties."""
+    edges = h.get("band_edges_hours", list)
+    if len(edges) < 2 or edges[0] != 0 or any(not isinstance(e, (int, float)) or isinstance(e, bool) for e in edges) \
+            or any(b <= a for a, b in zip(edges, edges[1:])):
+        raise h.error("band_edges_hours", "must be ascending hours from 0", edges)
+    out = dict(h.table)
+    out["learn_from"] = h.string("learn_from")
+    for key in ("shrink_bands", "shrink_terms", "shrink_makes"):
+        out[key] = h.number(key, low=0)
+    out["bootstrap"] = h.integer("bootstrap", low=1, high=10_000)
+    for key in ("reason_learn_from", "reason_bands", "reason_shrink", "reason_bootstrap"):
+        out[key] = h.string(key)
+    return out
 
 
 def _car(entry, doc: Table, classes: Table) -> ForecastCar:
