@@ -27,6 +27,7 @@ class RaceKind:
     plots: Callable | None = None  # (replay, report data) -> {file name: PNG or SVG bytes}: the plots `run` writes
     plot_kinds: tuple[str, ...] = ()  # what `race-replay plot --kind` can draw for a race of this kind
     cannot_replay: str = ""  # why a race of this kind cannot be replayed (yet)
+    forecast: Callable | None = None  # (race, runs, seed, ...) -> Forecast: a forward Monte Carlo of the race
 
     @property
     def replays(self) -> bool:
@@ -39,6 +40,12 @@ def _circuit_plots(replay, report: dict | None = None) -> dict[str, bytes]:
     return render_all_plots(replay, report=report)
 
 
+def _forecast(race, *args, **kwargs):
+    from sim.forecast import forecast
+
+    return forecast(race, *args, **kwargs)
+
+
 KINDS = {kind.name: kind for kind in (
     RaceKind("circuit", "laps of a closed circuit from a common start to a flag", lemans.parse,
              circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots,
@@ -46,7 +53,8 @@ KINDS = {kind.name: kind for kind in (
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              cannot_replay="the time-trial replay is not built yet (its entries and anomalies can be read)"),
     RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", practice.parse,
-             cannot_replay="a practice timesheet has no results to replay (it can only be forecast)"),
+             cannot_replay="a practice timesheet has no results to replay (it can only be forecast)",
+             forecast=_forecast),
 )}
 
 
@@ -64,4 +72,13 @@ def replay_kind(race: Race) -> RaceKind:
     if not kind.replays:
         raise RaceDataError(f"cannot be replayed: it is a {kind.name} race, and {kind.cannot_replay}", key="race",
                             value=race.id)
+    return kind
+
+
+def forecast_kind(race: Race) -> RaceKind:
+    """The kind of a race that is to be forecast; RaceDataError if its kind cannot be."""
+    kind = kind_of(race)
+    if kind.forecast is None:
+        raise RaceDataError(f"cannot be forecast: it is a {kind.name} race, and only a practice timesheet (a race "
+                            "with no results) is forecast", key="race", value=race.id)
     return kind

@@ -211,13 +211,14 @@ class _Car:
     def stop(self, pit_in: float, next_refuel: int, delay) -> float:
         """Serve a pit stop at the end of the current lap; returns when the car leaves the pits."""
         lap, a = self.lap, self.plan.facts.assumptions
+        regular = a.pit_stop_s if self.car.pit_stop_s is None else self.car.pit_stop_s
         if delay is None:  # the regular stop
-            seconds, cause, change, refuel = a.pit_stop_s, "", True, True
+            seconds, cause, change, refuel = regular, "", True, True
         else:
             seconds, cause, change = 0.0, delay.event_id, delay.driver_change
             refuel = lap == next_refuel or delay.refuel
             if lap == next_refuel:
-                seconds, change = a.pit_stop_s, True
+                seconds, change = regular, True
             seconds += self.lost_seconds(delay, lap)
         pit_out = pit_in + seconds
         self.emit(pit_in, EventKind.PIT_IN, lap, cause, seconds, refuel)

@@ -102,6 +102,7 @@ class CarPlan:
     reason: str | None = None  # the results table's reason for the end of its race
     team: str | None = None
     at_the_wheel: tuple[Wheel, ...] = ()  # who the sources say was driving, and when
+    pit_stop_s: float | None = None  # this car's regular stop, where it differs from the race's (a forecast's draw)
 
 
 @dataclass(frozen=True)

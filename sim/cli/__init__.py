@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 import sim
+from sim.cli import forecast as cli_forecast
 from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
@@ -92,7 +93,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS)
+    add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS, *cli_forecast.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

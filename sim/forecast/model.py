@@ -1,0 +1,95 @@
+"""A forecast end to end: the race's data, the hazard learnt from a replayed race, the runs and their summary."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.clock import HOUR
+from sim.forecast import hazard as hz
+from sim.forecast.montecarlo import Setup, run
+from sim.forecast.race import ForecastRace, load_forecast_race
+from sim.forecast.summary import summarise
+
+DEFAULT_RUNS = 2000
+DEFAULT_SEED = 0  # a forecast's seed is the user's choice; 0 unless one is given
+
+
+@dataclass(frozen=True)
+class Learnt:
+    """What the forecast takes from the replayed race: the hazard (fit, refits, cross-validation) and the pace ratio."""
+
+    race_id: str
+    sample: hz.Sample
+    fit: hz.Hazard
+    refits: list
+    cv: dict
+    pace_ratio: float
+    pace_ratio_text: str
+
+
+@dataclass(frozen=True)
+class Forecast:
+    race: ForecastRace
+    learnt: Learnt
+    setup: Setup
+    runs: int
+    seed: int
+    results: dict = field(repr=False)
+    summary: dict = field(repr=False)
+
+    def __repr__(self) -> str:
+        top = max(self.summary["cars"], key=lambda c: c["p_win"])
+        return (f"<Forecast {self.race.race_id}: {self.runs} runs, seed {self.seed}, {len(self.race.cars)} cars, "
+                f"favourite car {top['car']} (P(win) {top['p_win']:.2f})>")
+
+
+def learn(race: ForecastRace, seed: int = 0) -> Learnt:
+    """Fit the hazard on the replayed race the race's data names, with its bootstrap and cross-validation."""
+    import sim
+
+    h = race.hazard
+    replay = sim.replay(h["learn_from"])
+    known = sorted({e.make for e in replay.race.starters} & {c.make for c in race.cars})
+    sample = hz.learn_from_replay(replay, known)
+    shrink = {"bands": h["shrink_bands"], "terms": h["shrink_terms"], "makes": h["shrink_makes"]}
+    edges = h["band_edges_hours"]
+    quickest = min(p.segments[0][1] for p in replay.calibration.paces.values())
+    practice = replay.race.statistics.get("practice_fastest_lap_s")
+    ratio = quickest / practice if practice else 1.05
+    text = (f"{ratio:.4f}: the quickest calibrated race pace of {h['learn_from']} ({quickest:.1f} s) over its fastest "
+            f"practice lap ({practice:g} s)" if practice else "1.05: the replayed race gives no practice lap")
+    return Learnt(h["learn_from"], sample, hz.fit(sample, edges, shrink),
+                  hz.bootstrap(sample, edges, shrink, int(h["bootstrap"]), seed), hz.cross_validate(sample, edges, shrink),
+                  ratio, text)
+
+
+def build_setup(race: ForecastRace, learnt: Learnt) -> Setup:
+    """The Monte Carlo's inputs: each car's mean race pace and its hazard under every refit."""
+    cars = race.cars
+    classes = sorted({c.car_class for c in cars})
+    x = hz.covariates([c.number for c in cars], [c.engine_cc for c in cars], [c.practice_s for c in cars],
+                      [c.car_class for c in cars], [c.make for c in cars],
+                      [n.split(":", 1)[1] for n in learnt.sample.names if n.startswith("make:")])
+    rates = np.stack([f.rates(x.x, x.names) for f in learnt.refits])
+    base = np.array([c.practice_s for c in cars]) * learnt.pace_ratio
+    laps = int(math.ceil(race.duration_s / (0.9 * base.min()))) + 2
+    return Setup(tuple(c.number for c in cars), np.array([classes.index(c.car_class) for c in cars]), base,
+                 race.pace_spread, race.pit_stop_s, race.pit_spread, race.lap_noise_sigma, race.tyre_wear_per_lap,
+                 race.standing_start_s, race.night, race.stint_laps, race.duration_s, race.classified_share,
+                 race.final_lap_s, np.asarray(learnt.fit.edges_h, float), rates, laps)
+
+
+def forecast(race, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, workers: int | None = None,
+             progress: bool | None = None, engine: str = "numpy") -> Forecast:
+    """Forecast a timesheet race (a parsed :class:`~sim.records.Race`, an id or a path): `runs` races from `seed`."""
+    import sim
+
+    parsed = sim.load_race(race) if not hasattr(race, "entries") else race
+    data = load_forecast_race(parsed)
+    learnt = learn(data, seed)
+    setup = build_setup(data, learnt)
+    results = run(setup, runs, seed, workers, progress, engine)
+    return Forecast(data, learnt, setup, runs, seed, results, summarise(data, setup, results, runs, seed))
