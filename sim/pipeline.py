@@ -87,10 +87,11 @@ class Replay:
         whole_days = self.facts.duration_s % (24 * HOUR) == 0
         return self.facts.duration_s if seconds == 0 and whole_days else seconds
 
-    def standings(self, at=None, *, by: str = "distance", hour: float | None = None,
+    def standings(self, at=None, *, by: str | None = None, hour: float | None = None,
                   seconds: float | None = None) -> pd.DataFrame:
         """Standings at a moment: `at` (see :meth:`moment`), a race `hour` or `seconds` from the start; the start if
-        none is given. `by` orders the cars (see :mod:`sim.standings`)."""
+        none is given. `by` orders the cars (see :mod:`sim.standings`); by default the race kind's own order."""
+        by = by or kinds.kind_of(self.race).order
         if by not in ORDERS:
             raise RaceReplayError(f"is not an order ({', '.join(ORDERS)})", key="by", value=by)
         if seconds is None:

@@ -120,18 +120,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     command = shlex.join(["race-replay", *getattr(args, "argv", ["run", args.race])])
     args.out = _out_folder(args)
+    from sim.kinds import kind_of
+
     with output_folder(args.out, race=args.race, seed=_seed(args), scenario=None, command=command) as folder:
         replay = _load(args)
-        data = report_data(replay)  # checked once: the files, the position chart and the summary share it
-        for name, text in report_files(replay, data).items():
+        kind = kind_of(replay.race)
+        data = (kind.report or report_data)(replay)  # checked once: the files, the charts and the summary share it
+        for name, text in (kind.files or report_files)(replay, data).items():
             folder.write_text(name, text)
         if not args.no_plots:
-            from sim.kinds import kind_of
-
-            for name, image in kind_of(replay.race).plots(replay, data).items():
+            for name, image in kind.plots(replay, data).items():
                 folder.write_bytes(name, image)
     written = folder.written
-    final = replay.standings(seconds=replay.facts.duration_s)
+    final = replay.standings(seconds=replay.facts.duration_s, by=kind.order)
     summary = {
         "race": replay.race.id,
         "seed": replay.calibration.seed,
@@ -140,7 +141,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "margin_laps": int(final.laps.iloc[0] - final.laps.iloc[1]) if len(final) > 1 else None,
         "checkpoints": data["totals"],
         "conflicts": len(data["conflicts"]),
-        "regulation_breaches": [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "") for b in data["regulations"]],
+        "regulation_breaches": [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "")
+                                for b in data.get("regulations", ())],
         "files": {name: str(path) for name, path in sorted(written.items())},
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -149,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     top = final.head(6)
     print(f"{replay.race.title}: replay of {len(replay.plan.cars)} starters, seed {summary['seed']}")
-    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} laps)" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
+    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} {kind.unit})" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
     totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
     checked = f"{sum(data['totals'].values())} ({totals})" if totals else "none (the race has no published checkpoints)"
     print(f"Checkpoints: {checked}; source conflicts: {summary['conflicts']}")
@@ -167,7 +169,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def add_standings_parser(subparsers) -> None:
     parser = subparsers.add_parser("standings", help="the standings at each hour (or --at given hours / clock times)")
     _replay_arguments(parser)
-    parser.add_argument("--at", nargs="+", metavar="H", help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00)")
+    parser.add_argument("--at", nargs="+", metavar="H",
+                        help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00); a time trial: controls (e.g. Roma)")
     parser.add_argument("--class", dest="car_class",
                         help="only one class, e.g. S1.1 or S-1100 (positions stay overall; see class_position)")
     parser.add_argument("--by", choices=ORDERS, default="distance",
@@ -177,7 +180,13 @@ def add_standings_parser(subparsers) -> None:
 
 
 def cmd_standings(args: argparse.Namespace) -> int:
+    from sim.kinds import kind_of
+
     replay = _load(args)
+    kind = kind_of(replay.race)
+    if kind.standings_report is not None:
+        print(kind.standings_report(replay, args))
+        return 0
     hours = _hours(replay, args.at)
     car_class = _check_class(replay, args.car_class)
     frames = []
@@ -219,14 +228,16 @@ def add_check_parser(subparsers) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from sim.kinds import kind_of
     from sim.report import markdown, report_data
 
     replay = _load(args)
-    data = report_data(replay)
+    kind = kind_of(replay.race)
+    data = (kind.report or report_data)(replay)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     elif args.format == "markdown":
-        print(markdown(data, replay), end="")
+        print((kind.files or (lambda r, d: {"checkpoints.md": markdown(d, r)}))(replay, data)["checkpoints.md"], end="")
     else:
         totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
         print(f"{replay.race.title}: {sum(data['totals'].values())} checkpoints ({totals})")

@@ -1,0 +1,3 @@
+"""Placeholder"""
+def read_checkpoints(*a):
+    return ()

@@ -1,0 +1,1 @@
+def render_all(replay): return {}
