@@ -22,7 +22,7 @@ def report_data(replay) -> dict:
     for car, above, text in table_conflicts(replay):
         data["conflicts"].append({"id": f"table-order-{car}", "subject": f"car {car}'s place against its time",
                                   "sources": [text], "chosen": f"car {car}'s time (the replay's elapsed order puts it "
-                                  f"ahead of car {above}); the published position is kept beside it",
+                                  f"ahead of car(s) {above}); the published position is kept beside it",
                                   "reason": "the time is the measurement; the position may be a misprint or a penalty"})
     data["readings"] = [_reading(replay, car) for car in replay.plan.cars if car.reading is not None]
     data["defaults"] = list(replay.calibration.notes)

@@ -85,10 +85,11 @@ def table_conflicts(replay) -> list[tuple[str, str, str]]:
     finished = sorted((c.position, c.number, c.elapsed_s) for c in replay.plan.cars if c.status == "classified")
     out = []
     for i, (pos, car, elapsed) in enumerate(finished):
-        for above_pos, above, above_elapsed in finished[:i]:
-            if above_elapsed > elapsed:
-                out.append((car, above, f"car {car} is placed {pos} with {_hms(elapsed)}, behind car {above} "
-                                        f"placed {above_pos} with the longer {_hms(above_elapsed)}"))
+        slower = [(p, a, e) for p, a, e in finished[:i] if e > elapsed]
+        if slower:
+            names = ", ".join(f"car {a} (placed {p}, {_hms(e)})" for p, a, e in slower)
+            out.append((car, " ".join(a for _, a, _ in slower),
+                        f"car {car} is placed {pos} with {_hms(elapsed)}, behind the longer times of {names}"))
     return out
 
 
