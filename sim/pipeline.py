@@ -50,13 +50,14 @@ class Replay:
     label: str = "real race"
 
     def __repr__(self) -> str:
-        final = self.table.order_at(self.facts.duration_s)
-        winner = f"car {final[0][0]} ({final[0][1]} laps)" if final else "no car"
+        kind = kinds.kind_of(self.race)
+        final = self.table.order_at(self.facts.duration_s, kind.order)
+        winner = f"car {final[0][0]} ({final[0][1]} {kind.unit})" if final else "no car"
         return (f"<Replay {self.race.id} ({self.label}), seed {self.calibration.seed}: {len(self.plan.cars)} cars, "
                 f"{self.facts.duration_s / HOUR:g} h, winner {winner}, {len(self.log)} events>")
 
     def _repr_html_(self) -> str:
-        top = self.standings(seconds=self.facts.duration_s).head(10)
+        top = self.standings(seconds=self.facts.duration_s).head(10)  # in the race kind's own order
         columns = ["position", "car", "class", "make", "drivers", "laps", "status"]
         return (f"<p><b>{self.race.title}</b>: {self.label}, seed {self.calibration.seed}, {len(self.plan.cars)} "
                 f"cars; the top ten at the flag:</p>" + top[columns].to_html(index=False))
