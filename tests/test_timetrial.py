@@ -308,3 +308,14 @@ def test_a_course_without_a_finish_is_refused(tmp_path):
                     encoding="utf-8")
     with pytest.raises(RaceDataError, match="the last point must be the finish"):
         read_course(path, ("B",))
+
+
+def test_the_time_trial_room_names_no_race_car_make_or_place():
+    import re
+
+    room = Path(sim.__file__).parent / "timetrial"
+    forbidden = re.compile(r"mille-miglia|Brescia|Roma|Ferrari|Maserati|Taruffi|\"5[0-9]{2}\"")
+    for path in room.glob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if forbidden.search(line) and not line.lstrip().startswith(('"""', "#")) and n > 1:
+                raise AssertionError(f"{path.name}:{n}: {line.strip()}")

@@ -92,10 +92,10 @@ def distance_time_chart(replay, car_class: str | None = None, top: int = 6, ax=N
     for name, km in zip(course.mark_names, course.marks_km):
         ax.axhline(km, color="#888888", linewidth=0.5, linestyle=":", zorder=0)
     ax.set_yticks([0, *course.marks_km])
-    ax.set_yticklabels(["Brescia (start)", *[f"{n} {km:g}" for n, km in zip(course.mark_names, course.marks_km)]])
+    ax.set_yticklabels([replay.facts.route.points[0].name, *[f"{n} {km:g}" for n, km in zip(course.mark_names, course.marks_km)]])
     ax.set_ylim(0, course.marks_km[-1] * 1.02)
     _clock_axis(ax, replay, replay.facts.duration_s / HOUR)
-    ax.set_ylabel("km from Brescia (controls labelled)")
+    ax.set_ylabel(f"km from {replay.facts.route.points[0].name} (controls labelled)")
     ax.set_title(f"{replay.race.title}: every listed car on the road from its own start (colour: the top {top} "
                  f"and the leaders at a control; green: class {car_class}; grey: the rest)")
     ax.plot([], [], color="#6b8e23", label=f"class {car_class}")
@@ -145,7 +145,7 @@ def gap_chart(replay, top: int = 6, ax=None):
     _route_ticks(ax, course.mark_names, course.marks_km)
     ax.set_xlim(0, course.marks_km[-1] * 1.01)
     ax.set_ylim(float(frame[frame.car.isin(featured(replay, top))].gap_s.max() / 60) * 1.05 + 1, -4)
-    ax.set_xlabel("km from Brescia")
+    ax.set_xlabel(f"km from {replay.facts.route.points[0].name}")
     ax.set_ylabel("minutes behind the leader on elapsed time at the control")
     ax.set_title(f"{replay.race.title}: gap to the leader at each control (the top {top} and every leader)")
     ax.grid(color="#eeeeee")
