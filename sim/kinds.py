@@ -30,6 +30,7 @@ class RaceKind:
     report: Callable | None = None  # (replay) -> report data, where the kind's report is not the circuit's
     files: Callable | None = None  # (replay, report data) -> {file name: text}: the text files `run` writes
     standings_report: Callable | None = None  # (replay, CLI args) -> text: `race-replay standings` for this kind
+    draw: Callable | None = None  # (replay, plot kind, top, car_class) -> Figure, where not the circuit's plots.draw
     order: str = "distance"  # the order that decides the race (sim.standings.ORDERS)
     unit: str = "laps"  # what a car's marks count
 
@@ -51,7 +52,7 @@ KINDS = {kind.name: kind for kind in (
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              timetrial.facts_for, timetrial.prepare, timetrial.simulate, timetrial.plots, timetrial.PLOT_KINDS,
              report=timetrial.report_data, files=timetrial.report_files,
-             standings_report=timetrial.standings_report, order="elapsed", unit="controls"),
+             standings_report=timetrial.standings_report, draw=timetrial.draw, order="elapsed", unit="controls"),
     RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", practice.parse,
              cannot_replay="a practice timesheet has no results to replay (it can only be forecast)"),
 )}

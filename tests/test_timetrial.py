@@ -319,3 +319,31 @@ def test_the_time_trial_room_names_no_race_car_make_or_place():
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if forbidden.search(line) and not line.lstrip().startswith(('"""', "#")) and n > 1:
                 raise AssertionError(f"{path.name}:{n}: {line.strip()}")
+
+
+def test_a_finish_before_the_start_is_refused(tmp_path):
+    path = tmp_path / "course.csv"
+    path.write_text("order,point,km_from_a,km_basis,timing,road_to_next,source\n1,A,0,s,start,plain,x\n"
+                    "2,B,10,s,control,plain,x\n3,Z,5,s,finish,,x\n", encoding="utf-8")
+    with pytest.raises(RaceDataError, match="must be beyond the point before it") as raised:
+        read_course(path, ("B",))
+    assert raised.value.line == 4
+
+
+def test_plot_draws_a_time_trial_chart_and_refuses_a_circuit_one(tmp_path, capsys):
+    assert main(["plot", RACE, "--kind", "controls", "--out", str(tmp_path) + "/"]) == 0
+    assert (tmp_path / "controls.png").stat().st_size > 0 and (tmp_path / "controls.svg").stat().st_size > 0
+    assert main(["plot", RACE, "--kind", "positions", "--out", str(tmp_path) + "/"]) == 2
+    assert "is not a plot of a time-trial race" in capsys.readouterr().err
+
+
+def test_the_plot_functions_return_figures_and_draw_on_a_given_axes(mm):
+    from matplotlib.figure import Figure
+
+    from sim.timetrial import plots
+
+    for chart in plots.CHARTS.values():
+        assert isinstance(chart(mm), Figure)
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plots.gap_chart(mm, ax=ax) is fig

@@ -17,7 +17,13 @@ from sim.frames import as_text
 from sim.standings import ORDERS, race_hours
 
 DEFAULT_OUT = "out/<race id>"
-PLOT_KINDS = ("positions", "history", "class", "index")
+def _plot_kinds() -> tuple[str, ...]:
+    from sim.kinds import KINDS
+
+    return tuple(dict.fromkeys(name for kind in KINDS.values() for name in kind.plot_kinds))
+
+
+PLOT_KINDS = _plot_kinds()
 # ASCII digits only: int() and float() also read other scripts' digits ("١٢" is 12) and "nan", "inf", "1e3"
 _INTEGER = re.compile(r"-?[0-9]+")
 _HOUR = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
@@ -288,8 +294,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
         replay = apply(scenario, _seed(args))
     else:
         replay = _load(args)
+    from sim.kinds import kind_of
+
     car_class = _check_class(replay, args.car_class)
-    fig = plots.draw(replay, args.kind, top=args.top, car_class=car_class)
+    race_kind = kind_of(replay.race)
+    if args.kind not in race_kind.plot_kinds:
+        raise RaceReplayError(f"is not a plot of a {race_kind.name} race ({', '.join(race_kind.plot_kinds)})",
+                              key="--kind", value=args.kind)
+    fig = (race_kind.draw or plots.draw)(replay, args.kind, top=args.top, car_class=car_class)
     for path in plots.save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
         print(path)
     return 0

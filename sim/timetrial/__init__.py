@@ -54,3 +54,10 @@ def plots(replay, report: dict | None = None) -> dict[str, bytes]:
     from sim.timetrial.plots import render_all
 
     return render_all(replay)
+
+
+def draw(replay, kind: str, top=None, car_class=None):
+    """One plot by name (`race-replay plot --kind`): a Figure."""
+    from sim.timetrial.plots import draw
+
+    return draw(replay, kind, top=top, car_class=car_class)

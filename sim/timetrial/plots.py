@@ -179,6 +179,17 @@ CHARTS = {"distance-time": distance_time_chart, "controls": control_chart, "gaps
           "road-vs-elapsed": road_vs_elapsed_chart}
 
 
+def draw(replay, kind: str, top=None, car_class=None):
+    """One plot by name; ValueError on a name that is not one of CHARTS."""
+    if kind not in CHARTS:
+        raise ValueError(f"plot kind {kind!r} is not one of {', '.join(CHARTS)}")
+    if kind == "distance-time":
+        return distance_time_chart(replay, car_class=car_class, **({"top": top} if top else {}))
+    if kind == "road-vs-elapsed":
+        return road_vs_elapsed_chart(replay)
+    return CHARTS[kind](replay, **({"top": top} if top else {}))
+
+
 def render_all(replay) -> dict[str, bytes]:
     """The four plots as PNG and SVG bytes: {"distance-time.png": ..., ...}."""
     rendered = {}

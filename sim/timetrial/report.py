@@ -56,6 +56,9 @@ def markdown(data: dict, replay) -> str:
     for c in data["checkpoints"]:
         lines.append(f"| {c['status']} | {c['id']} | {c['moment']} | {_cell(c['published'])} | {_cell(c['replay'])} | "
                      f"{_cell(c['note'])} | {c['section']}: \"{_cell(c['quote'])}\" |")
+    lines += ["", "## Narrative events", "", "| event | car | kind | source |", "| --- | --- | --- | --- |"]
+    lines += [f"| {e['id']} | {e['car'] or e['driver'] + ' (not listed)'} | {e['kind']} | \"{_cell(e['quote'])}\" |"
+              for e in data["events"]]
     lines += ["", "## The Time column of the cars that did not finish", "",
               "| car | time | read as | stops at | clock | kind | reason |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in data["readings"]:
@@ -75,11 +78,19 @@ def report_files(replay, data: dict | None = None) -> dict[str, str]:
     """The text files of a run: control standings and the event log (CSV), the checkpoint report (Markdown, JSON)."""
     data = report_data(replay) if data is None else data
     return {
-        "standings.csv": control_standings(replay).to_csv(index=False, float_format="%.1f"),
+        "standings.csv": _with_clock(replay, control_standings(replay)).to_csv(index=False, float_format="%.1f"),
         "events.csv": replay.events_frame().to_csv(index=False, float_format="%.3f"),
         "checkpoints.md": markdown(data, replay),
         "checkpoints.json": json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
     }
+
+
+def _with_clock(replay, frame):
+    """The control standings with the clock time of each passage as text beside its seconds."""
+    frame = frame.copy()
+    frame.insert(frame.columns.get_loc("clock_s") + 1, "clock",
+                 [clock_label(s, replay.facts.start, with_seconds=True) for s in frame.clock_s])
+    return frame
 
 
 def standings_json(replay, frame) -> dict:
