@@ -101,10 +101,10 @@ def _hms(seconds) -> str | None:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def _result(at, published, value, ok: bool, note: str = ""):
+def _result(at, published, value, ok: bool, note: str = "", moment: str | None = None):
     from sim.checkpoints import _result as result
 
-    return result(at.cp, at.claim["at"], published, value, ok, note)
+    return result(at.cp, moment or at.claim["at"], published, value, ok, note)
 
 
 def elapsed(at):
@@ -138,7 +138,8 @@ def arrival_gap(at):
 def start_clock(at):
     start = at.replay.table.starts[at.claim["car"]]
     got = at.replay.clock(start)
-    return _result(at, at.claim["value"], got, got == at.claim["value"], "the car's number read as its start time")
+    return _result(at, at.claim["value"], got, got == at.claim["value"], "the car's number read as its start time",
+                   "start")
 
 
 def route_speed(at):
@@ -169,25 +170,28 @@ def did_not_reach(at):
     passed = at.replay.table.crossings[at.claim["car"]]
     k = at.replay.log.course.mark_names.index(at.claim["control"])
     stop = at.replay.runs[at.claim["car"]].km[-1]
-    return _result(at, f"not at {at.claim['control']}", f"stopped at {stop:g} km", len(passed) <= k)
+    return _result(at, f"not at {at.claim['control']}", f"stopped at {stop:g} km", len(passed) <= k,
+                   moment=at.claim["control"])
 
 
 def stopped_at(at):
     run = at.replay.runs[at.claim["car"]]
     stop = float(run.km[-1])
     ok = not run.finished and abs(stop - at.claim["km"]) <= at.cp.tolerance
-    return _result(at, at.claim["km"], round(stop, 1), ok, f"at {at.replay.clock(float(run.clock[-1]))}")
+    return _result(at, at.claim["km"], round(stop, 1), ok, "km from the start", at.replay.clock(float(run.clock[-1])))
 
 
 def listed_count(at):
     plan = at.replay.plan
     got = len(plan.cars) if at.claim["what"] == "started" else sum(c.status == "classified" for c in plan.cars)
-    return _result(at, at.claim["value"], got, got == at.claim["value"], f"cars {at.claim['what']}, of those listed")
+    return _result(at, at.claim["value"], got, got == at.claim["value"], f"cars {at.claim['what']}, of those listed",
+                   "entry list")
 
 
 def not_started(at):
     named = [c.number for c in at.replay.plan.cars if any(at.claim["driver"] in d for d in c.drivers)]
-    return _result(at, "not a starter", f"cars {' '.join(named)}" if named else "no listed car", not named)
+    return _result(at, "not a starter", f"cars {' '.join(named)}" if named else "no listed car", not named,
+                   moment="start")
 
 
 CLAIMS = {name: globals()[name] for name in TRIAL_CLAIMS}

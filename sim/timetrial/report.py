@@ -9,7 +9,7 @@ from sim.checkpoints import check
 from sim.clock import clock_label, parse_clock
 from sim.errors import RaceReplayError
 from sim.frames import as_text
-from sim.report import STATUS_ORDER, _cell, _evidence
+from sim.report import STATUS_ORDER, _cell
 from sim.timetrial.standings import _hms, control_standings, provisional, road_order, table_conflicts
 
 
@@ -40,6 +40,15 @@ def _reading(replay, car) -> dict:
             "stop_clock": replay.clock(stop), "stop_elapsed": _hms(stop - car.start_s),
             "kind": "default" if reading.default else "interpretation", "reason": reading.reason,
             "quote": reading.quote}
+
+
+def _evidence(checkpoints: list[dict]) -> list[str]:
+    passes = [c for c in checkpoints if c["status"] == "pass"]
+    if not passes:
+        return []
+    return [f"**The evidence**: {len(passes)} statements the replay meets without having been fitted to them.", "",
+            *[f"- {c['moment']} {c['id']}: published {_cell(c['published'])}, replay {_cell(c['replay'])}"
+              for c in passes], ""]
 
 
 def markdown(data: dict, replay) -> str:
