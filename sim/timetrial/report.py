@@ -149,6 +149,13 @@ def standings_report(replay, args) -> str:
     return "\n".join(parts)
 
 
+def _screen(frame):
+    """The provisional order as a timing screen shows it: the last control, elapsed time and gap there, the km now."""
+    frame = frame.assign(elapsed_s=frame.elapsed_s.round(1), gap_s=frame.gap_s.round(1))
+    return frame[["position", "car", "class", "make", "drivers", "control", "elapsed_s", "gap_s", "km",
+                  "road_position", "status"]]
+
+
 def _clock_report(replay, values, args, car_class) -> str:
     frames = []
     for value in values:
@@ -157,16 +164,15 @@ def _clock_report(replay, values, args, car_class) -> str:
         except ValueError:
             raise RaceReplayError(f"is not a control ({', '.join(replay.log.course.mark_names)}) or a clock time "
                                   "HH:MM", key="--at", value=value) from None
-        frame = road_order(replay, t) if args.by == "road" else provisional(replay, t)
+        frame = road_order(replay, t) if args.by == "road" else _screen(provisional(replay, t))
+        frame = frame.round({"km": 1})
         if car_class:
             frame = frame[frame["class"] == car_class]
         frames.append((clock_label(t, replay.facts.start), frame))
     if args.format == "json":
         return json.dumps({"race": replay.race.id, "by": "road" if args.by == "road" else "elapsed", "standings": [
-            {"clock": clock, "order": json.loads(f.drop(columns=[c for c in ("drivers", "make", "team", "last_crossing_s",
-                                                                             "distance_km", "gap_laps") if c in f])
-                                                 .to_json(orient="records"))} for clock, f in frames]}, indent=1,
-                          ensure_ascii=False)
+            {"clock": clock, "order": json.loads(f.drop(columns=["drivers", "make"]).to_json(orient="records"))}
+            for clock, f in frames]}, indent=1, ensure_ascii=False)
     if args.format == "csv":
         return "".join(f.assign(clock=clock).to_csv(index=False, float_format="%.1f") for clock, f in frames)
     return "\n".join(f"\nAt {clock}\n" + as_text(f).to_string(index=False) for clock, f in frames)
