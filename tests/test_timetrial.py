@@ -21,9 +21,9 @@ from sim.pipeline import run_replay
 from sim.timetrial.calibrate import calibrate
 from sim.timetrial.course import Point, Route, read_course
 from sim.timetrial.engine import run_cars
-from sim.timetrial.facts import TimeTrialFacts, load_facts
+from sim.timetrial.facts import Reading, TimeTrialFacts, load_facts
 from sim.timetrial.plan import TrialCar, TrialPlan
-from sim.timetrial.standings import control_standings, provisional, road_order
+from sim.timetrial.standings import control_standings, provisional, road_order, road_passes
 
 RACE = "mille-miglia-1957"
 FOLDER = Path(sim.__file__).parent / "races" / RACE
@@ -108,6 +108,9 @@ def test_taruffi_catches_von_trips_on_the_road_and_reaches_brescia_side_by_side_
     elapsed = [mm.table.crossings[c][-1] - mm.table.starts[c] for c in ("535", "532")]
     assert elapsed[1] - elapsed[0] == 181.0  # and three minutes ahead on time
     assert road_order(mm, arrivals[0] + 0.5).set_index("car").loc["535", "status"] == "finished"
+    ((when, km),) = road_passes(mm, "535", "532")  # he caught him once, in sight of the finish
+    assert arrivals[0] - 300 < when < arrivals[0] and 1545 < km < 1597  # after Goito, minutes from the line
+    assert road_passes(mm, "532", "535") == []
 
 
 def test_de_portago_passes_goito_and_stops_at_guidizzolo_leading_on_elapsed_time(mm):
@@ -282,6 +285,11 @@ def trials(draw):
         start = draw(st.integers(0, 300)) * 60.0
         elapsed = float(draw(st.integers(3600, 20 * 3600)))
         cars.append(TrialCar(str(i + 1), "X", "M", ("D",), None, "classified", i + 1, start, elapsed))
+    for i in range(draw(st.integers(0, 3))):  # cars that stop on the road, somewhere short of the finish
+        stop = draw(st.floats(0.5, 0.99)) * kms[-1]
+        reading = Reading(f"d{i}", "none", "synthetic", stop_km=stop)
+        cars.append(TrialCar(f"d{i}", "X", "M", ("D",), None, "DNF", None, draw(st.integers(0, 300)) * 60.0, None,
+                             reading))
     return TrialPlan(_facts(route), tuple(cars))
 
 
@@ -292,9 +300,14 @@ def test_elapsed_never_decreases_controls_in_order_no_car_before_its_start(plan)
     log, runs = run_cars(plan, calibration)
     for car in plan.cars:
         passings = log.passings[car.number]
-        assert len(passings) == len(plan.facts.route.marks)  # every control, in route order
-        assert np.all(np.diff(passings) > 0) and passings[0] > car.start_s
-        assert passings[-1] - car.start_s == car.elapsed_s  # the table's time, exactly
+        reached = [km for km in plan.facts.route.marks_km if km <= runs[car.number].km[-1]]
+        assert len(passings) == len(reached)  # every control it reached, in route order
+        assert np.all(np.diff(passings) > 0) and (not len(passings) or passings[0] > car.start_s)
+        assert np.all(np.diff(runs[car.number].clock) >= 0) and np.all(np.diff(runs[car.number].km) > 0)
+        if car.status == "classified":
+            assert passings[-1] - car.start_s == car.elapsed_s  # the table's time, exactly
+        else:
+            assert runs[car.number].km[-1] == pytest.approx(car.reading.stop_km)
         assert runs[car.number].km_at(car.start_s - 1) == 0.0
         marks = [e.mark for e in log.of(car.number, [EventKind.PASSING])]
         assert marks == sorted(marks) == list(range(1, len(passings) + 1))

@@ -96,3 +96,17 @@ def table_conflicts(replay) -> list[tuple[str, str, str]]:
 def _hms(seconds: float) -> str:
     s = int(round(seconds))
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def road_passes(replay, car: str, other: str, step_s: float = 1.0) -> list[tuple[float, float]]:
+    """Every moment `car` passed `other` on the road (went from behind to ahead by km): [(time s, km)].
+
+    Sampled every `step_s` seconds while both are running; the answer to "when did A catch B?"."""
+    a, b = replay.runs[car], replay.runs[other]
+    lo, hi = max(a.start, b.start), min(a.clock[-1], b.clock[-1])
+    if hi <= lo:
+        return []
+    times = np.arange(lo, hi + step_s, step_s)
+    ahead = np.interp(times, a.clock, a.km) - np.interp(times, b.clock, b.km)
+    crossed = np.nonzero((ahead[:-1] <= 0) & (ahead[1:] > 0))[0] + 1
+    return [(float(times[i]), float(np.interp(times[i], a.clock, a.km))) for i in crossed]
