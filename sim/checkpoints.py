@@ -284,12 +284,19 @@ def _best_position_over(replay: Replay, cp: Checkpoint, times: np.ndarray, momen
     return _result(cp, moment, cp.claim["value"], best, best <= cp.claim["value"])
 
 
+def _trial_claims() -> dict:
+    from sim.timetrial.claims import CLAIMS
+
+    return CLAIMS
+
+
 CLAIMS_AT = {  # claim kind -> how it is judged at a moment
     "order": _order, "position": _position, "laps": _laps, "gap_seconds": _gap_seconds, "gap_laps": _gap_laps,
     "class_order": _class_order, "index_order": _index_order, "spread_laps": _spread_laps, "same_lap": _same_lap,
     "pit_time": _pit_time, "fastest_lap": _fastest, "average_speed": _average_speed, "clock": _clock_claim,
     "refuels_done": _refuels_done, "getaway": _getaway,
 }
+CLAIMS_AT.update(_trial_claims())  # a time trial's claims (sim.timetrial.claims), one function each
 CLAIMS_OVER = {"leader": _leader_over, "best_position": _best_position_over}  # judged over a span of time
 CLAIM_KINDS = (*CLAIMS_AT, *CLAIMS_OVER, "not_evaluated")
 

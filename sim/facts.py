@@ -27,6 +27,11 @@ CLAIM_KEYS = {  # what each kind of checkpoint must state
     "pit_time": ("car", "seconds"), "fastest_lap": ("car", "seconds"), "average_speed": ("car", "kph"),
     "clock": ("value",), "refuels_done": ("min_refuels", "share"), "getaway": ("first", "next"),
     "not_evaluated": ("reason",),
+    # a time trial (sim.timetrial.claims), each judged at a control
+    "elapsed": ("car", "value"), "elapsed_position": ("car", "position"), "elapsed_gap": ("car", "ahead", "value"),
+    "arrival_gap": ("cars", "value"), "start_clock": ("car", "value"), "route_speed": ("car", "kph"),
+    "classified_order": (), "class_winners": ("winners",), "did_not_reach": ("car", "control"),
+    "stopped_at": ("car", "km"), "listed_count": ("what", "value"), "not_started": ("driver",),
 }
 CHECKPOINT_KINDS = tuple(CLAIM_KEYS)  # sim.checkpoints has one function per kind (a test keeps them equal)
 

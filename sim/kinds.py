@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim import circuit
+from sim import circuit, timetrial
 from sim.errors import RaceDataError
 from sim.records import Race
 from sim.sources import lemans, millemiglia, practice
@@ -28,6 +28,12 @@ class RaceKind:
     plot_kinds: tuple[str, ...] = ()  # what `race-replay plot --kind` can draw for a race of this kind
     cannot_replay: str = ""  # why a race of this kind cannot be replayed (yet)
     forecast: Callable | None = None  # (race, runs, seed, ...) -> Forecast: a forward Monte Carlo of the race
+    report: Callable | None = None  # (replay) -> report data, where the kind's report is not the circuit's
+    files: Callable | None = None  # (replay, report data) -> {file name: text}: the text files `run` writes
+    standings_report: Callable | None = None  # (replay, CLI args) -> text: `race-replay standings` for this kind
+    draw: Callable | None = None  # (replay, plot kind, top, car_class) -> Figure, where not the circuit's plots.draw
+    order: str = "distance"  # the order that decides the race (sim.standings.ORDERS)
+    unit: str = "laps"  # what a car's marks count
 
     @property
     def replays(self) -> bool:
@@ -51,7 +57,9 @@ KINDS = {kind.name: kind for kind in (
              circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots,
              ("positions", "history", "class", "index")),
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
-             cannot_replay="the time-trial replay is not built yet (its entries and anomalies can be read)"),
+             timetrial.facts_for, timetrial.prepare, timetrial.simulate, timetrial.plots, timetrial.PLOT_KINDS,
+             report=timetrial.report_data, files=timetrial.report_files,
+             standings_report=timetrial.standings_report, draw=timetrial.draw, order="elapsed", unit="controls"),
     RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", practice.parse,
              cannot_replay="a practice timesheet has no results to replay (it can only be forecast)",
              forecast=_forecast),

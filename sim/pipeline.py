@@ -49,13 +49,14 @@ class Replay:
     label: str = "real race"
 
     def __repr__(self) -> str:
-        final = self.table.order_at(self.facts.duration_s)
-        winner = f"car {final[0][0]} ({final[0][1]} laps)" if final else "no car"
+        kind = kinds.kind_of(self.race)
+        final = self.table.order_at(self.facts.duration_s, kind.order)
+        winner = f"car {final[0][0]} ({final[0][1]} {kind.unit})" if final else "no car"
         return (f"<Replay {self.race.id} ({self.label}), seed {self.calibration.seed}: {len(self.plan.cars)} cars, "
                 f"{self.facts.duration_s / HOUR:g} h, winner {winner}, {len(self.log)} events>")
 
     def _repr_html_(self) -> str:
-        top = self.standings(seconds=self.facts.duration_s).head(10)
+        top = self.standings(seconds=self.facts.duration_s).head(10)  # in the race kind's own order
         columns = ["position", "car", "class", "make", "drivers", "laps", "status"]
         return (f"<p><b>{self.race.title}</b>: {self.label}, seed {self.calibration.seed}, {len(self.plan.cars)} "
                 f"cars; the top ten at the flag:</p>" + top[columns].to_html(index=False))
@@ -86,10 +87,11 @@ class Replay:
         whole_days = self.facts.duration_s % (24 * HOUR) == 0
         return self.facts.duration_s if seconds == 0 and whole_days else seconds
 
-    def standings(self, at=None, *, by: str = "distance", hour: float | None = None,
+    def standings(self, at=None, *, by: str | None = None, hour: float | None = None,
                   seconds: float | None = None) -> pd.DataFrame:
         """Standings at a moment: `at` (see :meth:`moment`), a race `hour` or `seconds` from the start; the start if
-        none is given. `by` orders the cars (see :mod:`sim.standings`)."""
+        none is given. `by` orders the cars (see :mod:`sim.standings`); by default the race kind's own order."""
+        by = by or kinds.kind_of(self.race).order
         if by not in ORDERS:
             raise RaceReplayError(f"is not an order ({', '.join(ORDERS)})", key="by", value=by)
         if seconds is None:

@@ -18,7 +18,8 @@ from sim.cli import main
     ("argv", "message"),
     [
         (["plot", "le-mans-1957", "--kind", "x", "--out", "o"],
-         "race-replay: error: argument --kind: invalid choice: 'x' (choose from positions, history, class, index) "
+         "race-replay: error: argument --kind: invalid choice: 'x' (choose from positions, history, class, index, "
+             "distance-time, controls, gaps, road-vs-elapsed) "
          "(try race-replay plot --help)\n"),
         (["run"], "race-replay: error: the following arguments are required: race (try race-replay run --help)\n"),
         (["plot", "le-mans-1957"], "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),

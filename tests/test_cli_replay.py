@@ -78,7 +78,7 @@ def test_run_writes_standings_events_and_report(tmp_path, capsys, replay):
     [
         (["standings", "le-mans-1957", "--at", "25"], "race-replay: error: is outside the race (0 to 24 hours) (key '--at', value '25')\n"),
         (["standings", "le-mans-1957", "--at", "noon"], "race-replay: error: is not a race hour (0-24) or a clock time HH:MM (key '--at', value 'noon')\n"),
-        (["check", "mille-miglia-1957"], "race-replay: error: cannot be replayed: it is a time-trial race, and the time-trial replay is not built yet (its entries and anomalies can be read) (key 'race', value 'mille-miglia-1957')\n"),
+        (["check", "le-mans-1961"], "race-replay: error: cannot be replayed: it is a timesheet race, and a practice timesheet has no results to replay (it can only be forecast) (key 'race', value 'le-mans-1961')\n"),
         (["check", "le-mans-1957", "--seed", "-1"], "race-replay: error: must be 0 or more (key '--seed', value '-1')\n"),
         (["run", "le-mans-1957", "--out", "/proc/race-replay-out", "--no-plots"], "race-replay: error: /proc/race-replay-out: No such file or directory\n"),
     ],

@@ -17,7 +17,13 @@ from sim.frames import as_text
 from sim.standings import ORDERS, race_hours
 
 DEFAULT_OUT = "out/<race id>"
-PLOT_KINDS = ("positions", "history", "class", "index")
+def _plot_kinds() -> tuple[str, ...]:
+    from sim.kinds import KINDS
+
+    return tuple(dict.fromkeys(name for kind in KINDS.values() for name in kind.plot_kinds))
+
+
+PLOT_KINDS = _plot_kinds()
 # ASCII digits only: int() and float() also read other scripts' digits ("١٢" is 12) and "nan", "inf", "1e3"
 _INTEGER = re.compile(r"-?[0-9]+")
 _HOUR = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
@@ -118,18 +124,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     command = shlex.join(["race-replay", *getattr(args, "argv", ["run", args.race])])
     args.out = _out_folder(args)
+    from sim.kinds import kind_of
+
     with output_folder(args.out, race=args.race, seed=_seed(args), scenario=None, command=command) as folder:
         replay = _load(args)
-        data = report_data(replay)  # checked once: the files, the position chart and the summary share it
-        for name, text in report_files(replay, data).items():
+        kind = kind_of(replay.race)
+        data = (kind.report or report_data)(replay)  # checked once: the files, the charts and the summary share it
+        for name, text in (kind.files or report_files)(replay, data).items():
             folder.write_text(name, text)
         if not args.no_plots:
-            from sim.kinds import kind_of
-
-            for name, image in kind_of(replay.race).plots(replay, data).items():
+            for name, image in kind.plots(replay, data).items():
                 folder.write_bytes(name, image)
     written = folder.written
-    final = replay.standings(seconds=replay.facts.duration_s)
+    final = replay.standings(seconds=replay.facts.duration_s, by=kind.order)
     summary = {
         "race": replay.race.id,
         "seed": replay.calibration.seed,
@@ -138,7 +145,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "margin_laps": int(final.laps.iloc[0] - final.laps.iloc[1]) if len(final) > 1 else None,
         "checkpoints": data["totals"],
         "conflicts": len(data["conflicts"]),
-        "regulation_breaches": [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "") for b in data["regulations"]],
+        "regulation_breaches": [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "")
+                                for b in data.get("regulations", ())],
         "files": {name: str(path) for name, path in sorted(written.items())},
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -147,13 +155,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     top = final.head(6)
     print(f"{replay.race.title}: replay of {len(replay.plan.cars)} starters, seed {summary['seed']}")
-    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} laps)" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
+    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} {kind.unit})" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
     totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
     checked = f"{sum(data['totals'].values())} ({totals})" if totals else "none (the race has no published checkpoints)"
     print(f"Checkpoints: {checked}; source conflicts: {summary['conflicts']}")
+    if data.get("readings"):
+        print(f"Time-column readings: {len(data['readings'])} (listed in checkpoints.md)")
     if data.get("defaults"):
-        print(f"Defaults used: {len(data['defaults'])} (no race folder; listed in checkpoints.md)")
-    print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
+        why = "" if kind.files else "no race folder; "  # a kind with its own report lists its defaults from its folder
+        print(f"Defaults used: {len(data['defaults'])} ({why}listed in checkpoints.md)")
+    if "regulations" in data:
+        print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
     print(f"Wrote {len(written)} files to {args.out}/ in {summary['seconds']} s:")
     for name in sorted(written):
         print(f"  {written[name]}")
@@ -165,7 +177,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def add_standings_parser(subparsers) -> None:
     parser = subparsers.add_parser("standings", help="the standings at each hour (or --at given hours / clock times)")
     _replay_arguments(parser)
-    parser.add_argument("--at", nargs="+", metavar="H", help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00)")
+    parser.add_argument("--at", nargs="+", metavar="H",
+                        help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00); a time trial: controls (e.g. Roma)")
     parser.add_argument("--class", dest="car_class",
                         help="only one class, e.g. S1.1 or S-1100 (positions stay overall; see class_position)")
     parser.add_argument("--by", choices=ORDERS, default="distance",
@@ -175,7 +188,13 @@ def add_standings_parser(subparsers) -> None:
 
 
 def cmd_standings(args: argparse.Namespace) -> int:
+    from sim.kinds import kind_of
+
     replay = _load(args)
+    kind = kind_of(replay.race)
+    if kind.standings_report is not None:
+        print(kind.standings_report(replay, args))
+        return 0
     hours = _hours(replay, args.at)
     car_class = _check_class(replay, args.car_class)
     frames = []
@@ -217,14 +236,16 @@ def add_check_parser(subparsers) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from sim.kinds import kind_of
     from sim.report import markdown, report_data
 
     replay = _load(args)
-    data = report_data(replay)
+    kind = kind_of(replay.race)
+    data = (kind.report or report_data)(replay)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     elif args.format == "markdown":
-        print(markdown(data, replay), end="")
+        print((kind.files or (lambda r, d: {"checkpoints.md": markdown(d, r)}))(replay, data)["checkpoints.md"], end="")
     else:
         totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
         print(f"{replay.race.title}: {sum(data['totals'].values())} checkpoints ({totals})")
@@ -271,8 +292,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
         replay = apply(scenario, _seed(args), use_cache=not args.no_cache)
     else:
         replay = _load(args)
+    from sim.kinds import kind_of
+
     car_class = _check_class(replay, args.car_class)
-    fig = plots.draw(replay, args.kind, top=args.top, car_class=car_class)
+    race_kind = kind_of(replay.race)
+    if args.kind not in race_kind.plot_kinds:
+        raise RaceReplayError(f"is not a plot of a {race_kind.name} race ({', '.join(race_kind.plot_kinds)})",
+                              key="--kind", value=args.kind)
+    fig = (race_kind.draw or plots.draw)(replay, args.kind, top=args.top, car_class=car_class)
     for path in plots.save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
         print(path)
     return 0

@@ -1,0 +1,80 @@
+"""Each car's pace in a time trial, fitted from the inputs.
+
+A car's time over a section is its pace (seconds per effort-km) times the section's effort (its km times the road
+kind's factor, an assumption of race.toml). A classified car's pace is fitted so its elapsed time at the finish is
+the table's, to the second; a car that did not finish takes the pace its reading gives: its time at a control, or
+its class's median pace. Its stop is where its reading puts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.errors import RaceDataError
+from sim.timetrial.plan import TrialCar, TrialPlan
+
+
+@dataclass(frozen=True)
+class TrialPace:
+    pace: float  # seconds per effort-km
+    stop_km: float | None = None  # None: the car reaches the finish
+    rule: str = "finish"  # how its pace was fixed: "finish", "control", "class-median"
+
+
+@dataclass(frozen=True)
+class TrialCalibration:
+    seed: int
+    paces: dict[str, TrialPace]
+    effort: np.ndarray  # cumulative effort at each route point
+    notes: tuple[str, ...] = ()
+    ends: dict = field(default_factory=dict)  # no circuit-style retirement windows
+
+
+def effort_at(plan: TrialPlan, effort: np.ndarray, km: float) -> float:
+    return float(np.interp(km, plan.facts.route.km, effort))
+
+
+def _class_paces(plan: TrialPlan, effort_total: float) -> tuple[dict[str, float], float]:
+    by_class: dict[str, list[float]] = {}
+    for car in plan.cars:
+        if car.status == "classified" and car.elapsed_s:
+            by_class.setdefault(car.car_class, []).append(car.elapsed_s / effort_total)
+    every = [p for paces in by_class.values() for p in paces]
+    return {k: float(np.median(v)) for k, v in by_class.items()}, float(np.median(every))
+
+
+def _dnf_pace(plan: TrialPlan, car: TrialCar, effort: np.ndarray, medians, overall) -> TrialPace:
+    reading, route = car.reading, plan.facts.route
+    if reading.means == "elapsed-at-control":
+        control_km = route.marks_km[route.mark_names.index(reading.control)]
+        return TrialPace(reading.time_s / effort_at(plan, effort, control_km), reading.stop_km, "control")
+    pace = medians.get(car.car_class, overall)
+    if reading.means == "none":
+        return TrialPace(pace, reading.stop_km, "class-median")
+    stop_effort = reading.time_s / pace
+    if stop_effort >= effort[-1]:
+        raise RaceDataError(f"as the moment the car stopped, at its class's pace it would be past the finish",
+                            file=plan.facts.folder / "conflicts.toml", key=f"reading.{car.number}.time",
+                            value=reading.time_s, car=car.number)
+    return TrialPace(pace, float(np.interp(stop_effort, effort, route.km)), "class-median")
+
+
+def calibrate(plan: TrialPlan, seed: int = 0) -> TrialCalibration:
+    """Every car's pace and stop. RaceDataError when a reading cannot hold on this course."""
+    effort = plan.facts.route.effort(plan.facts.road_factor)
+    medians, overall = _class_paces(plan, float(effort[-1]))
+    paces, notes = {}, []
+    for car in plan.cars:
+        if car.status == "classified":
+            paces[car.number] = TrialPace(car.elapsed_s / effort[-1])
+            continue
+        paces[car.number] = _dnf_pace(plan, car, effort, medians, overall)
+        if car.reading.default:
+            notes.append(f"car {car.number}: {car.reading.reason}")
+    for car in plan.cars:
+        if car.start_by_rule:
+            notes.append(f"car {car.number}: its number is not a time of day; start {plan.facts.start_rule} "
+                         "(race.toml assumptions.start_rule)")
+    return TrialCalibration(seed, paces, effort, tuple(notes))

@@ -1,0 +1,199 @@
+"""The plots that tell a time trial's story; each function returns a Figure (and takes an `ax` to draw one panel).
+
+* :func:`distance_time_chart`: km against the clock, one line per car: the staggered starts, the passes on the road
+  (lines crossing) and the retirements (a cross where a line stops);
+* :func:`control_chart`: position by elapsed time at each control (the rally analysts' stage progression);
+* :func:`gap_chart`: gap to the leader on elapsed time at each control, for the top cars;
+* :func:`road_vs_elapsed_chart`: road position (order of arrival on the clock) against elapsed position at a control.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from sim.clock import HOUR, clock_label
+from sim.plots.charts import render_figure
+from sim.plots.style import CAR_COLOURS, new_figure, place_labels
+from sim.timetrial.standings import control_standings
+
+FAINT = "#c8c8c8"
+
+
+def _axes(ax, right=0.84, left=0.05, bottom=0.10):
+    if ax is not None:
+        return ax.figure, ax
+    fig, axes = new_figure(right=right)
+    fig.subplots_adjust(left=left, bottom=bottom)
+    return fig, axes[0][0]
+
+
+def _route_ticks(ax, names, kms, axis="x") -> None:
+    """Control names with their km; a label close to the one before it drops a line so the two never overlap."""
+    labels, previous = [], -1e9
+    for name, km in zip(names, kms):
+        close = km - previous < 0.06 * kms[-1] and not (labels and labels[-1].startswith("\n\n"))
+        labels.append(("\n\n" if close else "") + f"{name}\n{km:g} km")
+        previous = km
+    ax.set_xticks(kms)
+    ax.set_xticklabels(labels)
+
+
+def _surname(replay, car: str) -> str:
+    first = replay.table.drivers[car].split(" / ")[0].split()
+    return " ".join(first[1:] or first)  # "von Trips", "de Portago": the name after the given name
+
+
+def featured(replay, top: int = 10) -> list[str]:
+    """The top `top` at the finish and every car that led at a control, in finishing order then the others."""
+    frame = control_standings(replay)
+    final = frame[frame.control == frame.control.iloc[-1]]
+    cars = list(final.car[:top])
+    leaders = frame[frame.position == 1].car
+    return cars + [c for c in dict.fromkeys(leaders) if c not in cars]
+
+
+def biggest_class(replay) -> str:
+    """The class with the most listed cars (ties: the first in the table): the default class shown in colour."""
+    counts = Counter(c.car_class for c in replay.plan.cars)
+    return max(counts, key=lambda k: (counts[k], -[c.car_class for c in replay.plan.cars].index(k)))
+
+
+def _clock_axis(ax, replay, hours: float) -> None:
+    ticks = np.arange(0, hours + 1e-9, 2.0)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([clock_label(t * HOUR, replay.facts.start) for t in ticks])
+    ax.set_xlim(0, hours)
+    ax.set_xlabel(f"clock time ({replay.facts.start:%d %B} to the next day)")
+
+
+def distance_time_chart(replay, car_class: str | None = None, top: int = 6, ax=None):
+    """km from the start against the clock, one line per car; the top cars and a class in colour."""
+    fig, ax = _axes(ax, left=0.125)
+    car_class = car_class or biggest_class(replay)
+    leaders = featured(replay, top)
+    colours = {car: CAR_COLOURS[i % len(CAR_COLOURS)] for i, car in enumerate(leaders)}
+    in_class = [c for c in replay.table.cars if replay.table.classes[c] == car_class and c not in colours]
+    labels, ends = [], []
+    for car in replay.table.cars:
+        run = replay.runs[car]
+        colour = colours.get(car, "#6b8e23" if car in in_class else FAINT)
+        strong = car in colours or car in in_class
+        ax.plot(run.clock / HOUR, run.km, color=colour, linewidth=1.6 if car in colours else 0.9 if strong else 0.6,
+                alpha=1.0 if strong else 0.7, zorder=3 if car in colours else 2 if strong else 1)
+        if not run.finished:
+            ends.append((run.clock[-1] / HOUR, run.km[-1], colour if strong else "#999999"))
+        if car in colours:
+            labels.append((run.clock[-1] / HOUR, run.km[-1], f"{car} {_surname(replay, car)}", colour))
+    ax.scatter([e[0] for e in ends], [e[1] for e in ends], marker="x", c=[e[2] for e in ends], s=30, zorder=4,
+               label="stopped (did not finish)")
+    course = replay.log.course
+    for name, km in zip(course.mark_names, course.marks_km):
+        ax.axhline(km, color="#888888", linewidth=0.5, linestyle=":", zorder=0)
+    ax.set_yticks([0, *course.marks_km])
+    ax.set_yticklabels([replay.facts.route.points[0].name, *[f"{n} {km:g}" for n, km in zip(course.mark_names, course.marks_km)]])
+    ax.set_ylim(0, course.marks_km[-1] * 1.02)
+    _clock_axis(ax, replay, replay.facts.duration_s / HOUR)
+    ax.set_ylabel(f"km from {replay.facts.route.points[0].name} (controls labelled)")
+    ax.set_title(f"{replay.race.title}: every listed car on the road from its own start (colour: the top {top} "
+                 f"and the leaders at a control; green: class {car_class}; grey: the rest)")
+    ax.plot([], [], color="#6b8e23", label=f"class {car_class}")
+    ax.legend(loc="lower right", fontsize=9)
+    place_labels(ax, labels, fontsize=8)
+    return fig
+
+
+def control_chart(replay, top: int = 10, ax=None):
+    """Position by elapsed time at each control: the top `top` at the finish and anyone who led."""
+    fig, ax = _axes(ax)
+    frame = control_standings(replay)
+    names = list(dict.fromkeys(frame.control))
+    cars = featured(replay, top)
+    labels, lowest = [], 1
+    for i, car in enumerate(cars):
+        rows = frame[frame.car == car]
+        x = [names.index(c) for c in rows.control]
+        colour = CAR_COLOURS[i % len(CAR_COLOURS)]
+        ax.plot(x, rows.position, marker="o", color=colour, linewidth=1.6)
+        lowest = max(lowest, int(rows.position.max()))
+        out = "" if len(x) == len(names) else " (out)"
+        labels.append((x[-1], int(rows.position.iloc[-1]), f"{car} {_surname(replay, car)}{out}", colour))
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels([f"{n}\n{km:g} km" for n, km in dict(zip(frame.control, frame.km)).items()])
+    ax.set_xlim(-0.2, len(names) - 1 + 0.2)
+    ax.set_ylim(lowest + 0.5, 0.5)
+    ax.set_yticks(range(1, lowest + 1))
+    ax.set_ylabel("position by elapsed time at the control")
+    ax.set_title(f"{replay.race.title}: position at each control (the top {top} at the finish and every leader)")
+    ax.grid(axis="y", color="#eeeeee")
+    place_labels(ax, labels, fontsize=9)
+    return fig
+
+
+def gap_chart(replay, top: int = 6, ax=None):
+    """Gap to the leader on elapsed time at each control (minutes), x = km."""
+    fig, ax = _axes(ax, bottom=0.15)
+    frame = control_standings(replay)
+    labels = []
+    for i, car in enumerate(featured(replay, top)):
+        rows = frame[frame.car == car]
+        colour = CAR_COLOURS[i % len(CAR_COLOURS)]
+        ax.plot(rows.km, rows.gap_s / 60, marker="o", color=colour, linewidth=1.6)
+        labels.append((float(rows.km.iloc[-1]), float(rows.gap_s.iloc[-1] / 60), f"{car} {_surname(replay, car)}", colour))
+    course = replay.log.course
+    _route_ticks(ax, course.mark_names, course.marks_km)
+    ax.set_xlim(0, course.marks_km[-1] * 1.01)
+    ax.set_ylim(float(frame[frame.car.isin(featured(replay, top))].gap_s.max() / 60) * 1.05 + 1, -4)
+    ax.set_xlabel(f"km from {replay.facts.route.points[0].name}")
+    ax.set_ylabel("minutes behind the leader on elapsed time at the control")
+    ax.set_title(f"{replay.race.title}: gap to the leader at each control (the top {top} and every leader)")
+    ax.grid(color="#eeeeee")
+    place_labels(ax, labels, fontsize=9)
+    return fig
+
+
+def road_vs_elapsed_chart(replay, control: str | None = None, label_top: int = 12, ax=None):
+    """Road position (order of arrival on the clock) against elapsed position at a control (default the finish)."""
+    fig, ax = _axes(ax, right=0.86)
+    frame = control_standings(replay)
+    control = control or frame.control.iloc[-1]
+    rows = frame[frame.control == control]
+    ax.scatter(rows.road_position, rows.position, s=18, color="#1f77b4", zorder=3)
+    n = len(rows)
+    ax.plot([1, n], [1, n], color="#999999", linewidth=0.8, linestyle="--", label="road order = elapsed order")
+    ax.set_xlim(0, n + 1)
+    ax.set_ylim(n + 1, -2)
+    top = rows[rows.position <= label_top]
+    place_labels(ax, [(float(r.road_position), float(r.position), f"{r.car} {_surname(replay, r.car)}", "#1f4e79")
+                      for r in top.itertuples()], fontsize=8, avoid=[(float(x), float(y)) for x, y in
+                                                                      zip(rows.road_position, rows.position)])
+    ax.set_xlabel(f"road position at {control} (1 = first to arrive on the clock)")
+    ax.set_ylabel(f"position by elapsed time at {control}")
+    ax.set_title(f"{replay.race.title}: who was first on the road against who was leading, at {control}")
+    ax.legend(loc="upper right", fontsize=9)
+    return fig
+
+
+CHARTS = {"distance-time": distance_time_chart, "controls": control_chart, "gaps": gap_chart,
+          "road-vs-elapsed": road_vs_elapsed_chart}
+
+
+def draw(replay, kind: str, top=None, car_class=None):
+    """One plot by name; ValueError on a name that is not one of CHARTS."""
+    if kind not in CHARTS:
+        raise ValueError(f"plot kind {kind!r} is not one of {', '.join(CHARTS)}")
+    if kind == "distance-time":
+        return distance_time_chart(replay, car_class=car_class, **({"top": top} if top else {}))
+    if kind == "road-vs-elapsed":
+        return road_vs_elapsed_chart(replay)
+    return CHARTS[kind](replay, **({"top": top} if top else {}))
+
+
+def render_all(replay) -> dict[str, bytes]:
+    """The four plots as PNG and SVG bytes: {"distance-time.png": ..., ...}."""
+    rendered = {}
+    for name, chart in CHARTS.items():
+        fig = chart(replay)
+        rendered |= {name + suffix: data for suffix, data in render_figure(fig).items()}
+    return rendered
