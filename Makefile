@@ -1,8 +1,7 @@
-# Two commands do all the set-up: `make run` (the 1957 replay) and `make test`.
+# Two commands do all the set-up: `make run` (every seed race that works, into out/) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-OUT ?= out/le-mans-1957
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -20,8 +19,12 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+# every seed race that works, each into its own folder under out/: the replays of the races with results, and the
+# forecast of the race known only from its practice timesheet
 run: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/race-replay run le-mans-1957 --out $(OUT)
+	MPLBACKEND=Agg $(BIN)/race-replay run le-mans-1957 --out out/le-mans-1957
+	MPLBACKEND=Agg $(BIN)/race-replay run mille-miglia-1957 --out out/mille-miglia-1957
+	MPLBACKEND=Agg $(BIN)/race-replay forecast le-mans-1961 --out out/le-mans-1961
 
 test: $(TEST_STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
