@@ -162,3 +162,10 @@ def test_a_bad_hazard_setting_names_file_key_and_value(tmp_path):
     (tmp_path / "race.toml").write_text(text)
     with pytest.raises(RaceDataError, match=r"race.toml: must be ascending hours from 0 \(key .hazard.band_edges_hours., value \[0, 6, 2, 24\]\)"):
         load_forecast_race(sim.load_race(RACE), tmp_path)
+
+
+def test_the_command_lines_forecast_defaults_are_the_models():
+    from sim.cli import forecast as cli
+    from sim.forecast import model
+
+    assert (cli.DEFAULT_RUNS, cli.DEFAULT_SEED) == (model.DEFAULT_RUNS, model.DEFAULT_SEED)

@@ -14,9 +14,10 @@ TABLE_COLUMNS = ("car", "class", "make", "p_win", "p_class_win", "p_podium", "p_
                  "laps_p10", "laps_p50", "laps_p90")
 
 
-def add_forecast_parser(subparsers) -> None:
-    from sim.forecast.model import DEFAULT_RUNS, DEFAULT_SEED
+DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.forecast.model's (a test keeps them equal); importing it costs a second
 
+
+def add_forecast_parser(subparsers) -> None:
     parser = subparsers.add_parser("forecast", help="forecast a race from its practice timesheet (Monte Carlo)")
     parser.add_argument("race", help="a race id of kind timesheet (or the path of such a document)")
     parser.add_argument("--runs", type=_top, default=DEFAULT_RUNS, help=f"races to simulate (default {DEFAULT_RUNS})")
