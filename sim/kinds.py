@@ -54,8 +54,7 @@ def _forecast(race, *args, **kwargs):
 
 KINDS = {kind.name: kind for kind in (
     RaceKind("circuit", "laps of a closed circuit from a common start to a flag", lemans.parse,
-             circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots,
-             ("positions", "history", "class", "index")),
+             circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots, circuit.PLOT_KINDS),
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              timetrial.facts_for, timetrial.prepare, timetrial.simulate, timetrial.plots, timetrial.PLOT_KINDS,
              report=timetrial.report_data, files=timetrial.report_files,

@@ -18,6 +18,8 @@ from sim.circuit.plan import RacePlan, build_plan
 from sim.facts import RACES_DIR, RaceFacts, load_facts
 from sim.records import Race
 
+PLOT_KINDS = ("positions", "history", "class", "index")  # the plots of a circuit race, in the order run writes them
+
 
 def facts_for(race: Race, seed_text: str) -> RaceFacts:
     """The race's folder of facts if it has one, else the defaults for a document of this shape."""

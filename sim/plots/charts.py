@@ -314,7 +314,7 @@ def comparison_chart(real, whatif, cars=None):
     return fig
 
 
-PLOT_KINDS = ("positions", "history", "class", "index")
+from sim.circuit import PLOT_KINDS  # noqa: E402  (the circuit kind's plots, in the order run writes them)
 
 
 def render_figure(fig) -> dict[str, bytes]:
@@ -342,17 +342,20 @@ def save_figure(fig, path_without_suffix) -> list[Path]:
     return [write_file(base.with_name(base.name + suffix), data) for suffix, data in render_figure(fig).items()]
 
 
+_DRAW = {  # plot kind -> how to draw it from (replay, top, car_class, report)
+    "positions": lambda replay, top, car_class, report: position_chart(replay, report=report, top=top,
+                                                                       car_class=car_class),
+    "history": lambda replay, top, car_class, report: race_history_chart(replay, top=top),
+    "class": lambda replay, top, car_class, report: class_chart(replay, car_class=car_class),
+    "index": lambda replay, top, car_class, report: index_chart(replay, top=top or 10),
+}
+
+
 def draw(replay, kind: str, top=None, car_class=None, report=None):
     """One plot by name: positions, history, class or index (the CLI's `plot --kind`). Raises ValueError on a bad kind."""
-    if kind == "positions":
-        return position_chart(replay, report=report, top=top, car_class=car_class)
-    if kind == "history":
-        return race_history_chart(replay, top=top)
-    if kind == "class":
-        return class_chart(replay, car_class=car_class)
-    if kind == "index":
-        return index_chart(replay, top=top or 10)
-    raise ValueError(f"kind(={kind!r}) must be one of positions, history, class, index")
+    if kind not in _DRAW:
+        raise ValueError(f"kind(={kind!r}) must be one of {', '.join(_DRAW)}")
+    return _DRAW[kind](replay, top, car_class, report)
 
 
 def render_all_plots(replay, report=None) -> dict[str, bytes]:
