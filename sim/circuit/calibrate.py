@@ -226,6 +226,38 @@ def _standing(car: CarPlan, end: float, seconds: float, plan: RacePlan, notes: l
     return replace(car, delays=car.delays + (Delay("default-standing-in-the-pits", after_lap=after, seconds=seconds),))
 
 
+def _finish_fraction(car: CarPlan, plan: RacePlan) -> float:
+    """How far round its next lap a finisher is at the flag; on equal laps the published order says who crossed
+    first (fitted, and reported so)."""
+    if car.tie_size > 1:
+        return 0.8 - 0.6 * car.tie_rank / (car.tie_size - 1)
+    return plan.facts.assumptions.finish_fraction
+
+
+def _end_target(car: CarPlan, runs: dict[str, CarRun], retirement_at: str) -> tuple[float | None, str]:
+    """When a car that did not finish must end, and by which rule of the written priority (None: where its pace
+    puts it within its window)."""
+    if car.end.relative_to:
+        ref = runs[car.end.relative_to].crossings
+        k = car.laps + (car.end.laps_behind or 0)
+        if not 0 < k < len(ref):
+            raise CalibrationError(f"car {car.end.relative_to} never completes lap {k}, so this car cannot retire "
+                                   f"{car.end.laps_behind} laps behind it", key="laps_behind",
+                                   value=car.end.laps_behind, car=car.number)
+        return ref[k - 1] + 0.5 * (ref[k] - ref[k - 1]), "relative"
+    if car.end.same_moment_as:
+        return runs[car.end.same_moment_as].end_time, "same-moment"
+    return _middle(car, retirement_at), car.end.window_source or "table"
+
+
+def _unmeetable(car: CarPlan, lap: int, window, anchors, start) -> CalibrationError:
+    ids = ", ".join(a.event_id for a in anchors)
+    others = ", ".join(sorted({a.relative_to for a in anchors if a.relative_to}))
+    return CalibrationError(f"no moment for lap {lap} meets its placing against car(s) {others or '-'}: it would have "
+                            f"to be completed after {_clock(window[0], start)} and before {_clock(window[1], start)}",
+                            key=f"event.{ids}", value=lap, car=car.number)
+
+
 def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DEFAULT_SEED,
               pace_bound_s: float | None = None) -> Calibration:
     """Fit every car's pace; deterministic for a given seed. No car's base lap may be quicker than `pace_bound_s`,
@@ -254,12 +286,7 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
                 next_lap_s = unbroken[lap] - unbroken[lap - 1] if lap < len(unbroken) else prior
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
-                others = ", ".join(sorted({a.relative_to for a in anchors if a.relative_to}))
-                start = plan.facts.start
-                raise CalibrationError(
-                    f"no moment for lap {lap} meets its placing against car(s) {others or '-'}: it would have to be "
-                    f"completed after {_clock(window[0], start)} and before {_clock(window[1], start)}",
-                    key=f"event.{ids}", value=lap, car=car.number)
+                raise _unmeetable(car, lap, window, anchors, plan.facts.start)
             target = _clip_into(unbroken[lap - 1], window)
             b = _bisect(lambda b: trial(first, b).crossings[lap - 1], target, fastest, SLOWEST_BASE_S,
                         car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
@@ -296,11 +323,8 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
     fraction = plan.facts.assumptions.retirement_fraction
     for car in _dependency_order(finishers + ordered, set()):
         if car.end.kind == "finish":
-            frac = plan.facts.assumptions.finish_fraction
-            if car.tie_size > 1:  # equal laps: the published order says who crossed first (fitted, and reported so)
-                frac = 0.8 - 0.6 * car.tie_rank / (car.tie_size - 1)
             prior = plan.facts.duration_s / max(car.laps, 1)
-            target = fit(car, plan.facts.duration_s, prior, frac)
+            target = fit(car, plan.facts.duration_s, prior, _finish_fraction(car, plan))
             ends[car.number] = EndChoice(car.number, target, "finish", car.end.window, None, None)
             continue
         prior = class_prior(car.car_class)
@@ -310,21 +334,7 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
             runs[car.number] = _single(plan, car, paces[car.number])
             ends[car.number] = EndChoice(car.number, (lo + hi) / 2, "start", car.end.window, car.end.table_window, car.end.narrative_window)
             continue
-        if car.end.relative_to:
-            ref = runs[car.end.relative_to].crossings
-            k = car.laps + (car.end.laps_behind or 0)
-            if not 0 < k < len(ref):
-                raise CalibrationError(f"car {car.end.relative_to} never completes lap {k}, so this car cannot retire "
-                                       f"{car.end.laps_behind} laps behind it", key="laps_behind",
-                                       value=car.end.laps_behind, car=car.number)
-            target = ref[k - 1] + 0.5 * (ref[k] - ref[k - 1])
-            rule = "relative"
-        elif car.end.same_moment_as:
-            target = runs[car.end.same_moment_as].end_time
-            rule = "same-moment"
-        else:
-            target = _middle(car, plan.facts.assumptions.retirement_at)
-            rule = car.end.window_source or "table"
+        target, rule = _end_target(car, runs, plan.facts.assumptions.retirement_at)
         if car.end.window is None and target is None:
             raise CalibrationError("the sources give no time for this car's retirement", key="retirement_hour", car=car.number)
         chosen = fit(car, target, prior, fraction)
