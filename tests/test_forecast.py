@@ -35,11 +35,13 @@ def result():
     return forecast(RACE, runs=500, seed=7, workers=1, progress=False)
 
 
-def test_the_timesheet_gives_all_55_cars_with_a_class_and_a_practice_time(data):
+def test_the_timesheet_gives_all_55_cars_with_a_make_and_a_practice_time(data):
     assert len(data.cars) == 55
     assert data.cars[0].number == "17" and data.cars[0].practice_s == pytest.approx(239.9)
-    assert {c.car_class for c in data.cars} <= {"S5.0", "S3.0", "S2.0", "S1.5", "S1.1", "S750"}
+    assert data.cars[0].make == "Ferrari" and data.cars[0].chassis.startswith("Ferrari 250 TRI")
+    assert not any(hasattr(c, "engine_cc") or hasattr(c, "car_class") for c in data.cars)  # the sheet gives neither
     assert data.lap_km == pytest.approx(13.461) and data.final_lap_s == 1200 and data.classified_share == 0.7
+    assert data.classified_against == "overall winner" and "no class" in data.no_classes_reason
     assert all(source for _, _, source in data.sources)  # every input has a source or a reason
 
 
@@ -61,7 +63,7 @@ def test_the_fit_recovers_a_known_constant_rate():
     rng = np.random.default_rng(1)
     n, rate = 4000, 0.05
     t = rng.exponential(1 / rate, n)
-    sample = hz.Sample(tuple(map(str, range(n))), np.zeros((n, 2)), hz.TERMS, np.minimum(t, 24.0), t < 24.0)
+    sample = hz.Sample(tuple(map(str, range(n))), np.zeros((n, len(hz.TERMS))), hz.TERMS, np.minimum(t, 24.0), t < 24.0)
     fitted = hz.fit(sample, [0, 6, 12, 24], {"bands": 0.1, "terms": 1.0, "makes": 1.0})
     assert np.exp(fitted.log_rates) == pytest.approx([rate] * 3, rel=0.15)
 
@@ -72,6 +74,36 @@ def test_the_hazard_learnt_from_1957_beats_a_constant_rate_out_of_sample(learnt)
     assert cv["brier_model"] < cv["brier_constant"]
     assert sum(row["cars"] for row in cv["table"]) == 54
     assert 1.0 < learnt.pace_ratio < 1.1
+    assert learnt.sample.names[0] == "pace" and not {"size", "class_gap"} & set(learnt.sample.names)
+    assert learnt.sample.x[:, 0].min() == 0.0  # the gap to the quickest car of the replayed field
+
+
+def test_no_engine_size_or_class_table_in_the_race_data():
+    from sim.facts import RACES_DIR
+    from sim.tomlfile import read_toml
+    from sim.errors import RaceDataError
+
+    doc = read_toml(RACES_DIR / RACE / "race.toml", RaceDataError, "")
+    assert "models" not in doc and "bands" not in doc["assumptions"]["classes"]
+
+
+def test_the_pace_covariate_is_the_gap_to_the_quickest_in_tenths():
+    x = hz.covariates(["a", "b", "c"], [200.0, 210.0, 240.0], ["X", "Y", "X"], ["X"])
+    assert x.names == ("pace", "make:X")
+    assert x.x[:, 0] == pytest.approx([0.0, 0.5, 2.0]) and list(x.x[:, 1]) == [1.0, 0.0, 1.0]
+
+
+def test_the_70_percent_rule_is_read_against_the_overall_winner(data, learnt):
+    from dataclasses import replace
+
+    setup = replace(build_setup(data, learnt), duration_s=1000.0, final_lap_s=60.0)
+    n = len(setup.numbers)
+    crossings = np.full((1, n, 200), np.inf)
+    for car, lap_s in ((0, 10.0), (1, 14.2), (2, 14.5)):  # 100 laps; 70 (70% of the winner's); 68 (under 70%)
+        crossings[0, car] = np.arange(1, 201) * lap_s
+    out = classify(setup, crossings, np.full((1, n), np.inf))
+    assert list(out["laps"][0, :3]) == [100, 70, 68]
+    assert list(out["classified"][0, :3]) == [True, True, False] and not out["classified"][0, 3:].any()
 
 
 def test_the_numpy_timing_is_the_simpy_engine(data, learnt):
@@ -92,12 +124,9 @@ def test_probabilities_are_consistent(result):
     assert sum(c["p_podium"] for c in cars) == pytest.approx(3.0, abs=1e-3)
     for c in cars:
         assert 0 <= c["p_win"] <= c["p_podium"] <= c["p_finish"] + 0.01 <= 1.01
-        assert c["p_win"] <= c["p_class_win"] <= 1
+        assert c["class"] is None and c["p_class_win"] is None  # the timesheet gives no classes
         assert c["laps_p10"] <= c["laps_p50"] <= c["laps_p90"]
-    by_class: dict = {}
-    for c in cars:
-        by_class[c["class"]] = by_class.get(c["class"], 0) + c["p_class_win"]
-    assert all(total == pytest.approx(1.0, abs=1e-3) for total in by_class.values())
+    assert "no class" in result.summary["notes"]["p_class_win"]
 
 
 def test_the_field_looks_like_le_mans(result):
@@ -105,7 +134,7 @@ def test_the_field_looks_like_le_mans(result):
     assert 8 < field["expected_finishers"] < 35  # more than half the field usually falls out
     assert 280 < field["winner_laps_expected"] < 360  # 1957's winner ran 327 laps of the same circuit
     quick = max(result.summary["cars"], key=lambda c: c["p_win"])
-    assert quick["class"] in ("S3.0", "S5.0")
+    assert quick["practice_s"] < 250  # one of the quickest in practice
 
 
 def test_a_chunk_is_a_pure_function_of_its_seed(data, learnt):

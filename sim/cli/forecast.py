@@ -10,8 +10,8 @@ from pathlib import Path
 from sim.cli.replay import _integer, _top
 from sim.errors import RaceReplayError
 
-TABLE_COLUMNS = ("car", "class", "make", "p_win", "p_class_win", "p_podium", "p_finish", "expected_position",
-                 "laps_p10", "laps_p50", "laps_p90")
+TABLE_COLUMNS = ("car", "make", "p_win", "p_podium", "p_finish", "expected_position", "laps_p10", "laps_p50",
+                 "laps_p90")  # no class columns: the timesheet gives no classes (null in the JSON)
 
 
 DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.forecast.model's (a test keeps them equal); importing it costs a second
@@ -29,12 +29,13 @@ def add_forecast_parser(subparsers) -> None:
 
 
 def forecast_json(summary: dict) -> str:
-    """The forecast's JSON: the issue's shape (race, runs, seed, cars), then the field's figures."""
+    """The forecast's JSON: the issue's shape (race, runs, seed, cars), then the field's figures and the notes (why a
+    car's class and P(class win) are null, and what P(finish) counts as classified)."""
     keep = ("car", "class", "p_win", "p_class_win", "p_finish", "p_podium", "expected_position", "laps_p10",
             "laps_p50", "laps_p90", "make", "practice_s", "position_p10", "position_p50", "position_p90")
     cars = [{k: c[k] for k in keep} for c in summary["cars"]]
     data = {"race": summary["race"], "runs": summary["runs"], "seed": summary["seed"], "cars": cars,
-            "field": summary["field"]}
+            "field": summary["field"], "notes": summary["notes"]}
     return json.dumps(data, indent=2, ensure_ascii=True)
 
 

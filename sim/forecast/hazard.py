@@ -1,12 +1,20 @@
 """The reliability model learnt from a replayed race: a piecewise-constant failure hazard over race time.
 
 A car's hazard in race-hour band b is ``exp(a_b + x . beta)``: one rate per band of hours (the start, the evening,
-the night, the morning, the last hours) and a few multipliers for what the timesheet also gives:
+the night, the morning, the last hours) and a few multipliers for what the practice timesheet also gives (the make,
+from the chassis, and the practice time; it gives no engine size and no class, so the model uses neither):
 
-- ``size``: log2 of the engine size over 1.5 litres. Big engines were pushed hardest and failed most in the 1950s.
-- ``class_gap``: how far the car's pace is off its class's quickest, in tenths (0 = the class's pace-setter). A car
-  at the front of its class is pushed harder than one that only aims to finish.
+- ``pace``: how far the car's pace is off the field's quickest, in tenths (0 = the quickest car; 0.1 = 1% slower).
+  Learnt on the replayed race from each car's calibrated race pace over the quickest car's; applied to a timesheet
+  from each car's practice time over the quickest practice time (the practice-to-race ratio is one number for the
+  field, so it cancels; an assumption: a car's practice gap is its race-pace gap). It is there because pace is the
+  one number the timesheet gives per car, and how hard a car runs bears on whether it lasts. Its sign is left to
+  the data: the quickest cars are pushed hardest, the slowest are often small, fragile cars.
 - ``make:<name>``: one term per make that both races field, pulled hardest towards 1 (most have two or three cars).
+
+A known bias of ``pace``: a retired car's calibrated race pace in the replayed race includes the trouble it had
+before it retired (its slow laps count), so retired cars look slower than they ran and the term leans towards
+"slower cars fail more".
 
 It is fitted by penalised maximum likelihood (a Poisson model of the events with the exposure of each band, the
 piecewise-exponential survival model); ridge penalties shrink each band's log rate towards the field's constant
@@ -22,7 +30,7 @@ from scipy.optimize import minimize
 
 from sim.clock import HOUR
 
-TERMS = ("size", "class_gap")
+TERMS = ("pace",)
 
 
 @dataclass(frozen=True)
@@ -56,14 +64,12 @@ class Hazard:
         return 1.0 - np.exp(-(self.rates(x, names) * np.clip(span, 0, None)).sum(axis=1))
 
 
-def covariates(numbers, cc, pace_s, classes, makes, known_makes=()) -> Sample:
-    """The model's covariates of a field: engine size, gap to the class's quickest pace, and make terms."""
-    cc, pace_s = np.asarray(cc, float), np.asarray(pace_s, float)
-    best = {c: min(p for p, k in zip(pace_s, classes) if k == c) for c in set(classes)}
-    gap = np.array([p / best[c] - 1.0 for p, c in zip(pace_s, classes)]) * 10.0
-    size = np.log2(cc / 1500.0)
+def covariates(numbers, pace_s, makes, known_makes=()) -> Sample:
+    """The model's covariates of a field: the gap to the field's quickest pace (in tenths) and the make terms."""
+    pace_s = np.asarray(pace_s, float)
+    gap = (pace_s / pace_s.min() - 1.0) * 10.0
     names = TERMS + tuple(f"make:{m}" for m in known_makes)
-    x = np.column_stack([size, gap] + [[1.0 if mk == m else 0.0 for mk in makes] for m in known_makes])
+    x = np.column_stack([gap] + [[1.0 if mk == m else 0.0 for mk in makes] for m in known_makes])
     return Sample(tuple(numbers), x.reshape(len(numbers), len(names)), names)
 
 
@@ -156,7 +162,7 @@ def failure_times_h(rates: np.ndarray, edges_h: np.ndarray, uniform_exp: np.ndar
 
 
 def learn_from_replay(replay, known_makes) -> Sample:
-    """The sample of a replayed race: each starter's engine, class, make and calibrated pace, and its end."""
+    """The sample of a replayed race: each starter's make and calibrated race pace, and its end."""
     race, cal = replay.race, replay.calibration
     starters = [e for e in race.starters]
     duration_h = replay.facts.duration_s / HOUR
@@ -164,7 +170,6 @@ def learn_from_replay(replay, known_makes) -> Sample:
                       for e in starters])
     event = np.array([e.status != "classified" and cal.ends[e.number].target < replay.facts.duration_s
                       for e in starters])
-    sample = covariates([e.number for e in starters], [e.engine.displacement_cc for e in starters],
-                        [cal.paces[e.number].segments[0][1] for e in starters],
-                        [e.car_class for e in starters], [e.make for e in starters], known_makes)
+    sample = covariates([e.number for e in starters], [cal.paces[e.number].segments[0][1] for e in starters],
+                        [e.make for e in starters], known_makes)
     return Sample(sample.numbers, sample.x, sample.names, end_h, event)

@@ -69,14 +69,12 @@ def learn(race: ForecastRace, seed: int = 0) -> Learnt:
 def build_setup(race: ForecastRace, learnt: Learnt) -> Setup:
     """The Monte Carlo's inputs: each car's mean race pace and its hazard under every refit."""
     cars = race.cars
-    classes = sorted({c.car_class for c in cars})
-    x = hz.covariates([c.number for c in cars], [c.engine_cc for c in cars], [c.practice_s for c in cars],
-                      [c.car_class for c in cars], [c.make for c in cars],
+    base = np.array([c.practice_s for c in cars]) * learnt.pace_ratio
+    x = hz.covariates([c.number for c in cars], base, [c.make for c in cars],
                       [n.split(":", 1)[1] for n in learnt.sample.names if n.startswith("make:")])
     rates = np.stack([f.rates(x.x, x.names) for f in learnt.refits])
-    base = np.array([c.practice_s for c in cars]) * learnt.pace_ratio
     laps = int(math.ceil(race.duration_s / (0.9 * base.min()))) + 2
-    return Setup(tuple(c.number for c in cars), np.array([classes.index(c.car_class) for c in cars]), base,
+    return Setup(tuple(c.number for c in cars), base,
                  race.pace_spread, race.pit_stop_s, race.pit_spread, race.lap_noise_sigma, race.tyre_wear_per_lap,
                  race.standing_start_s, race.night, race.stint_laps, race.duration_s, race.classified_share,
                  race.final_lap_s, np.asarray(learnt.fit.edges_h, float), rates, laps)

@@ -31,7 +31,6 @@ class Setup:
     """Everything one run needs, picklable: the unit of parallel work is a pure function of it and a seed."""
 
     numbers: tuple[str, ...]
-    classes: np.ndarray  # (cars,) class index
     base_s: np.ndarray  # (cars,) mean race base lap (s)
     pace_spread: float
     pit_s: float
@@ -42,7 +41,7 @@ class Setup:
     night: tuple[float, float, float]
     stint: int
     duration_s: float
-    classified_share: float
+    classified_share: float  # of the overall winner's distance (the timesheet gives no classes)
     final_lap_s: float
     edges_h: np.ndarray
     rates: np.ndarray  # (fits, cars, bands) hazard per hour of each bootstrap refit
@@ -98,15 +97,16 @@ def time_laps(setup: Setup, d: Draws) -> np.ndarray:
 
 def classify(setup: Setup, crossings: np.ndarray, fail_h: np.ndarray) -> dict:
     """Laps, classification and finishing positions of each run (positions count the whole field: classified cars
-    by distance, then the rest by laps; equal laps by who completed them first)."""
+    by distance, then the rest by laps; equal laps by who completed them first). A car is classified if it runs at
+    the end, completes its final lap in time and covers `classified_share` of the overall winner's distance (the
+    leading running car's laps): the class rule read against the whole field, since the timesheet gives no classes."""
     end = np.minimum(fail_h * HOUR, setup.duration_s)
     laps = (crossings <= end[:, :, None]).sum(axis=2)
     running = fail_h * HOUR >= setup.duration_s
     nxt = np.take_along_axis(crossings, np.minimum(laps, crossings.shape[2] - 1)[:, :, None], 2)[:, :, 0]
     running &= nxt - setup.duration_s <= setup.final_lap_s  # the final lap within its time limit
-    best = np.zeros((len(laps), setup.classes.max() + 1))
-    np.maximum.at(best, (np.arange(len(laps))[:, None], setup.classes[None, :]), np.where(running, laps, 0))
-    classified = running & (laps >= setup.classified_share * best[:, setup.classes])
+    best = np.where(running, laps, 0).max(axis=1, keepdims=True)
+    classified = running & (laps >= setup.classified_share * best)
     last = np.take_along_axis(crossings, np.maximum(laps - 1, 0)[:, :, None], 2)[:, :, 0]
     score = classified * 1e12 + laps * 1e8 - np.where(laps > 0, last, 0.0)
     order = np.argsort(-score, axis=1, kind="stable")

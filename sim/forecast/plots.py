@@ -54,10 +54,13 @@ def fan_chart(fc) -> Figure:
 
 
 def hazard_chart(fc) -> Figure:
-    """The learnt failure rate per hour for a car of the replayed field's average covariates, with its band."""
+    """The learnt failure rate per hour for a car of the replayed field's average pace gap (no make term), with its
+    band."""
+    from sim.forecast.hazard import TERMS
+
     learnt = fc.learnt
     x = learnt.sample.x.mean(axis=0, keepdims=True) * 0
-    x[0, :2] = learnt.sample.x[:, :2].mean(axis=0)
+    x[0, :len(TERMS)] = learnt.sample.x[:, :len(TERMS)].mean(axis=0)
     rates = np.array([f.rates(x, learnt.sample.names)[0] for f in learnt.refits])
     edges = learnt.fit.edges_h
     fig = Figure(figsize=(12, 6), dpi=100)

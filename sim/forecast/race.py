@@ -1,8 +1,8 @@
 """The race to forecast as data: the timesheet's cars (parsed from the seed) and the race's folder of facts.
 
 The folder's ``race.toml`` gives the rules and the circuit (each with its source) and the assumptions no source
-gives (each with its reason): refuels, pit stops, how practice pace becomes race pace, night, the engine size of
-each model and the hazard model's settings. Every value is checked where it is read; errors name file, key, value.
+gives (each with its reason): refuels, pit stops, how practice pace becomes race pace, night, how the classification
+rule is read without classes, and the hazard model's settings. Every value is checked where it is read; errors name file, key, value.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ class ForecastCar:
     """One car of the timesheet as the forecast sees it."""
 
     number: str
-    make: str
-    model: str
-    engine_cc: int
-    car_class: str
+    make: str  # from the chassis column's first word (spelt as the replayed race spells it, by [makes])
+    chassis: str
     practice_s: float  # the quickest of the timesheet's time columns
     drivers: tuple[str, ...]
     team: str | None = None
@@ -51,7 +49,9 @@ class ForecastRace:
     tyre_wear_per_lap: float
     lap_noise_sigma: float
     pace_spread: float
-    classified_share: float  # of the class winner's distance
+    classified_share: float  # of the distance of the car the rule is read against (`classified_against`)
+    classified_against: str  # "overall winner": the timesheet gives no classes
+    no_classes_reason: str  # why a car's class and P(class win) are null
     final_lap_s: float
     hazard: dict = field(default_factory=dict)
     sources: tuple[tuple[str, str, str], ...] = ()  # (input, value, source or reason)
@@ -82,12 +82,19 @@ def load_forecast_race(race: Race, folder: Path | None = None) -> ForecastRace:
                     f"{rules.number('classification_share_of_class_winner', low=0, high=1):g}",
                     rules.string("classification_source")))
     for key in ("stint_laps", "pit_stop_seconds", "standing_start_seconds", "night", "tyre_wear", "lap_noise",
-                "race_pace", "pit_time_spread", "classes"):
+                "race_pace", "pit_time_spread", "classes", "classification"):
         item = a.sub(key, required=True)
-        shown = {k: v for k, v in item.table.items() if k not in ("reason", "bands")}
+        shown = {k: v for k, v in item.table.items() if k != "reason"}
         sources.append((f"assumption: {key.replace('_', ' ')}", ", ".join(f"{k} {v}" for k, v in shown.items()),
                         item.string("reason")))
-    cars = tuple(_car(e, doc, a.sub("classes", required=True)) for e in race.entries if e.started)
+    classes = a.sub("classes")
+    if classes.string("value") != "none":
+        raise classes.error("value", 'must be "none" (the timesheet gives no classes)', classes.string("value"))
+    against = a.sub("classification")
+    if against.string("against") != "overall winner":
+        raise against.error("against", 'must be "overall winner" (the timesheet gives no classes)',
+                            against.string("against"))
+    cars = tuple(_car(e, doc) for e in race.entries if e.started)
     return ForecastRace(
         race.id, race.title, start, duration_s, circuit.number("lap_km", low=1, high=50), cars,
         a.sub("stint_laps").integer("value", low=1, high=rules.integer("max_stint_laps", low=1)),
@@ -97,7 +104,8 @@ def load_forecast_race(race: Race, folder: Path | None = None) -> ForecastRace:
         (n0, n1 if n1 > n0 else n1 + 24 * HOUR, night.number("factor", low=0.5, high=2.0)),
         a.sub("tyre_wear").number("per_lap", low=0, high=0.01), a.sub("lap_noise").number("sigma", low=0, high=0.05),
         a.sub("race_pace").number("spread", low=0, high=0.2),
-        rules.number("classification_share_of_class_winner", low=0, high=1),
+        rules.number("classification_share_of_class_winner", low=0, high=1), against.string("against"),
+        classes.string("reason"),
         rules.number("final_lap_minutes", low=0, low_open=True) * 60.0,
         _hazard(doc.sub("hazard", required=True)), tuple(sources))
 
@@ -113,29 +121,18 @@ def _hazard(h: Table) -> dict:
     for key in ("shrink_bands", "shrink_terms", "shrink_makes"):
         out[key] = h.number(key, low=0)
     out["bootstrap"] = h.integer("bootstrap", low=1, high=10_000)
-    for key in ("reason_learn_from", "reason_bands", "reason_shrink", "reason_bootstrap"):
+    for key in ("reason_learn_from", "reason_terms", "reason_bands", "reason_shrink", "reason_bootstrap"):
         out[key] = h.string(key)
     return out
 
 
-def _car(entry, doc: Table, classes: Table) -> ForecastCar:
-    """A timesheet row as a ForecastCar: its make (the 1957 spelling), engine size (by model) and class (by band)."""
+def _car(entry, doc: Table) -> ForecastCar:
+    """A timesheet row as a ForecastCar: its make (the chassis's first word, in the replayed race's spelling), its
+    chassis and its quickest practice time. Nothing else: the timesheet gives no engine size and no class."""
     chassis = entry.chassis or ""
     first = chassis.split()[0] if chassis else "Other"
-    makes = doc.sub("makes").table
-    make = makes.get(first, entry.make or first)
-    models = doc.sub("models", required=True).table
-    match = max((m for m in models if chassis.startswith(m)), key=len, default=None)
-    if match is None:
-        raise RaceDataError("names no model of [models] (add the model and its engine size in cc)", file=doc.path,
-                            key="models", value=chassis, car=entry.number)
-    cc = int(models[match])
-    bands = classes.get("bands", list)
-    car_class = next((name for low, name in bands if cc >= low), None)
-    if car_class is None:
-        raise classes.error("bands", "has no band for this engine size", cc)
+    make = doc.sub("makes").table.get(first, entry.make or first)
     times = [t.total_seconds() for t in entry.times if t is not None]
     if not times:
         raise RaceDataError("has no practice time", file=entry.race, key="time", value="", car=entry.number)
-    return ForecastCar(entry.number, make, match, cc, car_class, min(times), tuple(d.name for d in entry.drivers),
-                       entry.entrant)
+    return ForecastCar(entry.number, make, chassis, min(times), tuple(d.name for d in entry.drivers), entry.entrant)

@@ -21,15 +21,19 @@ def markdown_report(fc, images: list[str]) -> str:
     h = fc.race.hazard
     lines += [f"| practice to race pace | {learnt.pace_ratio_text} | computed from the {learnt.race_id} replay |",
               f"| hazard learnt from | {learnt.race_id} | {h['reason_learn_from']} |",
+              f"| hazard terms | {', '.join(learnt.sample.names)} | {h['reason_terms']} |",
               f"| hazard bands (hours) | {h['band_edges_hours']} | {h['reason_bands']} |",
               f"| shrinkage | bands {h['shrink_bands']}, terms {h['shrink_terms']}, makes {h['shrink_makes']} | "
               f"{h['reason_shrink']} |", f"| bootstrap | {h['bootstrap']} refits | {h['reason_bootstrap']} |", ""]
     lines += _hazard_section(learnt)
-    lines += ["## Cars", "", "| car | class | make | practice | P(win) | P(class win) | P(podium) | P(finish) | "
-              "E(position) | laps 10/50/90% |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += ["## Cars", "", f"No class and no P(class win) (null in the JSON): {s['notes']['p_class_win']} "
+              f"P(finish) is the chance to be {s['notes']['p_finish']}.", "",
+              "| car | make | chassis | practice | P(win) | P(podium) | P(finish) | E(position) | laps 10/50/90% |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    chassis = {c.number: c.chassis for c in fc.race.cars}
     for c in sorted(s["cars"], key=lambda c: (-c["p_win"], c["expected_position"])):
-        lines.append(f"| {c['car']} | {c['class']} | {c['make']} | {c['practice_s']:.1f} s | {c['p_win']:.3f} | "
-                     f"{c['p_class_win']:.3f} | {c['p_podium']:.3f} | {c['p_finish']:.3f} | "
+        lines.append(f"| {c['car']} | {c['make']} | {chassis[c['car']]} | {c['practice_s']:.1f} s | {c['p_win']:.3f} | "
+                     f"{c['p_podium']:.3f} | {c['p_finish']:.3f} | "
                      f"{c['expected_position']:.1f} | {c['laps_p10']}/{c['laps_p50']}/{c['laps_p90']} |")
     lines += ["", "## Plots", ""] + [f"![{name}]({name})" for name in images] + [""]
     return "\n".join(lines)
