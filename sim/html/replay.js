@@ -152,7 +152,7 @@
         '<td class="num">' + (k + 1) + "</td>" +
         '<td title="' + esc(c.make + ", " + c.team) + '"><span class="swatch" style="background:' + esc(c.colour) + '"></span>' + esc(c.car) + "</td>" +
         '<td class="drivers">' + esc(c.drivers) + '</td><td class="wider">' + esc(c.team) + '</td><td class="wider">' +
-        esc(c.make) + "</td><td>" + esc(c["class"]) + '</td><td class="num">' + esc(marksText(r.n)) + "</td>" +
+        esc(c.make) + '</td><td class="narrow">' + esc(c["class"]) + '</td><td class="num">' + esc(marksText(r.n)) + "</td>" +
         '<td class="num gap">' + esc(gap) + '</td><td class="status">' + esc(st[1]) + '</td><td class="last wide">' +
         esc(lastEvent(c, t)) + "</td></tr>");
     });
@@ -215,7 +215,7 @@
     var layout = {
       margin: { l: 34, r: 8, t: 6, b: 34 }, showlegend: false, hovermode: "closest", shapes: shapes,
       xaxis: { type: "date", tickformat: "%H:%M", fixedrange: false },
-      yaxis: { range: [cars.length + 0.5, 0.5], title: { text: "position" }, zeroline: false, tick0: 1, dtick: 5 },
+      yaxis: { range: [cars.length + 0.5, 0.5], title: { text: "position" }, zeroline: false, tick0: 0, dtick: 5 },
       plot_bgcolor: "#fff", paper_bgcolor: "#fff",
     };
     return window.Plotly.newPlot(chart, traces, layout, { displaylogo: false, responsive: true,
