@@ -55,7 +55,9 @@ def le_mans_page(replay, tmp_path_factory) -> Path:
 
 
 def _open(driver, path: Path, t=None, width=1366, height=768):
-    driver.set_window_size(width, height)
+    # the viewport itself (a headless window is no taller than its virtual screen)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
     driver.get("about:blank")  # a fresh load, not a hash change
     driver.get(path.as_uri() + ("" if t is None else f"#t={t:g}"))
     _wait(driver, "return document.body.dataset.ready === '1'")
@@ -181,9 +183,26 @@ def test_the_mille_miglia_page(browser, tmp_path):
 
 def test_screenshots_at_nine_pm(browser, replay, le_mans_page):
     t = replay.moment("21:00")
-    for width, height in ((1366, 768), (390, 844)):
+    for width, height in ((1366, 768), (390, 1200)):  # the phone's shot: the leaderboard and the chart below it
         _open(browser, le_mans_page, t, width, height)
         assert browser.find_element("id", "leaderboard").is_displayed()
         assert browser.find_element("id", "chart").is_displayed()
         DOCS.mkdir(exist_ok=True)
         browser.save_screenshot(str(DOCS / f"replay-{width}.png"))
+
+
+def test_the_chart_hovers_a_car_and_a_marker_click_shows_its_quote(browser, replay, le_mans_page):
+    _open(browser, le_mans_page, 18000)
+    car = replay.table.cars[0]
+    text = browser.execute_script(
+        "const c = document.getElementById('chart'); Plotly.Fx.hover(c, [{curveNumber: 0, pointNumber: 150}]);"
+        "const h = c.querySelector('.hoverlayer'); return h ? h.textContent : '';")
+    assert f"car {car}" in text and replay.table.drivers[car].split(" / ")[0] in text and "laps" in text
+    checks = replay.checkpoints()
+    browser.execute_script("document.getElementById('chart').emit('plotly_click',"
+                           "{points: [{data: {meta: 'checkpoints'}, customdata: 5}]})")
+    detail = browser.find_element("id", "checkpoint-detail")
+    assert detail.get_attribute("data-id") == checks.id.iloc[5]
+    browser.execute_script("document.getElementById('chart').emit('plotly_click',"
+                           "{points: [{data: {meta: arguments[0]}, customdata: 0}]})", car)
+    assert browser.execute_script("return document.body.dataset.highlight") == car
