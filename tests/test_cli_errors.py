@@ -96,12 +96,13 @@ def test_ctrl_c_while_writing_leaves_whole_files_and_no_manifest(tmp_path, capsy
     names = sorted(p.name for p in tmp_path.iterdir())
     # run.json was removed before the first file changed: the folder no longer claims to hold one run
     assert names == [".race-replay.lock", ".race-replay.pending.json", "checkpoints.json", "checkpoints.md",
-                     "events.csv", "standings.csv"]
+                     "events.csv", "replay.html", "standings.csv"]
     json.loads((tmp_path / "checkpoints.json").read_text())
     monkeypatch.undo()
     assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".race-replay.lock", "checkpoints.json", "checkpoints.md", "events.csv", "run.json", "standings.csv"]
+        ".race-replay.lock", "checkpoints.json", "checkpoints.md", "events.csv", "replay.html", "run.json",
+        "standings.csv"]
 
 
 def _failing_mkstemp(monkeypatch, name: str, make_fd):
