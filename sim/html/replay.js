@@ -362,6 +362,8 @@
     $("subtitle").textContent = D.label + ", seed " + D.seed + " · " + cars.length + " cars · " + D.kind +
       " · standings by " + D.order;
     $("marks-head").textContent = unitTitle;
+    document.querySelector("#controls .keys").textContent =
+      "space: play/pause \u00b7 \u2190 \u2192: one " + D.unit.replace(/s$/, "") + " of the leader";
     slider.max = String(D.duration_s);
     $("bands").innerHTML = D.bands.map(function (b) {
       return '<span class="' + esc(b.name) + '" title="' + esc(b.name) + '" style="left:' + (100 * b.from / D.duration_s) +
