@@ -32,6 +32,7 @@ class RaceKind:
     files: Callable | None = None  # (replay, report data) -> {file name: text}: the text files `run` writes
     standings_report: Callable | None = None  # (replay, CLI args) -> text: `race-replay standings` for this kind
     draw: Callable | None = None  # (replay, plot kind, top, car_class) -> Figure, where not the circuit's plots.draw
+    page: Callable | None = None  # (replay, report data) -> bytes: the interactive replay page (replay.html)
     order: str = "distance"  # the order that decides the race (sim.standings.ORDERS)
     unit: str = "laps"  # what a car's marks count
 
@@ -46,6 +47,12 @@ def _circuit_plots(replay, report: dict | None = None) -> dict[str, bytes]:
     return render_all_plots(replay, report=report)
 
 
+def _page(replay, report: dict | None = None) -> bytes:
+    from sim.html import page_bytes
+
+    return page_bytes(replay, report)
+
+
 def _forecast(race, *args, **kwargs):
     from sim.forecast import forecast
 
@@ -54,11 +61,12 @@ def _forecast(race, *args, **kwargs):
 
 KINDS = {kind.name: kind for kind in (
     RaceKind("circuit", "laps of a closed circuit from a common start to a flag", lemans.parse,
-             circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots, circuit.PLOT_KINDS),
+             circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots, circuit.PLOT_KINDS,
+             page=_page),
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              timetrial.facts_for, timetrial.prepare, timetrial.simulate, timetrial.plots, timetrial.PLOT_KINDS,
              report=timetrial.report_data, files=timetrial.report_files,
-             standings_report=timetrial.standings_report, draw=timetrial.draw, order="elapsed", unit="controls"),
+             standings_report=timetrial.standings_report, draw=timetrial.draw, page=_page, order="elapsed", unit="controls"),
     RaceKind("timesheet", "a practice timesheet: entries and practice times, no results", practice.parse,
              cannot_replay="a practice timesheet has no results to replay (it can only be forecast)",
              forecast=_forecast),

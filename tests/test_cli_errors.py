@@ -25,7 +25,7 @@ from sim.cli import main
         (["plot", "le-mans-1957"], "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),
         ([], "race-replay: error: the following arguments are required: COMMAND (try race-replay --help)\n"),
         (["replay"], "race-replay: error: argument COMMAND: invalid choice: 'replay' (choose from entries, inspect, run, "
-                     "standings, check, plot, forecast, score) (try race-replay --help)\n"),
+                     "standings, check, plot, html, forecast, score) (try race-replay --help)\n"),
         (["run", "le-mans-1957", "--bogus"], "race-replay: error: unrecognized arguments: --bogus (try race-replay --help)\n"),
         (["check", "le-mans-1957", "--seed", "٣"],
          "race-replay: error: argument --seed: must be a whole number in the digits 0-9 (value '٣') (try race-replay check --help)\n"),
@@ -96,12 +96,13 @@ def test_ctrl_c_while_writing_leaves_whole_files_and_no_manifest(tmp_path, capsy
     names = sorted(p.name for p in tmp_path.iterdir())
     # run.json was removed before the first file changed: the folder no longer claims to hold one run
     assert names == [".race-replay.lock", ".race-replay.pending.json", "checkpoints.json", "checkpoints.md",
-                     "events.csv", "standings.csv"]
+                     "events.csv", "replay.html", "standings.csv"]
     json.loads((tmp_path / "checkpoints.json").read_text())
     monkeypatch.undo()
     assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".race-replay.lock", "checkpoints.json", "checkpoints.md", "events.csv", "run.json", "standings.csv"]
+        ".race-replay.lock", "checkpoints.json", "checkpoints.md", "events.csv", "replay.html", "run.json",
+        "standings.csv"]
 
 
 def _failing_mkstemp(monkeypatch, name: str, make_fd):

@@ -21,7 +21,7 @@ from sim.errors import RaceReplayError
 from sim.output import LOCK_FILE, PENDING, folder_lock, output_folder, write_file
 
 PLOTS = {f"{kind}.{suffix}" for kind in ("positions", "history", "class", "index") for suffix in ("png", "svg")}
-TEXTS = {"standings.csv", "events.csv", "checkpoints.md", "checkpoints.json"}
+TEXTS = {"standings.csv", "events.csv", "checkpoints.md", "checkpoints.json", "replay.html"}  # replay.html: also with --no-plots
 
 
 def assert_whole(path: Path) -> None:
@@ -200,7 +200,7 @@ def test_run_without_plots_removes_the_earlier_runs_plots(tmp_path, capsys, repl
         TEXTS | {"run.json", "my-notes.md"})
     assert (second["race"], second["seed"], second["scenario"]) == ("le-mans-1957", 1957, None)
     assert second["command"] == f"race-replay run le-mans-1957 --out {tmp_path} --no-plots"
-    assert "Wrote 5 files" in capsys.readouterr().out
+    assert "Wrote 6 files" in capsys.readouterr().out
 
 
 def _folder_state(out: Path, baseline: dict) -> tuple[bool, set[str]]:

@@ -132,6 +132,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         data = (kind.report or report_data)(replay)  # checked once: the files, the charts and the summary share it
         for name, text in (kind.files or report_files)(replay, data).items():
             folder.write_text(name, text)
+        if kind.page is not None:  # the interactive replay, one self-contained file
+            folder.write_bytes("replay.html", kind.page(replay, data))
         if not args.no_plots:
             for name, image in kind.plots(replay, data).items():
                 folder.write_bytes(name, image)

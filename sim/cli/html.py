@@ -1,0 +1,50 @@
+"""``race-replay html``: the interactive replay page, one self-contained HTML file (wired into :mod:`sim.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli.replay import _integer, _seed
+from sim.errors import RaceReplayError
+
+
+def add_html_parser(subparsers) -> None:
+    parser = subparsers.add_parser("html", help="write the interactive replay: one HTML file that opens offline")
+    parser.add_argument("race", help="a race id with replay data, or the path of a document of the same shape")
+    parser.add_argument("--seed", type=_integer, default=None, help="seed of the lap-time scatter, 0 or more")
+    parser.add_argument("--scenario", type=Path, help="a what-if scenario file (TOML) to replay instead of the real race")
+    parser.add_argument("--no-cache", action="store_true", help="recalibrate instead of reading the calibration cache")
+    parser.add_argument("--out", type=Path, default=None, help="output file (default out/<race id>/replay.html)")
+    parser.set_defaults(handler=cmd_html)
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    from sim.kinds import kind_of
+    from sim.output import write_file
+    from sim.pipeline import run_replay
+    from sim.sources import resolve
+
+    if args.scenario:
+        from sim.scenario import apply, load_scenario
+
+        scenario = load_scenario(args.scenario)
+        if scenario.race != args.race:
+            raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
+                                  key="scenario.race", value=scenario.race)
+        replay = apply(scenario, _seed(args), use_cache=not args.no_cache)
+    else:
+        replay = run_replay(args.race, _seed(args), use_cache=not args.no_cache)
+    kind = kind_of(replay.race)
+    if kind.page is None:
+        raise RaceReplayError(f"has no interactive replay (a {kind.name} race)", key="race", value=args.race)
+    out = args.out
+    if out is None:
+        out = Path("out") / resolve(args.race).id / "replay.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+    path = write_file(out, kind.page(replay))
+    print(f"{path} ({path.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+SUBCOMMANDS = (add_html_parser,)

@@ -1,0 +1,54 @@
+"""The interactive replay page as a file: one self-contained HTML file, under 5 MB, written by `html` and `run`."""
+
+import json
+import re
+
+import pytest
+
+from sim.cli import main
+from sim.html import page_bytes, page_data
+
+MAX_BYTES = 5_000_000
+
+
+@pytest.fixture(scope="module")
+def page(replay) -> bytes:
+    return page_bytes(replay)
+
+
+def test_one_file_under_5_mb_with_no_address_outside_it(page):
+    assert len(page) < MAX_BYTES
+    text = page.decode("utf-8")
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=""", text)  # nothing loaded from elsewhere
+    assert text.count("</script>") == 3  # the packed Plotly, the data, the page's script; and none inside them
+    data = json.loads(re.search(r'<script id="replay-data" type="application/json">(.*?)</script>', text, re.S)[1])
+    assert data["race"] == "le-mans-1957" and len(data["cars"]) == 54
+
+
+def test_the_data_carries_every_crossing_exactly(replay):
+    data = page_data(replay)
+    for car in data["cars"]:
+        assert car["crossings"] == replay.table.crossings[car["car"]].tolist()
+    assert [b["name"] for b in data["bands"]] == ["night", "fog"]
+    assert all(c["quote"] for c in data["checkpoints"])
+
+
+def test_the_same_seed_gives_the_same_bytes(replay, page):
+    assert page_bytes(replay) == page
+
+
+def test_html_command_writes_the_page(tmp_path, capsys):
+    out = tmp_path / "r.html"
+    assert main(["html", "le-mans-1957", "--out", str(out)]) == 0
+    assert out.stat().st_size < MAX_BYTES and "MB" in capsys.readouterr().out
+
+
+def test_html_of_a_timesheet_is_one_line_error(tmp_path, capsys):
+    assert main(["html", "le-mans-1961", "--out", str(tmp_path / "x.html")]) == 2
+    assert "cannot be replayed" in capsys.readouterr().err
+
+
+def test_run_writes_replay_html(tmp_path):
+    assert main(["run", "le-mans-1957", "--no-plots", "--out", str(tmp_path)]) == 0
+    manifest = json.loads((tmp_path / "run.json").read_text())
+    assert "replay.html" in manifest["files"] and (tmp_path / "replay.html").stat().st_size < MAX_BYTES
