@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import sim
 from sim.cli import forecast as cli_forecast
+from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
@@ -93,7 +94,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS, *cli_forecast.SUBCOMMANDS)
+    add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS, *cli_forecast.SUBCOMMANDS,
+    *cli_montecarlo.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
