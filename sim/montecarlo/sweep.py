@@ -15,11 +15,16 @@ def sweep(race_id: str, runs: int, seed: int, workers: int | None = None, schedu
         from tqdm import tqdm
 
         return [run_draw(race_id, seed, i, only) for i in tqdm(range(runs), disable=not progress, desc="draws")]
+    import logging
+
     from dask.distributed import Client, LocalCluster, as_completed
+
+    if not logging.getLogger().isEnabledFor(logging.INFO):  # Dask's start-up chatter only with --verbose
+        logging.getLogger("distributed").setLevel(logging.ERROR)
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
             futures = client.map(run_draw, [race_id] * runs, [seed] * runs, range(runs), [only] * runs, pure=False)
