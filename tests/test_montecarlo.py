@@ -131,3 +131,14 @@ def test_montecarlo_arguments_are_checked(capsys):
     assert main(["montecarlo", "le-mans-1957", "--only", "nothing.*"]) == 2
     assert capsys.readouterr().err == ("race-replay: error: matches no range of this race (key '--only', "
                                        "value 'nothing.*')\n")
+
+
+@pytest.mark.slow
+def test_a_scenario_becomes_a_probability(capsys):
+    from pathlib import Path
+
+    scenario = Path(__file__).parent.parent / "scenarios" / "hawthorn-survives.toml"
+    data = json.loads(_cli_json(capsys, "--workers", "1", "--runs", "2", "--only", "event.hawthorn-*",
+                                "--scenario", str(scenario)))
+    assert data["scenario"] == "hawthorn-survives.toml"
+    assert abs(sum(data["scenario_winners"].values()) - 1) < 1e-9 and data["scenario_margin_laps"]["p50"] >= 0

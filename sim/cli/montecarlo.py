@@ -22,6 +22,8 @@ def add_montecarlo_parser(subparsers) -> None:
     parser.add_argument("--scheduler", default=None, help="the address of a running Dask scheduler (tcp://host:8786)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
+    parser.add_argument("--scenario", type=Path, default=None,
+                        help="a what-if TOML: each draw also replays it on its own calibration (P(win) under it)")
     parser.add_argument("--out", type=Path, default=None, help="write montecarlo.json and report.md here")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
@@ -45,10 +47,21 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     for pattern in args.only:
         if not any(fnmatch.fnmatchcase(n, pattern) for n in names):
             raise RaceReplayError("matches no range of this race", key="--only", value=pattern)
-    results = sweep(race.id, args.runs, args.seed, args.workers, args.scheduler, args.progress, tuple(args.only))
+    scenario = None
+    if args.scenario is not None:
+        from sim.scenario import load_scenario
+
+        loaded = load_scenario(args.scenario)  # its errors before any draw runs
+        if loaded.race != race.id:
+            raise RaceReplayError(f"is a scenario of {loaded.race}, not of {race.id}", file=args.scenario)
+        scenario = str(args.scenario.resolve())
+    results = sweep(race.id, args.runs, args.seed, args.workers, args.scheduler, args.progress, tuple(args.only),
+                    scenario)
     summary = summarise(race.id, facts, args.seed, results)
     if args.only:
         summary["only"] = list(args.only)
+    if scenario is not None:
+        summary["scenario"] = args.scenario.name
     text = to_json(summary)
     if args.out is not None:
         from sim.output import output_folder
@@ -69,6 +82,9 @@ def _table(summary: dict) -> str:
     for cause, count in summary["failed"].items():
         lines.append(f"  failed {count:>5}  {cause}")
     lines.append("winners: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["winners"].items()))
+    if "scenario_winners" in summary:
+        lines.append("under the scenario: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["scenario_winners"].items())
+                     + f"; margin (laps) {summary['scenario_margin_laps']}")
     lines.append(f"{'checkpoint':<48} {'pass':>6} {'fitted':>7} {'fail':>6} {'conflict':>9}")
     for cp in summary["checkpoints"]:
         s = cp["status_share"]

@@ -31,6 +31,8 @@ class DrawResult:
     winner: str | None = None
     margin_laps: int | None = None
     margin_s: float | None = None  # how long after the winner the second car crossed the line on its last lap
+    whatif_winner: str | None = None  # with a scenario: the what-if replay's winner and margin on this calibration
+    whatif_margin_laps: int | None = None
     calibration_s: float = 0.0
 
 
@@ -51,7 +53,14 @@ def cause(exc: CalibrationError) -> str:
     return f"{what} ({where})" if where else what
 
 
-def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = ()) -> DrawResult:
+def _winner(replay, order: str) -> tuple[list, int | None, float | None]:
+    final = replay.table.order_at(replay.facts.duration_s, order)
+    if len(final) < 2:
+        return final, None, None
+    return final, int(final[0][1] - final[1][1]), round(float(final[1][3] - final[0][3]), 3)
+
+
+def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (), scenario: str | None = None) -> DrawResult:
     """Draw `index` of the sweep of `seed`: a pure function of its arguments. `only` (glob patterns of range names)
     applies just those drawn values; every range is still drawn, so a value does not depend on what else is."""
     from sim.checkpoints import evaluate
@@ -72,12 +81,14 @@ def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = ()) ->
     calibration_s = time.perf_counter() - started
     replay = replay_plan(race, drawn, plan, calibration, label=f"draw {index}")
     cars, positions, laps = hourly_positions(replay.table)
-    final = replay.table.order_at(drawn.duration_s, kind.order)
-    margin_laps = margin_s = None
-    if len(final) > 1:
-        margin_laps = int(final[0][1] - final[1][1])
-        margin_s = round(float(final[1][3] - final[0][3]), 3)
+    final, margin_laps, margin_s = _winner(replay, kind.order)
+    whatif = (None, None)
+    if scenario is not None:
+        from sim.scenario import apply_to, load_scenario
+
+        wfinal, wmargin, _ = _winner(apply_to(load_scenario(scenario), race, drawn, plan, calibration), kind.order)
+        whatif = (wfinal[0][0] if wfinal else None, wmargin)
     return DrawResult(
         index, values, None, tuple(cars), positions.astype(np.int16), laps.astype(np.int16),
         tuple(evaluate(replay, cp).status for cp in drawn.checkpoints), tuple(row[0] for row in final),
-        final[0][0] if final else None, margin_laps, margin_s, calibration_s)
+        final[0][0] if final else None, margin_laps, margin_s, *whatif, calibration_s=calibration_s)

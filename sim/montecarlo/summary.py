@@ -46,6 +46,14 @@ def summarise(race_id: str, facts, seed: int, results) -> dict:
     for r in ok:
         winners[r.winner] = winners.get(r.winner, 0) + 1
     margins = np.array([r.margin_laps for r in ok if r.margin_laps is not None])
+    whatif = {}
+    if ok and ok[0].whatif_winner is not None:
+        wins: dict[str, int] = {}
+        for r in ok:
+            wins[r.whatif_winner] = wins.get(r.whatif_winner, 0) + 1
+        wm = np.array([r.whatif_margin_laps for r in ok if r.whatif_margin_laps is not None])
+        whatif = {"scenario_winners": {c: round(k / n, DIGITS) for c, k in sorted(wins.items(), key=lambda kv: (-kv[1], kv[0]))},
+                  "scenario_margin_laps": dict(zip(("p10", "p50", "p90"), _quantiles(wm))) if len(wm) else None}
     return {
         "race": race_id, "runs": len(results), "seed": seed, "calibrated": n,
         "failed": dict(sorted(failed.items())),
@@ -56,6 +64,7 @@ def summarise(race_id: str, facts, seed: int, results) -> dict:
         "winners": {car: round(k / n, DIGITS) for car, k in sorted(winners.items(), key=lambda kv: (-kv[1], kv[0]))},
         "margin_laps": ({"p10": _quantiles(margins)[0], "p50": _quantiles(margins)[1], "p90": _quantiles(margins)[2]}
                         if len(margins) else None),
+        **whatif,
     }
 
 

@@ -8,13 +8,14 @@ from sim.montecarlo.run import run_draw
 
 
 def sweep(race_id: str, runs: int, seed: int, workers: int | None = None, scheduler: str | None = None,
-          progress: bool = False, only: tuple[str, ...] = ()) -> list:
+          progress: bool = False, only: tuple[str, ...] = (),
+          scenario: str | None = None) -> list:
     """Every draw's result, in draw order. The draws are the same whatever runs them."""
     workers = workers or os.cpu_count() or 1
     if scheduler is None and workers == 1:
         from tqdm import tqdm
 
-        return [run_draw(race_id, seed, i, only) for i in tqdm(range(runs), disable=not progress, desc="draws")]
+        return [run_draw(race_id, seed, i, only, scenario) for i in tqdm(range(runs), disable=not progress, desc="draws")]
     import logging
 
     from dask.distributed import Client, LocalCluster, as_completed
@@ -27,7 +28,8 @@ def sweep(race_id: str, runs: int, seed: int, workers: int | None = None, schedu
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
-            futures = client.map(run_draw, [race_id] * runs, [seed] * runs, range(runs), [only] * runs, pure=False)
+            futures = client.map(run_draw, [race_id] * runs, [seed] * runs, range(runs), [only] * runs,
+                                  [scenario] * runs, pure=False)
             results = []
             from tqdm import tqdm
 
