@@ -14,7 +14,7 @@ from pathlib import Path
 from sim.clock import HOUR, parse_clock, parse_window
 from sim.errors import RaceDataError
 from sim.records import Race
-from sim.tomlfile import Table, read_toml
+from sim.tomlfile import Table, _range_text, in_range, read_toml
 
 RACES_DIR = Path(__file__).parent / "races"
 
@@ -119,6 +119,22 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Range:
+    """The distribution of one assumed value the sources do not give: uniform on [low, high], or triangular with
+    its peak at `mode`. `target` says what it sets: ("assumptions", field, index in a tuple field or None) or
+    ("event", event id, "seconds" | "factor"); `scale` turns the TOML's unit into the target's (minutes: 60)."""
+
+    name: str  # the dotted TOML key of the value: "assumptions.pit_stop_seconds.value", "event.<id>.minutes"
+    value: float  # the value the default replay uses, in the TOML's unit
+    low: float
+    high: float
+    mode: float | None
+    reason: str
+    target: tuple
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
 class RaceFacts:
     race_id: str
     start: datetime
@@ -131,6 +147,7 @@ class RaceFacts:
     conflicts: tuple[Conflict, ...]
     folder: Path
     defaults: tuple[str, ...] = ()  # the defaults a race without a race folder was replayed with, each with its reason
+    ranges: tuple[Range, ...] = ()  # the assumed values a Monte Carlo draws (sim.montecarlo), in file order
 
     def events_for(self, car: str, kind: str | None = None) -> list[NarrativeEvent]:
         return [e for e in self.events if e.car == car and (kind is None or e.kind == kind)]
@@ -160,16 +177,17 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     start, duration_s = _read_head(doc.sub("race", required=True), race, folder)
     regulations = _read_regulations(doc, seed_text)
     lap_length_km = _lap_length(race_path, race)
-    assumptions = _read_assumptions(doc.sub("assumptions"), start, seed_text)
+    assumptions, ranges = _read_assumptions(doc.sub("assumptions"), start, seed_text)
     starters = {e.number for e in race.starters}
-    events = _read_events(folder / "events.toml", starters, start, duration_s, seed_text)
+    events, event_ranges = _read_events(folder / "events.toml", starters, start, duration_s, seed_text)
     event_ids = {e.id for e in events}
     drivers = {e.number: {d.name for d in e.drivers} for e in race.starters}
     checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text, drivers)
     conflicts = _read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
     _check_event_laps(folder / "events.toml", race, events)
-    return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints, conflicts, folder)
+    return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints, conflicts,
+                     folder, ranges=ranges + event_ranges)
 
 
 def _read_head(head: Table, race: Race, folder: Path) -> tuple[datetime, float]:
@@ -277,11 +295,80 @@ def _window(r: Table, key: str, start: datetime) -> tuple[float, float] | None:
         raise r.error(key, "is not a [from, to] pair of clock times", value) from None
 
 
+RANGE_KEYS = ("range", "mode", "range_reason")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def read_range(r: Table, key: str, target: tuple, scale: float = 1.0, low=None, high=None, low_open=False,
+               high_open=False) -> Range | None:
+    """The `range = [lo, hi]` (and `mode`, `range_reason`) of the value at `key`, checked like the value itself:
+    finite numbers, lo < hi, lo <= value <= hi (and lo <= mode <= hi), both ends within the value's own bounds.
+    None when the table gives no range."""
+    if "range" not in r:
+        for extra in ("mode", "range_reason"):
+            if extra in r:
+                raise r.error(extra, "applies only with a `range = [low, high]`", r.table[extra])
+        return None
+    if key not in r:
+        raise r.error("range", f"gives a range for `{key}`, which is not given", r.table["range"])
+    value = r.table[key]
+    bounds = r.table["range"]
+    if not isinstance(bounds, list) or len(bounds) != 2 or not all(_is_number(v) for v in bounds):
+        raise r.error("range", "must be a [low, high] pair of finite numbers", bounds)
+    lo, hi = (float(v) for v in bounds)
+    if lo >= hi:
+        raise r.error("range", "must be a [low, high] pair with low < high", bounds)
+    for end, v in (("low", lo), ("high", hi)):
+        if not in_range(v, low, high, low_open, high_open):
+            raise r.error("range", f"{end} end {_range_text(low, high, low_open, high_open)} (like `{key}`)", bounds)
+    if not lo <= value <= hi:
+        raise r.error("range", f"must hold the value of `{key}` ({value:g})", bounds)
+    mode = None
+    if "mode" in r:
+        mode = r.get("mode", (int, float), message="must be a number")
+        if not lo <= mode <= hi:
+            raise r.error("mode", f"must be within the range [{lo:g}, {hi:g}]", mode)
+        mode = float(mode)
+    reason = r.string("range_reason", "")
+    if not reason.strip():
+        raise r.error("range_reason", "a range needs its reason: `range_reason`", r.table.get("range_reason"))
+    return Range(r.key(key), float(value), lo, hi, mode, reason, target, scale)
+
+
 def _factor(r: Table, key: str, default=...) -> float:
     return r.number(key, default, low=1 / MAX_FACTOR, high=MAX_FACTOR)
 
 
-def _read_assumptions(table: Table, start: datetime, seed_text: str) -> Assumptions:
+ASSUMPTION_RANGES = (  # (table, value key, Assumptions field, index in a tuple field, the value's bounds)
+    ("pit_stop_seconds", "value", "pit_stop_s", None, dict(low=0, high=HOUR)),
+    ("standing_start_seconds", "value", "standing_start_s", None, dict(low=0, high=600)),
+    ("night", "factor", "night", 2, dict(low=1 / MAX_FACTOR, high=MAX_FACTOR)),
+    ("fog", "factor", "fog", 2, dict(low=1 / MAX_FACTOR, high=MAX_FACTOR)),
+    ("tyre_wear", "per_lap", "tyre_wear_per_lap", None, dict(low=0, high=0.01)),
+    ("lap_noise", "sigma", "lap_noise_sigma", None, dict(low=0, high=MAX_SIGMA, high_open=True)),
+)
+
+
+def _assumption_ranges(table: Table) -> tuple[Range, ...]:
+    ranged = {name for name, *_ in ASSUMPTION_RANGES}
+    for name, item in table.table.items():
+        if name not in ranged and isinstance(item, dict) and any(k in item for k in RANGE_KEYS):
+            key = next(k for k in RANGE_KEYS if k in item)
+            raise table.sub(name).error(key, "cannot be drawn: only "
+                                        f"{', '.join(n for n, *_ in ASSUMPTION_RANGES)} take a range", item[key])
+    out = []
+    for name, key, field_name, index, bounds in ASSUMPTION_RANGES:
+        if name in table:
+            found = read_range(table.sub(name), key, ("assumptions", field_name, index), **bounds)
+            if found is not None:
+                out.append(found)
+    return tuple(out)
+
+
+def _read_assumptions(table: Table, start: datetime, seed_text: str) -> tuple[Assumptions, tuple[Range, ...]]:
     for name, item in table.table.items():
         if not isinstance(item, dict):
             raise table.error(name, "must be a table with a value and its reason", item)
@@ -296,7 +383,7 @@ def _read_assumptions(table: Table, start: datetime, seed_text: str) -> Assumpti
 
     fog = table.sub("fog")
     by_make = fog.sub("by_make")
-    return Assumptions(
+    assumptions = Assumptions(
         stint_laps=table.sub("stint_laps").integer("value", low=1, high=MAX_LAPS),
         pit_stop_s=table.sub("pit_stop_seconds").number("value", low=0, high=HOUR),
         standing_start_s=table.sub("standing_start_seconds").number("value", low=0, high=600),
@@ -309,6 +396,7 @@ def _read_assumptions(table: Table, start: datetime, seed_text: str) -> Assumpti
         reasons={k: v.get("reason", "") for k, v in table.table.items()},
         fog_by_make={make: _factor(by_make, make) for make in by_make.table},
     )
+    return assumptions, _assumption_ranges(table)
 
 
 ANCHOR_FORMS = (  # (required keys, allowed extra keys)
@@ -412,17 +500,31 @@ def _read_event(r: Table, starters, seen, start: datetime, duration_s: float, se
     )
 
 
-def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float, seed_text: str) -> tuple[NarrativeEvent, ...]:
-    events, seen = [], set()
+def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float,
+                 seed_text: str) -> tuple[tuple[NarrativeEvent, ...], tuple[Range, ...]]:
+    events, seen, ranges = [], set(), []
     for i, item in enumerate(_reader(path, _load_toml(path), "").tables("event")):
-        event = _read_event(_reader(path, item, f"event[{i}]"), starters, seen, start, duration_s, seed_text)
+        r = _reader(path, item, f"event[{i}]")
+        event = _read_event(r, starters, seen, start, duration_s, seed_text)
         seen.add(event.id)
         events.append(event)
+        found = _event_range(r, event, duration_s)
+        if found is not None:
+            ranges.append(found)
     moments = {e.car for e in events if e.kind == "retirement"}
     for e in events:
         if e.same_moment_as is not None and e.same_moment_as not in moments:
             raise RaceDataError("names a car with no retirement event", file=path, key=f"event.{e.id}.same_moment_as", value=e.same_moment_as, car=e.car)
-    return tuple(events)
+    return tuple(events), tuple(ranges)
+
+
+def _event_range(r: Table, event: NarrativeEvent, duration_s: float) -> Range | None:
+    """A pace event's `factor` or a delay's `minutes` may carry a range; nothing else an event gives can be drawn."""
+    if event.kind == "pace":
+        return read_range(r, "factor", ("event", event.id, "factor"), low=1 / MAX_FACTOR, high=MAX_FACTOR)
+    if "minutes" in r or "range" not in r:
+        return read_range(r, "minutes", ("event", event.id, "seconds"), 60.0, low=0, high=duration_s / 60)
+    raise r.error("range", "only a pace event's `factor` or a delay's `minutes` can take a range", r.table["range"])
 
 
 WHEN_KEYS = ("at", "at_hour", "at_leader_lap", "at_event", "during", "at_driver_change")

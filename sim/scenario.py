@@ -143,7 +143,11 @@ def _check_race(scenario: Scenario) -> None:
 def apply(scenario: Scenario, seed: int = DEFAULT_SEED, use_cache: bool = True) -> Replay:
     """Replay the race with the scenario's changes and the real race's calibrated paces."""
     _check_race(scenario)
-    race, facts, plan, calibration = prepare(scenario.race, seed, use_cache)
+    return apply_to(scenario, *prepare(scenario.race, seed, use_cache))
+
+
+def apply_to(scenario: Scenario, race, facts: RaceFacts, plan, calibration) -> Replay:
+    """The scenario's replay on a given calibration of the race (a Monte Carlo draw's, or the real race's)."""
     events = {e.id: e for e in facts.events}
     starters = {c.number for c in plan.cars}
     for i, event_id in enumerate(scenario.remove_events):

@@ -58,7 +58,7 @@ def default_facts(race: Race) -> RaceFacts:
                               float(regs["final_lap_limit_minutes"]))
     used.append(f"regulations: none: {regs['reason']}")
     table = {k: v for k, v in doc["assumptions"].items() if k != "retirement_at"}
-    assumptions = _read_assumptions(_reader(DEFAULTS_FILE, table, "assumptions"), start, "")
+    assumptions, _ = _read_assumptions(_reader(DEFAULTS_FILE, table, "assumptions"), start, "")
     at = doc["assumptions"]["retirement_at"]
     assumptions = replace(assumptions, retirement_at=at["value"], open_ends=True,
                           reasons={**assumptions.reasons, "retirement_at": at["reason"]})

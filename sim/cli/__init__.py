@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import sim
 from sim.cli import forecast as cli_forecast
 from sim.cli import html as cli_html
+from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
@@ -95,7 +96,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS, *cli_html.SUBCOMMANDS,
-    *cli_forecast.SUBCOMMANDS)
+    *cli_forecast.SUBCOMMANDS, *cli_montecarlo.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

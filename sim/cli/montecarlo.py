@@ -1,0 +1,96 @@
+"""The ``race-replay montecarlo`` subcommand: recalibrated replays over every ranged assumption (issue 12)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.cli.replay import _integer, _top
+from sim.errors import RaceReplayError
+
+DEFAULT_RUNS = 300
+DEFAULT_SEED = 1957
+
+
+def add_montecarlo_parser(subparsers) -> None:
+    parser = subparsers.add_parser("montecarlo", help="replay a race over its assumptions' ranges, recalibrating each draw")
+    parser.add_argument("race", help="a race id with replay data")
+    parser.add_argument("--runs", type=_top, default=DEFAULT_RUNS, help=f"draws (default {DEFAULT_RUNS})")
+    parser.add_argument("--seed", type=_integer, default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
+    parser.add_argument("--workers", type=_top, default=None,
+                        help="Dask worker processes on this machine (default: every core; 1: in this process, no Dask)")
+    parser.add_argument("--scheduler", default=None, help="the address of a running Dask scheduler (tcp://host:8786)")
+    parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                        help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
+    parser.add_argument("--scenario", type=Path, default=None,
+                        help="a what-if TOML: each draw also replays it on its own calibration (P(win) under it)")
+    parser.add_argument("--out", type=Path, default=None, help="write montecarlo.json and report.md here")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    parser.set_defaults(handler=cmd_montecarlo)
+
+
+def cmd_montecarlo(args: argparse.Namespace) -> int:
+    from sim.montecarlo import summarise, sweep
+    from sim.montecarlo.run import base
+    from sim.montecarlo.summary import markdown_report, to_json
+
+    if args.seed < 0:
+        raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
+    race, facts = base(args.race)
+    if not facts.ranges:
+        raise RaceReplayError("has no ranged assumptions to draw (give `range` in its race files)", key="race",
+                              value=args.race)
+    names = [r.name for r in facts.ranges]
+    import fnmatch
+
+    for pattern in args.only:
+        if not any(fnmatch.fnmatchcase(n, pattern) for n in names):
+            raise RaceReplayError("matches no range of this race", key="--only", value=pattern)
+    scenario = None
+    if args.scenario is not None:
+        from sim.scenario import load_scenario
+
+        loaded = load_scenario(args.scenario)  # its errors before any draw runs
+        if loaded.race != race.id:
+            raise RaceReplayError(f"is a scenario of {loaded.race}, not of {race.id}", file=args.scenario)
+        scenario = str(args.scenario.resolve())
+    results = sweep(race.id, args.runs, args.seed, args.workers, args.scheduler, args.progress, tuple(args.only),
+                    scenario)
+    summary = summarise(race.id, facts, args.seed, results)
+    if args.only:
+        summary["only"] = list(args.only)
+    if scenario is not None:
+        summary["scenario"] = args.scenario.name
+    text = to_json(summary)
+    if args.out is not None:
+        from sim.output import output_folder
+
+        with output_folder(args.out, race=race.id, seed=args.seed, runs=args.runs,
+                           command=["race-replay", *args.argv]) as folder:
+            folder.write_text("montecarlo.json", text + "\n")
+            folder.write_text("report.md", markdown_report(summary, facts))
+    if args.format == "json":
+        print(text)
+    else:
+        print(_table(summary))
+    return 0
+
+
+def _table(summary: dict) -> str:
+    lines = [f"{summary['race']}: {summary['runs']} draws, seed {summary['seed']}, {summary['calibrated']} calibrated"]
+    for cause, count in summary["failed"].items():
+        lines.append(f"  failed {count:>5}  {cause}")
+    lines.append("winners: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["winners"].items()))
+    if "scenario_winners" in summary:
+        lines.append("under the scenario: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["scenario_winners"].items())
+                     + f"; margin (laps) {summary['scenario_margin_laps']}")
+    lines.append(f"{'checkpoint':<48} {'pass':>6} {'fitted':>7} {'fail':>6} {'conflict':>9}")
+    for cp in summary["checkpoints"]:
+        s = cp["status_share"]
+        cells = [f"{100 * s[k]:.0f}%" if k in s else "-" for k in ("pass", "fitted", "fail", "conflict")]
+        lines.append(f"{cp['id']:<48} {cells[0]:>6} {cells[1]:>7} {cells[2]:>6} {cells[3]:>9}")
+    return "\n".join(lines)
+
+
+SUBCOMMANDS = (add_montecarlo_parser,)

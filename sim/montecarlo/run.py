@@ -1,0 +1,94 @@
+"""One draw: the facts with drawn values -> plan -> calibration -> replay -> checks, kept as a small result."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import kinds
+from sim.errors import CalibrationError
+from sim.montecarlo.draws import draw_values, with_values
+
+_BASE: dict[str, tuple] = {}  # race id -> (race, facts): read once per process
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    """What a summary needs of one draw (picklable, small). `failed` is the cause when it could not be calibrated."""
+
+    index: int
+    values: dict
+    failed: str | None = None
+    cars: tuple[str, ...] = ()
+    positions: np.ndarray | None = None  # (cars, hours) overall position at the end of each hour
+    laps: np.ndarray | None = None  # (cars, hours) laps completed
+    statuses: tuple[str, ...] = ()  # each checkpoint's status, in the facts' order
+    order: tuple[str, ...] = ()  # the final order
+    winner: str | None = None
+    margin_laps: int | None = None
+    margin_s: float | None = None  # how long after the winner the second car crossed the line on its last lap
+    whatif_winner: str | None = None  # with a scenario: the what-if replay's winner and margin on this calibration
+    whatif_margin_laps: int | None = None
+    calibration_s: float = 0.0
+
+
+def base(race_id: str):
+    if race_id not in _BASE:
+        from sim.pipeline import _seed_text
+        from sim.sources import load_race
+
+        race = load_race(race_id)
+        _BASE[race_id] = race, kinds.replay_kind(race).facts(race, _seed_text(race))
+    return _BASE[race_id]
+
+
+def cause(exc: CalibrationError) -> str:
+    """A failure's cause without its numbers, so draws that fail the same way are counted together."""
+    what = re.sub(r"[0-9]+(\.[0-9]+)?", "N", exc.message.split(":")[0])
+    where = ", ".join(p for p in (f"car {exc.car}" if exc.car else "", f"key {exc.key}" if exc.key else "") if p)
+    return f"{what} ({where})" if where else what
+
+
+def _winner(replay, order: str) -> tuple[list, int | None, float | None]:
+    final = replay.table.order_at(replay.facts.duration_s, order)
+    if len(final) < 2:
+        return final, None, None
+    return final, int(final[0][1] - final[1][1]), round(float(final[1][3] - final[0][3]), 3)
+
+
+def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (), scenario: str | None = None) -> DrawResult:
+    """Draw `index` of the sweep of `seed`: a pure function of its arguments. `only` (glob patterns of range names)
+    applies just those drawn values; every range is still drawn, so a value does not depend on what else is."""
+    from sim.checkpoints import evaluate
+    from sim.pipeline import replay_plan
+    from sim.standings import hourly_positions
+
+    race, facts = base(race_id)
+    values, noise_seed = draw_values(facts, seed, index)
+    if only:
+        values = {k: v for k, v in values.items() if any(fnmatch.fnmatchcase(k, pattern) for pattern in only)}
+    drawn = with_values(facts, values)
+    kind = kinds.replay_kind(race)
+    started = time.perf_counter()
+    try:
+        plan, calibration = kind.prepare(race, drawn, noise_seed)
+    except CalibrationError as exc:
+        return DrawResult(index, values, failed=cause(exc), calibration_s=time.perf_counter() - started)
+    calibration_s = time.perf_counter() - started
+    replay = replay_plan(race, drawn, plan, calibration, label=f"draw {index}")
+    cars, positions, laps = hourly_positions(replay.table)
+    final, margin_laps, margin_s = _winner(replay, kind.order)
+    whatif = (None, None)
+    if scenario is not None:
+        from sim.scenario import apply_to, load_scenario
+
+        wfinal, wmargin, _ = _winner(apply_to(load_scenario(scenario), race, drawn, plan, calibration), kind.order)
+        whatif = (wfinal[0][0] if wfinal else None, wmargin)
+    return DrawResult(
+        index, values, None, tuple(cars), positions.astype(np.int16), laps.astype(np.int16),
+        tuple(evaluate(replay, cp).status for cp in drawn.checkpoints), tuple(row[0] for row in final),
+        final[0][0] if final else None, margin_laps, margin_s, *whatif, calibration_s=calibration_s)
