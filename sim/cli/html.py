@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.replay import _integer, _seed
+from sim.cli.replay import _integer, _load
 from sim.errors import RaceReplayError
 
 
@@ -22,19 +22,9 @@ def add_html_parser(subparsers) -> None:
 def cmd_html(args: argparse.Namespace) -> int:
     from sim.kinds import kind_of
     from sim.output import write_file
-    from sim.pipeline import run_replay
     from sim.sources import resolve
 
-    if args.scenario:
-        from sim.scenario import apply, load_scenario
-
-        scenario = load_scenario(args.scenario)
-        if scenario.race != args.race:
-            raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
-                                  key="scenario.race", value=scenario.race)
-        replay = apply(scenario, _seed(args), use_cache=not args.no_cache)
-    else:
-        replay = run_replay(args.race, _seed(args), use_cache=not args.no_cache)
+    replay = _load(args)
     kind = kind_of(replay.race)
     if kind.page is None:
         raise RaceReplayError(f"has no interactive replay (a {kind.name} race)", key="race", value=args.race)

@@ -58,9 +58,19 @@ def _seed(args) -> int:
 
 
 def _load(args):
+    """The replay the arguments ask for: the race, or a what-if of it with --scenario."""
     from sim.pipeline import run_replay
 
-    return run_replay(args.race, _seed(args), use_cache=not getattr(args, "no_cache", False))
+    use_cache = not getattr(args, "no_cache", False)
+    if getattr(args, "scenario", None) is None:
+        return run_replay(args.race, _seed(args), use_cache=use_cache)
+    from sim.scenario import apply, load_scenario
+
+    scenario = load_scenario(args.scenario)
+    if scenario.race != args.race:
+        raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
+                              key="scenario.race", value=scenario.race)
+    return apply(scenario, _seed(args), use_cache=use_cache)
 
 
 def _out_folder(args) -> Path:
@@ -284,16 +294,7 @@ def add_plot_parser(subparsers) -> None:
 def cmd_plot(args: argparse.Namespace) -> int:
     from sim import plots
 
-    if args.scenario:
-        from sim.scenario import apply, load_scenario
-
-        scenario = load_scenario(args.scenario)
-        if scenario.race != args.race:
-            raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
-                                  key="scenario.race", value=scenario.race)
-        replay = apply(scenario, _seed(args), use_cache=not args.no_cache)
-    else:
-        replay = _load(args)
+    replay = _load(args)
     from sim.kinds import kind_of
 
     car_class = _check_class(replay, args.car_class)
