@@ -1,7 +1,7 @@
 """race-replay: replays historical motor races from their source documents.
 
 >>> import sim
->>> r = sim.replay("le-mans-1957")                  # doctest: +SKIP
+>>> r = sim.replay(sim.race_ids()[0])                  # doctest: +SKIP
 >>> r.standings(at="21:00").head()                  # doctest: +SKIP
 >>> r.laps(), r.events(), r.checkpoints()           # doctest: +SKIP
 >>> sim.position_chart(r)                           # doctest: +SKIP

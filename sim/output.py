@@ -7,7 +7,7 @@ no file, never half of one.
 
 A run's output folder is written with :func:`output_folder`::
 
-    with output_folder("out/le-mans-1957", race="le-mans-1957", seed=1957) as folder:
+    with output_folder("out/<race id>", race="<race id>", seed=1957) as folder:
         ...                                   # compute everything first
         folder.write_text("events.csv", text)  # kept in memory until the block ends
         folder.write_bytes("positions.png", png)

@@ -3,7 +3,7 @@
 The race's kind (:mod:`sim.kinds`) chooses the functions of each step. Calibration, the slow step, is cached in
 memory and on disk (:mod:`sim.cache`), keyed by the race files' content, the seed and the code.
 
->>> replay = run_replay("le-mans-1957")          # doctest: +SKIP
+>>> replay = run_replay(race_id)          # doctest: +SKIP
 >>> replay.standings(at="21:00").head()          # doctest: +SKIP
 """
 

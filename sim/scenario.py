@@ -2,10 +2,10 @@
 
 ```toml
 [scenario]
-name = "Hawthorn's Ferrari keeps its pistons"
-race = "le-mans-1957"                # required: the race id (its folder under sim/races/)
-description = "Musso's engine does not seize in the fourth hour."
-remove_events = ["musso-piston"]     # event ids from the race's events.toml
+name = "The leader's engine holds"
+race = "<race id>"                   # required: the race id (its folder under sim/races/)
+description = "What the race would have been without one retirement."
+remove_events = ["<event id>"]       # event ids from the race's events.toml
 
 [rules]                              # regulations in force: min_laps_between_refuels, max_stint_laps, max_driver_hours
 min_laps_between_refuels = 34
@@ -14,13 +14,13 @@ min_laps_between_refuels = 34
 pit_stop_seconds = 60
 
 [[car]]                              # per-car changes
-number = "7"
+number = "<car number>"
 pace_factor = 0.99                   # lap times x 0.99 (0.1 to 10)
 finish = true                        # runs on to the flag whatever the table says
 ```
 
 Removing a car's retirement (its retirement event, or `finish = true`) lets it run on to the flag at its calibrated pace
-with its remaining stops; a retirement tied to it (Maglioli hit Brooks) goes with it. Errors name the file, key and value.
+with its remaining stops; a retirement tied to it (`same_moment_as`, the same accident) goes with it. Errors name the file, key and value.
 """
 
 from __future__ import annotations

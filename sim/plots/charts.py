@@ -5,7 +5,7 @@ state and it works under any backend); :func:`save_figure` writes it as PNG and 
 :mod:`sim.plots.style`. Bad arguments (an unknown car or class, ``top`` < 1) raise ``ValueError`` naming the value.
 
 >>> fig = position_chart(run_replay())                       # doctest: +SKIP
->>> save_figure(fig, "out/le-mans-1957/positions")           # doctest: +SKIP
+>>> save_figure(fig, "out/<race id>/positions")           # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Typed race data from the source documents: ``load_race("le-mans-1957")`` -> :class:`~sim.records.Race`.
+"""Typed race data from the source documents: ``load_race(race_id)`` -> :class:`~sim.records.Race`.
 
 A race is named by its id in ``seeds/manifest.toml`` or by the path of any document of the same
 shape, whose kind is then told from its tables (see :func:`detect_kind`). Parsed races are cached
