@@ -38,3 +38,10 @@ def test_no_library_module_names_a_race_id_a_make_or_a_car_number():
             if words.search(text) or car_number.fullmatch(text):
                 found.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
     assert found == []
+
+
+def test_no_library_module_names_a_race_id_even_in_its_docstrings():
+    race_ids = list(tomllib.loads((ROOT / "seeds" / "manifest.toml").read_text(encoding="utf-8")))
+    found = [f"{path.relative_to(ROOT)}: {race}" for path in library_modules()
+             for race in race_ids if race in path.read_text(encoding="utf-8")]
+    assert found == []
