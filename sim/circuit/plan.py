@@ -148,59 +148,69 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
     stint = min(max(facts.assumptions.stint_laps, min_refuel), max_stint)
     rules = {"min_laps_between_refuels": min_refuel, "max_stint_laps": max_stint,
              "max_driver_hours": rules.get("max_driver_hours", regs.max_driver_hours), "stint_laps": stint}
-
     _check_starters(race, stint)
+    ties = _ties(race)
+    cars = tuple(_car_plan(entry, race, facts, stint, ties.get(entry.number, (0, 1))) for entry in race.starters)
+    return RacePlan(facts, cars, rules)
+
+
+def _ties(race: Race) -> dict[str, tuple[int, int]]:
+    """(rank, size) of each classified car in its group of equal laps, in the published order."""
     classified = sorted((e for e in race.starters if e.status == "classified"), key=lambda e: e.position)
     ties: dict[str, tuple[int, int]] = {}
     for laps in {e.laps for e in classified}:
         group = [e for e in classified if e.laps == laps]
         for rank, e in enumerate(group):
             ties[e.number] = (rank, len(group))
+    return ties
 
-    plans = []
-    for entry in race.starters:
-        events = facts.events_for(entry.number)
-        laps = entry.laps or 0
-        end = _end_rule(entry, events, facts, race.source_file)
-        stints = [e for e in events if e.kind == "stints"]
-        if stints:
-            refuels = sorted(set(stints[0].refuel_laps))
-            last = refuels[-1]
-            refuels += regular_refuel_laps(MAX_LAPS, stint, last)
-        else:
-            refuels = regular_refuel_laps(MAX_LAPS, stint)
-        delays = tuple(
-            Delay(e.id, e.after_lap, e.at, e.seconds, e.laps_lost, e.on_track, e.driver_change, e.refuel)
-            for e in events if e.kind == "delay"
-        )
-        pace = tuple(PaceChange(e.id, e.at or 0.0, e.until if e.until is not None else facts.duration_s, e.factor)
-                     for e in events if e.kind == "pace")
-        anchors = tuple(Anchor(e.id, e.after_lap, e.window) for e in events
-                        if e.kind == "delay" and e.after_lap is not None and e.window is not None)
-        anchors += tuple(Anchor(e.id, e.lap, e.window, e.relative_to, e.by, e.at, e.laps_behind or 0, e.side)
-                         for e in events if e.kind == "anchor")
-        start_loss = sum(e.start_seconds or 0.0 for e in events if e.kind == "start")
-        drivers = tuple(d.name for d in entry.drivers) or ("driver",)
-        first = next((e for e in events if e.kind == "start" and e.driver), None)
-        if first is not None:
-            if first.driver not in drivers:
-                raise RaceDataError(f"is not one of the car's drivers ({', '.join(drivers)})",
-                                    file=facts.folder / "events.toml", key=f"event.{first.id}.driver", value=first.driver,
-                                    car=entry.number)
-            k = drivers.index(first.driver)
-            drivers = drivers[k:] + drivers[:k]
-        wheel = tuple(Wheel(e.id, _crew_member(e, drivers, facts), e.lap, e.at) for e in events if e.kind == "driver")
-        make = entry.make or "Other"
-        fog = facts.assumptions.fog_factor(make)
-        rank, size = ties.get(entry.number, (0, 1))
-        plans.append(CarPlan(
-            number=entry.number, car_class=entry.car_class or "", make=make,
-            drivers=drivers, laps=laps, status=entry.status,
-            position=entry.position, end=end, refuel_laps=tuple(refuels), delays=delays,
-            pace_changes=pace, anchors=anchors, fog_factor=fog, start_loss_s=start_loss, tie_rank=rank, tie_size=size,
-            reason=entry.reason, team=entry.team, at_the_wheel=wheel,
-        ))
-    return RacePlan(facts, tuple(plans), rules)
+
+def _refuels(events, stint: int) -> list[int]:
+    stints = [e for e in events if e.kind == "stints"]
+    if not stints:
+        return regular_refuel_laps(MAX_LAPS, stint)
+    refuels = sorted(set(stints[0].refuel_laps))
+    return refuels + regular_refuel_laps(MAX_LAPS, stint, refuels[-1])
+
+
+def _anchors(events) -> tuple[Anchor, ...]:
+    anchors = tuple(Anchor(e.id, e.after_lap, e.window) for e in events
+                    if e.kind == "delay" and e.after_lap is not None and e.window is not None)
+    return anchors + tuple(Anchor(e.id, e.lap, e.window, e.relative_to, e.by, e.at, e.laps_behind or 0, e.side)
+                           for e in events if e.kind == "anchor")
+
+
+def _crew(entry, events, facts: RaceFacts) -> tuple[str, ...]:
+    """The car's drivers in the order they take the wheel: from the one the sources say took the start."""
+    drivers = tuple(d.name for d in entry.drivers) or ("driver",)
+    first = next((e for e in events if e.kind == "start" and e.driver), None)
+    if first is None:
+        return drivers
+    if first.driver not in drivers:
+        raise RaceDataError(f"is not one of the car's drivers ({', '.join(drivers)})",
+                            file=facts.folder / "events.toml", key=f"event.{first.id}.driver", value=first.driver,
+                            car=entry.number)
+    k = drivers.index(first.driver)
+    return drivers[k:] + drivers[:k]
+
+
+def _car_plan(entry, race: Race, facts: RaceFacts, stint: int, tie: tuple[int, int]) -> CarPlan:
+    events = facts.events_for(entry.number)
+    delays = tuple(Delay(e.id, e.after_lap, e.at, e.seconds, e.laps_lost, e.on_track, e.driver_change, e.refuel)
+                   for e in events if e.kind == "delay")
+    pace = tuple(PaceChange(e.id, e.at or 0.0, e.until if e.until is not None else facts.duration_s, e.factor)
+                 for e in events if e.kind == "pace")
+    drivers = _crew(entry, events, facts)
+    wheel = tuple(Wheel(e.id, _crew_member(e, drivers, facts), e.lap, e.at) for e in events if e.kind == "driver")
+    make = entry.make or "Other"
+    return CarPlan(
+        number=entry.number, car_class=entry.car_class or "", make=make, drivers=drivers, laps=entry.laps or 0,
+        status=entry.status, position=entry.position, end=_end_rule(entry, events, facts, race.source_file),
+        refuel_laps=tuple(_refuels(events, stint)), delays=delays, pace_changes=pace, anchors=_anchors(events),
+        fog_factor=facts.assumptions.fog_factor(make),
+        start_loss_s=sum(e.start_seconds or 0.0 for e in events if e.kind == "start"), tie_rank=tie[0],
+        tie_size=tie[1], reason=entry.reason, team=entry.team, at_the_wheel=wheel,
+    )
 
 
 def _crew_member(event, drivers: tuple[str, ...], facts: RaceFacts) -> str:
