@@ -258,85 +258,97 @@ def _unmeetable(car: CarPlan, lap: int, window, anchors, start) -> CalibrationEr
                             key=f"event.{ids}", value=lap, car=car.number)
 
 
-def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DEFAULT_SEED,
-              pace_bound_s: float | None = None) -> Calibration:
-    """Fit every car's pace; deterministic for a given seed. No car's base lap may be quicker than `pace_bound_s`,
-    by default just under the race's fastest lap (less the scatter)."""
-    noise = _noise(plan, seed)
-    fastest = pace_bound_s if pace_bound_s is not None else 0.97 * fastest_lap_s
-    paces: dict[str, CarPace] = {}
-    amended: dict[str, CarPlan] = {}
-    notes: list[str] = []
-    ends: dict[str, EndChoice] = {}
-    runs: dict[str, CarRun] = {}
+@dataclass
+class _Calibrator:
+    """What calibration builds up car by car: the paces and runs fitted so far (later cars are placed against
+    them), the cars given a default stop, and the notes for the report."""
 
-    def fit(car: CarPlan, end_target: float | None, prior: float, end_fraction: float) -> float:
-        """Fit the car's segments in lap order; return the end moment it was fitted to."""
+    plan: RacePlan
+    noise: dict[str, np.ndarray]
+    fastest: float
+    paces: dict[str, CarPace] = field(default_factory=dict)
+    runs: dict[str, CarRun] = field(default_factory=dict)
+    amended: dict[str, CarPlan] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def trial(self, car: CarPlan, segments: list, first: int, b: float, end_fraction: float) -> CarRun:
+        pace = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
+        return _single(self.plan, car, pace)
+
+    def fit(self, car: CarPlan, end_target: float | None, prior: float, end_fraction: float) -> float:
+        """Fit the car's segments in lap order, each anchor closing one; return the end moment it was fitted to."""
         segments: list[tuple[int, float]] = []
-
-        def trial(first: int, b: float) -> CarRun:
-            return _single(plan, car, CarPace(tuple(segments) + ((first, b),), noise[car.number], end_fraction))
-
-        first = 1
-        placed = _placed(car, runs)
+        first, placed = 1, _placed(car, self.runs)
         for lap, window, moments, anchors in placed:
             ids = ", ".join(a.event_id for a in anchors)
-            unbroken = trial(first, prior).crossings
+            unbroken = self.trial(car, segments, first, prior, end_fraction).crossings
             for moment in moments:  # still on this lap at the moment: no time left for the next one
                 next_lap_s = unbroken[lap] - unbroken[lap - 1] if lap < len(unbroken) else prior
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
-                raise _unmeetable(car, lap, window, anchors, plan.facts.start)
-            target = _clip_into(unbroken[lap - 1], window)
-            b = _bisect(lambda b: trial(first, b).crossings[lap - 1], target, fastest, SLOWEST_BASE_S,
+                raise _unmeetable(car, lap, window, anchors, self.plan.facts.start)
+            b = _bisect(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
+                        _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S,
                         car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
             segments.append((first, b))
-            first = lap + 1
-            prior = b  # a car keeps its pace unless the sources say otherwise
-        target = end_target
-        if target is None:  # only a window: the end falls where the car's pace so far puts it, clipped into it
-            target = _clip_into(trial(first, prior).metric, car.end.window)
-        if plan.facts.assumptions.open_ends and trial(first, SLOWEST_BASE_S).metric < target:
-            car = _standing(car, target, target - trial(first, prior).metric, plan, notes)
-            amended[car.number] = car
-        b = _bisect(lambda b: trial(first, b).metric, target, fastest, SLOWEST_BASE_S,
-                    car, f"{car.laps} laps by {target / HOUR:.2f} h")
-        paces[car.number] = CarPace(tuple(segments) + ((first, b),), noise[car.number], end_fraction)
-        runs[car.number] = _single(plan, car, paces[car.number])
-        _check_placed(car, runs[car.number], placed, plan.facts.start)
+            first, prior = lap + 1, b  # a car keeps its pace unless the sources say otherwise
+        car, target = self._end(car, segments, first, prior, end_fraction, end_target)
+        b = _bisect(lambda b: self.trial(car, segments, first, b, end_fraction).metric, target, self.fastest,
+                    SLOWEST_BASE_S, car, f"{car.laps} laps by {target / HOUR:.2f} h")
+        self.paces[car.number] = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
+        self.runs[car.number] = _single(self.plan, car, self.paces[car.number])
+        _check_placed(car, self.runs[car.number], placed, self.plan.facts.start)
         return target
 
+    def _end(self, car, segments, first, prior, end_fraction, target) -> tuple[CarPlan, float]:
+        """The end moment to fit (only a window: where the car's pace so far puts it, clipped into it), and the car,
+        given a default stop where no pace can stretch its laps that far."""
+        if target is None:
+            target = _clip_into(self.trial(car, segments, first, prior, end_fraction).metric, car.end.window)
+        if self.plan.facts.assumptions.open_ends and \
+                self.trial(car, segments, first, SLOWEST_BASE_S, end_fraction).metric < target:
+            lost = target - self.trial(car, segments, first, prior, end_fraction).metric
+            car = self.amended[car.number] = _standing(car, target, lost, self.plan, self.notes)
+        return car, target
+
+    def class_prior(self, finishers: list[CarPlan], car_class: str) -> float:
+        """The pace a retired car starts from: its class's best-placed finisher's final pace (all of a class's
+        finishers are fitted before its other cars; a class without finishers takes the median of the others)."""
+        best: dict[str, float] = {}
+        for c in sorted((c for c in finishers if c.number in self.paces), key=lambda c: c.position or 999):
+            best.setdefault(c.car_class, self.paces[c.number].segments[-1][1])
+        return best.get(car_class, float(np.median(list(best.values()))) if best else 300.0)
+
+
+def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DEFAULT_SEED,
+              pace_bound_s: float | None = None) -> Calibration:
+    """Fit every car's pace; deterministic for a given seed. No car's base lap may be quicker than `pace_bound_s`,
+    by default just under the race's fastest lap (less the scatter)."""
+    fastest = pace_bound_s if pace_bound_s is not None else 0.97 * fastest_lap_s
+    fitter, ends = _Calibrator(plan, _noise(plan, seed), fastest), {}
     finishers = [c for c in plan.cars if c.end.kind == "finish"]
     others = [c for c in plan.cars if c.end.kind != "finish"]
     ordered = ([c for c in others if not c.end.relative_to and not c.end.same_moment_as]
                + [c for c in others if c.end.relative_to]
                + [c for c in others if c.end.same_moment_as])
-
-    def class_prior(car_class: str) -> float:
-        """The pace a retired car starts from: its class's best-placed finisher's final pace (all of a class's
-        finishers are fitted before its other cars; a class without finishers takes the median of the others)."""
-        best: dict[str, float] = {}
-        for c in sorted((c for c in finishers if c.number in paces), key=lambda c: c.position or 999):
-            best.setdefault(c.car_class, paces[c.number].segments[-1][1])
-        return best.get(car_class, float(np.median(list(best.values()))) if best else 300.0)
-
     fraction = plan.facts.assumptions.retirement_fraction
     for car in _dependency_order(finishers + ordered, set()):
+        window = (car.end.window, car.end.table_window, car.end.narrative_window)
         if car.end.kind == "finish":
-            prior = plan.facts.duration_s / max(car.laps, 1)
-            target = fit(car, plan.facts.duration_s, prior, _finish_fraction(car, plan))
+            target = fitter.fit(car, plan.facts.duration_s, plan.facts.duration_s / max(car.laps, 1),
+                                _finish_fraction(car, plan))
             ends[car.number] = EndChoice(car.number, target, "finish", car.end.window, None, None)
             continue
-        prior = class_prior(car.car_class)
+        prior = fitter.class_prior(finishers, car.car_class)
         if car.laps == 0:
             lo, hi = car.end.window or (0.0, 60.0)
-            paces[car.number] = CarPace(((1, prior),), noise[car.number], fraction)
-            runs[car.number] = _single(plan, car, paces[car.number])
-            ends[car.number] = EndChoice(car.number, (lo + hi) / 2, "start", car.end.window, car.end.table_window, car.end.narrative_window)
+            fitter.paces[car.number] = CarPace(((1, prior),), fitter.noise[car.number], fraction)
+            fitter.runs[car.number] = _single(plan, car, fitter.paces[car.number])
+            ends[car.number] = EndChoice(car.number, (lo + hi) / 2, "start", *window)
             continue
-        target, rule = _end_target(car, runs, plan.facts.assumptions.retirement_at)
+        target, rule = _end_target(car, fitter.runs, plan.facts.assumptions.retirement_at)
         if car.end.window is None and target is None:
-            raise CalibrationError("the sources give no time for this car's retirement", key="retirement_hour", car=car.number)
-        chosen = fit(car, target, prior, fraction)
-        ends[car.number] = EndChoice(car.number, chosen, rule, car.end.window, car.end.table_window, car.end.narrative_window)
-    return Calibration(seed, paces, ends, fastest, amended, tuple(notes))
+            raise CalibrationError("the sources give no time for this car's retirement", key="retirement_hour",
+                                   car=car.number)
+        ends[car.number] = EndChoice(car.number, fitter.fit(car, target, prior, fraction), rule, *window)
+    return Calibration(seed, fitter.paces, ends, fastest, fitter.amended, tuple(fitter.notes))
