@@ -111,16 +111,19 @@ class Replay:
 
     def events_frame(self) -> pd.DataFrame:
         """The event log as written to events.csv: seconds from the start and the clock time as text."""
-        frame = pd.DataFrame(list(self.log), columns=list(EVENT_DTYPES)).astype(EVENT_DTYPES)
+        frame = self._event_table()
         frame.insert(1, "clock", [clock_label(t, self.facts.start, with_seconds=True) for t in frame["time"]])
         return frame
 
     def events(self) -> pd.DataFrame:
         """Every event, with `time` from the start as a timedelta and `clock` as a datetime."""
-        frame = pd.DataFrame(list(self.log), columns=list(EVENT_DTYPES)).astype(EVENT_DTYPES)
+        frame = self._event_table()
         frame["time"] = pd.to_timedelta(frame["time"], unit="s")
         frame.insert(1, "clock", pd.Timestamp(self.facts.start) + frame["time"])
         return frame
+
+    def _event_table(self) -> pd.DataFrame:
+        return pd.DataFrame(list(self.log), columns=list(EVENT_DTYPES)).astype(EVENT_DTYPES)
 
     def laps(self) -> pd.DataFrame:
         """One row per lap completed: car, driver, lap, lap time, when, position as it crossed, pit in/out."""
@@ -128,9 +131,8 @@ class Replay:
 
     def checkpoints(self) -> pd.DataFrame:
         """Every published checkpoint with the replay's value and its status."""
-        from sim.checkpoints import check
+        from sim.checkpoints import CheckResult, check
 
-        from sim.checkpoints import CheckResult
 
         columns = [name for name in CheckResult.__dataclass_fields__ if name != "marks"]
         return pd.DataFrame(check(self)["checkpoints"], columns=[*columns, "marks"])[columns]
