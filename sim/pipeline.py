@@ -133,7 +133,6 @@ class Replay:
         """Every published checkpoint with the replay's value and its status."""
         from sim.checkpoints import CheckResult, check
 
-
         columns = [name for name in CheckResult.__dataclass_fields__ if name != "marks"]
         return pd.DataFrame(check(self)["checkpoints"], columns=[*columns, "marks"])[columns]
 
