@@ -269,8 +269,8 @@ def _getaway(at: _At) -> CheckResult:
 
 
 def _leader_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str) -> CheckResult:
-    car = cp.claim["car"]
-    leaders = [replay.table.order_at(t)[0][0] for t in times]
+    car, table = cp.claim["car"], replay.table
+    leaders = [table.cars[i] for i in table.ranking(times)[0][:, 0]]
     others = sorted({c for c in leaders if c != car})
     first_other = next((t for t, c in zip(times, leaders) if c != car), None)
     value = "always" if not others else f"also led: {', '.join(others)} (first at {replay.clock(first_other)})"
@@ -279,8 +279,9 @@ def _leader_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str)
 
 def _best_position_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str) -> CheckResult:
     car, table = cp.claim["car"], replay.table
-    best = min(next(i for i, row in enumerate(table.order_at(t), 1) if row[0] == car) for t in times
-               if table.status_at(car, t) == "running" or t == times[0])
+    order = table.ranking(times)[0]
+    positions = 1 + np.argmax(order == table.cars.index(car), axis=1)
+    best = min(int(p) for t, p in zip(times, positions) if table.status_at(car, t) == "running" or t == times[0])
     return _result(cp, moment, cp.claim["value"], best, best <= cp.claim["value"])
 
 

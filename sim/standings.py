@@ -97,18 +97,34 @@ class Progress:
 
     def order_at(self, t: float, by: str = "distance") -> list[tuple[str, int, str, float]]:
         """[(car, marks, status, last passing)] in race order at time t (seconds from the start)."""
+        order, marks, last = self.ranking(np.array([t], dtype=float), by)
+        return [(self.cars[i], int(marks[i, 0]), self.status_at(self.cars[i], t), float(last[i, 0]))
+                for i in order[0]]
+
+    def ranking(self, times: np.ndarray, by: str = "distance") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The race order at many moments in one pass: (car indices in order, one row per moment; marks and last
+        passing, one row per car and a column per moment). Ranked as the table is: cars out of the race after
+        those running (at the flag, an unclassified finisher after the classified), then by marks passed, then by
+        who passed the last one first (or took least time to it), then entry order."""
         _check_order(by)
-        rows = []
-        for index, car in enumerate(self.cars):
-            n = self.laps_at(car, t)
-            last = float(self.crossings[car][n - 1]) if n else self.starts[car]
-            status = self.status_at(car, t)
-            # at the flag the classification puts the unclassified finisher (NC) after the classified ones
-            out = FLAG_RANK.get(status, 0 if status == "running" else 2)
-            key = last - self.starts[car] if by == "elapsed" and n else last
-            rows.append((out, -n, key, index, car, status, last))  # equal marks and time (the start): entry order
-        rows.sort()
-        return [(car, -neg, status, last) for out, neg, key, index, car, status, last in rows]
+        times = np.asarray(times, dtype=float)
+        marks, last, out = (np.empty((len(self.cars), len(times))) for _ in range(3))
+        for i, car in enumerate(self.cars):
+            crossings, start = self.crossings[car], self.starts[car]
+            marks[i] = n = np.searchsorted(crossings, times, side="right")
+            last[i] = np.where(n > 0, crossings[np.maximum(n - 1, 0)], start) if len(crossings) else start
+            out[i] = self._out_rank(car, times)
+        key = np.where(marks > 0, last - np.array([self.starts[c] for c in self.cars])[:, None], last) \
+            if by == "elapsed" else last
+        entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
+        return np.lexsort((entry, key, -marks, out), axis=0).T, marks.astype(np.int64), last
+
+    def _out_rank(self, car: str, times: np.ndarray) -> np.ndarray:
+        """0 while running (or finished), then the rank of how the car's race ended, at each moment."""
+        end_t, kind = self.end.get(car, (np.inf, "finished"))
+        at_flag = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(self.table_status[car], "retired")
+        rank = np.where((times >= end_t) & (kind in OUT_KINDS), FLAG_RANK.get(kind, 2), 0)
+        return np.where(times >= self.duration_s, FLAG_RANK.get(at_flag, 2), rank)
 
 
 _CLASS = re.compile(r"([A-Za-z]+)\s*-?\s*([0-9]+(?:\.[0-9]+)?)", re.ASCII)

@@ -123,7 +123,7 @@ def test_the_whole_timeline_of_the_retired_car(race):
 
 
 def test_standings_at_several_instants(race):
-    at = {h: race.standings(hour=h) for h in (0, 0.5, 1, 1.5, 2)}
+    at = {h: race.standings(hour=h) for h in (0, 0.5, 1, 1.51, 2)}  # 1.51: just after car 2's end at 1:30
     for frame in at.values():
         assert sorted(frame.position) == [1, 2, 3] and sorted(frame.car) == ["1", "2", "3"]
         assert frame.position.tolist() == [1, 2, 3]
@@ -134,8 +134,8 @@ def test_standings_at_several_instants(race):
     # car 1 leads throughout; car 2 runs ahead of car 3 until it retires
     assert at[0.5].car.tolist() == ["1", "2", "3"] and at[1].car.tolist() == ["1", "2", "3"]
     assert at[1].laps.iloc[0] == 23 and (at[1].gap_laps >= 0).all()
-    assert at[1.5].car.tolist() == ["1", "3", "2"]
-    assert at[1.5].status.tolist() == ["running", "running", "retired"]
+    assert at[1.51].car.tolist() == ["1", "3", "2"]
+    assert at[1.51].status.tolist() == ["running", "running", "retired"]
     flag = at[2]
     assert list(zip(flag.car, flag.laps, flag.status, flag.gap_laps)) == [
         ("1", 46, "finished", 0), ("3", 42, "finished", 4), ("2", 32, "retired", 14)]

@@ -22,9 +22,10 @@ import logging
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scipy.optimize import brentq
 
 from sim.clock import HOUR, clock_label
-from sim.circuit.engine import CarPace, CarRun, run_cars
+from sim.circuit.engine import CarPace, CarRun, run_alone
 from sim.errors import CalibrationError
 from sim.circuit.plan import Anchor, CarPlan, Delay, RacePlan
 
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 1957
 SLOWEST_BASE_S = 1800.0
+_SECANT_STEPS = 6  # then Brent within the bracket found: a root behind a jump needs it
+_TOLERANCE_S = 1e-5  # the fitted moment is met to 10 microseconds
 
 
 @dataclass(frozen=True)
@@ -66,31 +69,80 @@ def _noise(plan: RacePlan, seed: int) -> dict[str, np.ndarray]:
 
 
 def _single(plan: RacePlan, car: CarPlan, pace: CarPace) -> CarRun:
-    _, runs = run_cars(plan, {car.number: pace}, [car])
-    return runs[car.number]
+    return run_alone(plan, car, pace)
 
 
-def _bisect(evaluate, target: float, lo: float, hi: float, car: CarPlan, what: str,
-            key: str = "laps", value=None) -> float:
-    value = car.laps if value is None else value
-    f_lo = evaluate(lo)
-    if f_lo > target + 1e-6:
-        raise CalibrationError(
-            f"no pace can satisfy {what}: even at the quickest pace allowed ({lo:.1f} s a lap) it comes "
-            f"{f_lo - target:.0f} s too late", key=key, value=value, car=car.number)
-    f_hi = evaluate(hi)
-    if f_hi < target:
-        raise CalibrationError(f"no pace can satisfy {what}: even at {hi:.0f} s a lap it comes too early",
-                               key=key, value=value, car=car.number)
+class _Signed:
+    """evaluate(b) - target, each base time run once, and the tightest bracket seen: f(below) < 0 <= f(above)."""
+
+    def __init__(self, evaluate, target: float, lo: float, hi: float):
+        self.evaluate, self.target, self.seen = evaluate, target, {}
+        self.below, self.above = lo, hi
+
+    def __call__(self, b: float) -> float:
+        if b not in self.seen:
+            self.seen[b] = value = self.evaluate(b) - self.target
+            if value < 0:
+                self.below = max(self.below, b)
+            else:
+                self.above = min(self.above, b)
+        return self.seen[b]
+
+
+def _secant(f: _Signed, x0: float, x1: float) -> float | None:
+    """Secant steps kept inside the bracket: the root, or None when a step would leave it (a jump, or far off)."""
+    for _ in range(_SECANT_STEPS):
+        if abs(f(x1)) <= _TOLERANCE_S:
+            return x1
+        if f(x1) == f(x0):
+            return None
+        x0, x1 = x1, x1 - f(x1) * (x1 - x0) / (f(x1) - f(x0))
+        if not f.below <= x1 <= f.above:
+            return None
+    return None
+
+
+def _bisection(f: _Signed, lo: float, hi: float) -> float:
+    """Where bisection of [lo, hi] ends, running only the midpoints the bracket does not already decide: a target
+    that falls in a jump (a lap's start crossing the fog's edge) is met on the same side of it as by bisection."""
     for _ in range(60):
         mid = (lo + hi) / 2
-        if evaluate(mid) < target:
+        if mid <= f.below or (mid < f.above and f(mid) < 0):
             lo = mid
         else:
             hi = mid
         if hi - lo < 1e-7:
             break
     return (lo + hi) / 2
+
+
+def _solve(evaluate, target: float, lo: float, hi: float, guess: float, origin: float, car: CarPlan, what: str,
+           key: str = "laps", value=None) -> float:
+    """The base lap time in [lo, hi] at which `evaluate` (non-decreasing in it) meets `target`.
+
+    Lap times are linear in the base time except where a lap's start crosses a night or fog edge or a timed delay
+    moves to another lap, so secant steps from a guess usually land on the root in two or three runs; otherwise Brent's
+    method within the bracket, and where the target lies in a jump, the point bisection would give. The first step
+    takes the fitted moment as `origin` (where the fitted laps begin) plus a multiple of the base time."""
+    value = car.laps if value is None else value
+    f = _Signed(evaluate, target, lo, hi)
+    x0 = min(max(guess, lo), hi)
+    reached = f(x0) + target - origin
+    x1 = min(max(x0 * (target - origin) / reached, lo), hi) if reached > 0 else x0
+    root = _secant(f, x0, x1 if abs(x1 - x0) > 1e-6 else x0 * (1 + 1e-3) if x0 * (1 + 1e-3) <= hi else x0 * (1 - 1e-3))
+    if root is not None:
+        return root
+    if f(lo) > 1e-6:
+        raise CalibrationError(
+            f"no pace can satisfy {what}: even at the quickest pace allowed ({lo:.1f} s a lap) it comes "
+            f"{f(lo):.0f} s too late", key=key, value=value, car=car.number)
+    if f(hi) < 0:
+        raise CalibrationError(f"no pace can satisfy {what}: even at {hi:.0f} s a lap it comes too early",
+                               key=key, value=value, car=car.number)
+    if f(lo) >= 0:
+        return _bisection(f, lo, hi)
+    root = float(brentq(f, f.below, f.above, xtol=1e-7))
+    return root if abs(f(root)) <= _TOLERANCE_S else _bisection(f, lo, hi)
 
 
 def _clip_into(value: float, window: tuple[float, float]) -> float:
@@ -258,6 +310,11 @@ def _unmeetable(car: CarPlan, lap: int, window, anchors, start) -> CalibrationEr
                             key=f"event.{ids}", value=lap, car=car.number)
 
 
+def _merged(segments: tuple) -> tuple:
+    """The segments without those that keep the pace before them: the same pace, so the same run."""
+    return tuple(s for i, s in enumerate(segments) if i == 0 or s[1] != segments[i - 1][1])
+
+
 @dataclass
 class _Calibrator:
     """What calibration builds up car by car: the paces and runs fitted so far (later cars are placed against
@@ -270,10 +327,15 @@ class _Calibrator:
     runs: dict[str, CarRun] = field(default_factory=dict)
     amended: dict[str, CarPlan] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    tried: dict = field(default_factory=dict)  # this car's runs by pace: the solvers meet the same paces again
+
 
     def trial(self, car: CarPlan, segments: list, first: int, b: float, end_fraction: float) -> CarRun:
-        pace = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
-        return _single(self.plan, car, pace)
+        key = (id(car), _merged(tuple(segments) + ((first, b),)), end_fraction)
+        if key not in self.tried:
+            pace = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
+            self.tried[key] = (car, _single(self.plan, car, pace))  # the car is kept so its id is not reused
+        return self.tried[key][1]
 
     def fit(self, car: CarPlan, end_target: float | None, prior: float, end_fraction: float) -> float:
         """Fit the car's segments in lap order, each anchor closing one; return the end moment it was fitted to."""
@@ -287,16 +349,20 @@ class _Calibrator:
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
                 raise _unmeetable(car, lap, window, anchors, self.plan.facts.start)
-            b = _bisect(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
-                        _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S,
-                        car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
+            b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
+                       _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior,
+                       unbroken[first - 2] if first > 1 else 0.0,
+                       car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
             segments.append((first, b))
             first, prior = lap + 1, b  # a car keeps its pace unless the sources say otherwise
         car, target = self._end(car, segments, first, prior, end_fraction, end_target)
-        b = _bisect(lambda b: self.trial(car, segments, first, b, end_fraction).metric, target, self.fastest,
-                    SLOWEST_BASE_S, car, f"{car.laps} laps by {target / HOUR:.2f} h")
+        before = self.trial(car, segments, first, prior, end_fraction).crossings
+        b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).metric, target, self.fastest,
+                   SLOWEST_BASE_S, prior, before[first - 2] if first > 1 else 0.0, car,
+                   f"{car.laps} laps by {target / HOUR:.2f} h")
         self.paces[car.number] = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
-        self.runs[car.number] = _single(self.plan, car, self.paces[car.number])
+        self.runs[car.number] = self.trial(car, segments, first, b, end_fraction)
+        self.tried.clear()
         _check_placed(car, self.runs[car.number], placed, self.plan.facts.start)
         return target
 

@@ -159,6 +159,8 @@ class _Car:
 
     def emit(self, t: float, kind: EventKind, lap: int, cause: str = "", seconds: float = 0.0, refuel: bool = False,
              reason: str = "") -> None:
+        if self.log is None:  # a calibration run: only the crossings and the end are read
+            return
         self.log.append(new_event((t, self.car.number, kind, lap, lap * self.km, self.driver, cause, seconds, refuel,
                                    reason)))
 
@@ -330,6 +332,24 @@ def _cross(env, state: _Car, times_list: list[float]):
 
 _END_EVENT = {"finish": EventKind.FINISHED, "retire": EventKind.RETIRED, "stop": EventKind.STOPPED,
               "disqualified": EventKind.DISQUALIFIED}
+
+
+class _SoloClock:
+    """The clock of one car run alone: its process yields only timeouts, so nothing needs scheduling."""
+
+    now = 0.0
+
+    def timeout(self, delay: float) -> float:
+        return delay
+
+
+def run_alone(plan: RacePlan, car: CarPlan, pace: CarPace) -> CarRun:
+    """One car's run by itself, as calibration tries paces: the same process and arithmetic as in the replay
+    (``clock.now += delay`` is what SimPy does), without an event queue or a log."""
+    clock, run = _SoloClock(), CarRun()
+    for delay in car_process(clock, plan, car, pace, None, run, None):
+        clock.now += delay
+    return run
 
 
 def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | None = None) -> tuple[EventLog, dict[str, CarRun]]:
