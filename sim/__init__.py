@@ -46,6 +46,8 @@ _EXPORTS = {  # public name -> (module, name): imported on first use, so `import
     "kind_of": ("sim.kinds", "kind_of"),
     "KINDS": ("sim.kinds", "KINDS"),
     "lap_length_km": ("sim.index", "lap_length_km"),
+    "monte_carlo": ("sim.montecarlo.api", "monte_carlo"),
+    "MonteCarlo": ("sim.montecarlo.api", "MonteCarlo"),
     "load_race": ("sim.sources", "load_race"),
     "load_scenario": ("sim.scenario", "load_scenario"),
     "parse_document": ("sim.document", "parse_document"),
@@ -102,11 +104,11 @@ def replay(race: str | _Path, seed: int | None = None, scenario=None):
 
 __all__ = [
     "anchor_dependence", "anchor_ids",
-    "KINDS", "Anomaly", "CalibrationError", "Document", "Driver", "Engine", "Entry", "Event", "EventKind",
+    "KINDS", "Anomaly", "CalibrationError", "MonteCarlo", "Document", "Driver", "Engine", "Entry", "Event", "EventKind",
     "ParseError", "Race", "RaceDataError", "RaceReplayError", "Replay", "Row", "Scenario", "ScenarioError", "Section",
     "Table", "__version__", "apply_scenario", "changed_cars", "check", "check_regulations", "class_chart", "compare",
     "comparison_chart", "entries_frame", "final_classification", "find_anomalies", "index_chart",
-    "index_of_performance", "kind_of", "lap_length_km", "load_race", "load_scenario", "parse_document",
+    "index_of_performance", "kind_of", "lap_length_km", "load_race", "load_scenario", "monte_carlo", "parse_document",
     "position_chart", "positions_matrix", "race_history_chart", "race_ids", "read_document", "replay", "run_replay",
     "save_figure", "standings_at", "target_km",
 ]

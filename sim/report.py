@@ -40,9 +40,33 @@ def report_data(replay: Replay) -> dict:
     return data
 
 
-def markdown(data: dict, replay: Replay) -> str:
-    """The report a historian reads: totals, every checkpoint with its quote, the conflicts and the choices."""
+def _holds(montecarlo: dict | None) -> dict[str, str]:
+    """{checkpoint id: "97%"}: the share of a Monte Carlo's draws in which each checkpoint holds ({} without one)."""
+    if montecarlo is None:
+        return {}
+    from sim.montecarlo.bands import holds_share
+
+    return {cp["id"]: f"{100 * holds_share(cp['status_share']):.0f}%" for cp in montecarlo["checkpoints"]}
+
+
+def _holds_intro(montecarlo: dict | None) -> list[str]:
+    if montecarlo is None:
+        return []
+    only = f", drawing only {', '.join(montecarlo['only'])}" if montecarlo.get("only") else ""
+    return [f"**Holds in % of draws**: the share of {montecarlo['calibrated']} recalibrated Monte Carlo draws (of "
+            f"{montecarlo['runs']}, seed {montecarlo['seed']}{only}; montecarlo.json) in which the statement passes, "
+            "or, for a fitted one, in which the fit still holds: a statement that holds in 97% of draws is told apart "
+            "from one that holds in 40%.", ""]
+
+
+def markdown(data: dict, replay: Replay, montecarlo: dict | None = None) -> str:
+    """The report a historian reads: totals, every checkpoint with its quote, the conflicts and the choices.
+
+    With `montecarlo` (a Monte Carlo summary of the race), the evidence and the checkpoint table gain the share of
+    draws in which each checkpoint holds."""
     totals = data["totals"]
+    holds = _holds(montecarlo)
+    column = " holds in % of draws |" if holds else ""
     lines = [
         f"# Checkpoint report: {replay.race.title} ({data['label']}, seed {data['seed']})",
         "",
@@ -55,15 +79,17 @@ def markdown(data: dict, replay: Replay) -> str:
         *[f"| {s} | {totals.get(s, 0)} |" for s in STATUS_ORDER if totals.get(s)],
         f"| **total** | {sum(totals.values())} |",
         "",
-        *_evidence(data["checkpoints"]),
+        *_holds_intro(montecarlo),
+        *_evidence(data["checkpoints"], holds),
         "## Checkpoints",
         "",
-        "| status | checkpoint | moment | published | replay | note | source |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| status |" + column + " checkpoint | moment | published | replay | note | source |",
+        "| --- |" + (" --- |" if holds else "") + " --- | --- | --- | --- | --- | --- |",
     ]
     for c in data["checkpoints"]:
-        lines.append(f"| {c['status']} | {c['id']} | {c['moment']} | {_cell(c['published'])} | {_cell(c['replay'])} | "
-                     f"{_cell(c['note'])} | {c['section']}: \"{_cell(c['quote'])}\" |")
+        share = f" {holds.get(c['id'], '')} |" if holds else ""
+        lines.append(f"| {c['status']} |{share} {c['id']} | {c['moment']} | {_cell(c['published'])} | "
+                     f"{_cell(c['replay'])} | {_cell(c['note'])} | {c['section']}: \"{_cell(c['quote'])}\" |")
     lines += ["", "## Source conflicts", "",
               "Where the sources cannot all hold, the replay follows a written priority: (1) a statement tying a car to "
               "another car (laps behind it, the same accident); (2) a narrative clock time; (3) the results table's "
@@ -92,8 +118,9 @@ def markdown(data: dict, replay: Replay) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _evidence(checkpoints: list[dict]) -> list[str]:
-    """The passes, in a sentence each: the statements the replay meets without having been fitted to them."""
+def _evidence(checkpoints: list[dict], holds: dict[str, str] | None = None) -> list[str]:
+    """The passes, in a sentence each: the statements the replay meets without having been fitted to them (and,
+    with `holds`, the share of Monte Carlo draws in which each holds)."""
     passes = [c for c in checkpoints if c["status"] == "pass"]
     if not passes:
         return []
@@ -105,21 +132,23 @@ def _evidence(checkpoints: list[dict]) -> list[str]:
         published, got = c["published"], c["replay"]
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (published, got))
         off = f" (off by {abs(got - published):g}, within its tolerance)" if numbers and got != published else ""
-        lines.append(f"- {c['moment']} {c['id']}: published {_cell(published)}, replay {_cell(got)}{off}")
+        share = f"; holds in {holds[c['id']]} of draws" if holds and c["id"] in holds else ""
+        lines.append(f"- {c['moment']} {c['id']}: published {_cell(published)}, replay {_cell(got)}{off}{share}")
     return lines + [""]
 
 
-def report_files(replay: Replay, data: dict | None = None) -> dict[str, str]:
+def report_files(replay: Replay, data: dict | None = None, montecarlo: dict | None = None) -> dict[str, str]:
     """The text files of a run: hourly standings and event log (CSV), checkpoint report (Markdown, JSON).
 
-    `data` is :func:`report_data`'s result when the caller has it already."""
+    `data` is :func:`report_data`'s result when the caller has it already; `montecarlo` (a Monte Carlo summary)
+    adds the "holds in % of draws" column to the Markdown report."""
     data = report_data(replay) if data is None else data
     hourly = replay.hourly()
     hourly.insert(1, "clock", [replay.clock(h * HOUR) for h in hourly["hour"]])
     return {
         "standings.csv": hourly.to_csv(index=False, float_format="%.3f"),
         "events.csv": replay.events_frame().to_csv(index=False, float_format="%.3f"),
-        "checkpoints.md": markdown(data, replay),
+        "checkpoints.md": markdown(data, replay, montecarlo),
         "checkpoints.json": json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
     }
 

@@ -24,57 +24,68 @@ def add_montecarlo_parser(subparsers) -> None:
                         help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
     parser.add_argument("--scenario", type=Path, default=None,
                         help="a what-if TOML: each draw also replays it on its own calibration (P(win) under it)")
-    parser.add_argument("--out", type=Path, default=None, help="write montecarlo.json and report.md here")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write montecarlo.json, report.md, checkpoints.md (with the share of draws in which each "
+                             "checkpoint holds) and the position and race-history plots with the bands here")
+    parser.add_argument("--no-plots", action="store_true", help="with --out: skip the plots")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
     parser.set_defaults(handler=cmd_montecarlo)
 
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:
-    from sim.montecarlo import summarise, sweep
+    from sim.montecarlo.api import sweep_summary
     from sim.montecarlo.run import base
     from sim.montecarlo.summary import markdown_report, to_json
 
     if args.seed < 0:
         raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
     race, facts = base(args.race)
-    if not facts.ranges:
-        raise RaceReplayError("has no ranged assumptions to draw (give `range` in its race files)", key="race",
-                              value=args.race)
-    names = [r.name for r in facts.ranges]
-    import fnmatch
-
-    for pattern in args.only:
-        if not any(fnmatch.fnmatchcase(n, pattern) for n in names):
-            raise RaceReplayError("matches no range of this race", key="--only", value=pattern)
-    scenario = None
-    if args.scenario is not None:
-        from sim.scenario import load_scenario
-
-        loaded = load_scenario(args.scenario)  # its errors before any draw runs
-        if loaded.race != race.id:
-            raise RaceReplayError(f"is a scenario of {loaded.race}, not of {race.id}", file=args.scenario)
-        scenario = str(args.scenario.resolve())
-    results = sweep(race.id, args.runs, args.seed, args.workers, args.scheduler, args.progress, tuple(args.only),
-                    scenario)
-    summary = summarise(race.id, facts, args.seed, results)
-    if args.only:
-        summary["only"] = list(args.only)
-    if scenario is not None:
-        summary["scenario"] = args.scenario.name
+    summary = sweep_summary(race.id, args.runs, args.seed, args.workers, args.scheduler, tuple(args.only),
+                            _scenario(args, race), args.progress, keys=("--only", "--scenario"))
     text = to_json(summary)
     if args.out is not None:
         from sim.output import output_folder
 
+        files = {"montecarlo.json": (text + "\n").encode("utf-8"),
+                 "report.md": markdown_report(summary, facts).encode("utf-8")}
+        if not args.no_plots:
+            files |= banded_files(race.id, summary)
         with output_folder(args.out, race=race.id, seed=args.seed, runs=args.runs,
                            command=["race-replay", *args.argv]) as folder:
-            folder.write_text("montecarlo.json", text + "\n")
-            folder.write_text("report.md", markdown_report(summary, facts))
+            for name, data in files.items():
+                folder.write_bytes(name, data)
     if args.format == "json":
         print(text)
     else:
         print(_table(summary))
     return 0
+
+
+def _scenario(args, race):
+    if args.scenario is None:
+        return None
+    from sim.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario)  # its errors before any draw runs
+    if loaded.race != race.id:
+        raise RaceReplayError(f"is a scenario of {loaded.race}, not of {race.id}", file=args.scenario)
+    return args.scenario
+
+
+def banded_files(race_id: str, summary: dict, replay=None) -> dict[str, bytes]:
+    """The checkpoint report with its "holds in % of draws" column and the position and race-history plots with
+    the bands, of the replay at the default seed (or `replay`): {file name: bytes}."""
+    from sim.plots.charts import render_banded_plots
+    from sim.report import markdown, report_data
+
+    if replay is None:
+        from sim.pipeline import run_replay
+
+        replay = run_replay(race_id)
+    data = report_data(replay)
+    files = {"checkpoints.md": markdown(data, replay, montecarlo=summary).encode("utf-8")}
+    return files | render_banded_plots(replay, summary, report=data)
 
 
 def _table(summary: dict) -> str:

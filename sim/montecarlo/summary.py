@@ -15,6 +15,14 @@ def _quantiles(x: np.ndarray) -> list[int]:
     return [int(v) for v in np.quantile(x, (0.1, 0.5, 0.9), method="inverted_cdf")]
 
 
+def _shares(values, n: int) -> dict[str, float]:
+    """{value as text: share of the `n` calibrated draws}, in increasing order of the (whole-number) value."""
+    counts: dict[int, int] = {}
+    for v in values:
+        counts[int(v)] = counts.get(int(v), 0) + 1
+    return {str(k): round(counts[k] / n, DIGITS) for k in sorted(counts)}
+
+
 def summarise(race_id: str, facts, seed: int, results) -> dict:
     """The issue's JSON as a dict. Shares are over the calibrated draws; `failed` counts the others by cause."""
     results = sorted(results, key=lambda r: r.index)
@@ -29,7 +37,7 @@ def summarise(race_id: str, facts, seed: int, results) -> dict:
         counts: dict[str, int] = {}
         for r in ok:
             counts[r.statuses[i]] = counts.get(r.statuses[i], 0) + 1
-        checkpoints.append({"id": cp.id, "status_share": {k: round(v / n, DIGITS) for k, v in sorted(counts.items())}})
+        checkpoints.append({"id": cp.id, "kind": cp.kind, "status_share": {k: round(v / n, DIGITS) for k, v in sorted(counts.items())}})
     positions = []
     if ok:
         cars = ok[0].cars
@@ -53,7 +61,8 @@ def summarise(race_id: str, facts, seed: int, results) -> dict:
             wins[r.whatif_winner] = wins.get(r.whatif_winner, 0) + 1
         wm = np.array([r.whatif_margin_laps for r in ok if r.whatif_margin_laps is not None])
         whatif = {"scenario_winners": {c: round(k / n, DIGITS) for c, k in sorted(wins.items(), key=lambda kv: (-kv[1], kv[0]))},
-                  "scenario_margin_laps": dict(zip(("p10", "p50", "p90"), _quantiles(wm))) if len(wm) else None}
+                  "scenario_margin_laps": dict(zip(("p10", "p50", "p90"), _quantiles(wm))) if len(wm) else None,
+                  "scenario_margin_laps_share": _shares(wm, n)}
     return {
         "race": race_id, "runs": len(results), "seed": seed, "calibrated": n,
         "failed": dict(sorted(failed.items())),
@@ -64,6 +73,7 @@ def summarise(race_id: str, facts, seed: int, results) -> dict:
         "winners": {car: round(k / n, DIGITS) for car, k in sorted(winners.items(), key=lambda kv: (-kv[1], kv[0]))},
         "margin_laps": ({"p10": _quantiles(margins)[0], "p50": _quantiles(margins)[1], "p90": _quantiles(margins)[2]}
                         if len(margins) else None),
+        "margin_laps_share": _shares(margins, n),
         **whatif,
     }
 

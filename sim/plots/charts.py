@@ -15,9 +15,11 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.checkpoints import check
 from sim.clock import HOUR
+from sim.montecarlo.bands import band_label, car_band, check_race, summary_of
 from sim.output import write_file
 from sim.plots.data import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
                           long_stops, out_time, position_series, select_cars)
@@ -26,8 +28,8 @@ from sim.plots.style import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_ST
 from sim.standings import positions_matrix
 
 __all__ = ["changed_cars", "checkpoint_marks", "class_chart", "comparison_cars", "comparison_chart", "draw", "index_chart",
-           "long_stops", "position_chart", "race_history_chart", "render_all_plots", "render_figure", "save_figure",
-           "select_cars", "write_all_plots"]
+           "long_stops", "position_chart", "race_history_chart", "render_all_plots", "render_banded_plots",
+           "render_figure", "save_figure", "select_cars", "write_all_plots"]
 
 
 def _single_axes(ax, right: float = 0.80):
@@ -69,6 +71,34 @@ def _draw_positions(ax, replay, cars, thick=()) -> tuple[int, list]:
     return lowest, ends
 
 
+BAND_ALPHA = 0.14  # translucent enough that ten overlapping bands leave the lines readable
+
+
+def _draw_bands(ax, replay, bands, cars, what: str) -> tuple[float, list]:
+    """Each shown car's band of `what` (10th to 90th percentile over the draws) in its make's colour, up to the hour
+    it leaves the race in `replay`. The median is not drawn: beside the replay's own line it doubled every line
+    (it is in the summary). Returns the deepest value drawn and the legend handles."""
+    summary = summary_of(bands)
+    check_race(summary, replay.race.id)
+    table, deepest = replay.table, 0.0
+    for car in cars:
+        out_t = out_time(table, car)
+        band = car_band(summary, car, what, until_hour=out_t / HOUR if np.isfinite(out_t) else None)
+        if band is None:
+            continue
+        colour = make_colour(table.makes[car])
+        ax.fill_between(band.hours, band.p10, band.p90, color=colour, alpha=BAND_ALPHA, linewidth=0, zorder=1.5,
+                        gid=f"band-{car}")
+        deepest = max(deepest, float(band.p90.max()))
+    label = band_label(summary).replace(" over ", "\nover ")  # two lines: the legend column is narrow
+    return deepest, [Patch(facecolor="#555555", alpha=0.3, linewidth=0, label=f"Monte Carlo band:\n{label}")]
+
+
+def _band_title(bands) -> str:
+    summary = summary_of(bands)
+    return f"\nshaded: each car's {band_label(summary)} (seed {summary['seed']}); line: this replay"
+
+
 def _make_handles(table, cars) -> list:
     """Legend entries: one per make (most cars first), then what the dashed and dotted lines mean."""
     makes = sorted({table.makes[c] for c in cars}, key=lambda m: (-sum(table.makes[c] == m for c in cars), m))
@@ -90,19 +120,24 @@ def _legend_makes(ax, table, cars, anchor=(1.045, 1.0), extra=()):
                                    frameon=False, borderaxespad=0))
 
 
-def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=None):
+def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=None, bands=None):
     """Every shown car's overall position through the race, one line per car coloured by make, numbers at line ends.
 
     Retirements are marked x, long stops and delays as wide bands, night and fog shaded. The published checkpoints
     (`report` from :func:`sim.checkpoints.check`, computed when None; pass False for none) are drawn at their time and
     published position: filled = pass, hollow = fail, diamond = conflict, grey square = fitted.
     Cars: see :func:`select_cars`. Draws on `ax` if given (leave room on its right for the legends).
-    Raises ValueError as select_cars does.
+    `bands` (a :class:`~sim.MonteCarlo` or its summary dict) adds each car's 10th-90th percentile of position over
+    the draws, hour by hour. Raises ValueError as select_cars does, and for bands of another race.
     """
     shown = select_cars(replay, top=top, car_class=car_class, cars=cars)
     fig, ax = _single_axes(ax, right=0.79)
     race_axis(ax, replay.facts)
     lowest, ends = _draw_positions(ax, replay, shown)
+    band_handles = []
+    if bands is not None:
+        deepest, band_handles = _draw_bands(ax, replay, bands, shown, "position")
+        lowest = max(lowest, int(deepest))
     extra, marks = [], []
     if report is not False:
         report = check(replay) if report is None else report
@@ -128,21 +163,24 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         ax.text(-0.008, 0, "race-wide", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
                 color="0.3")
     place_labels(ax, ends, avoid=[(m["time_s"] / HOUR, m["position"]) for m in marks])
-    _legend_makes(ax, replay.table, shown)
+    _legend_makes(ax, replay.table, shown, extra=band_handles)
     if extra:
         ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.045, 0.0), fontsize=9, frameon=False,
                   title="published checkpoints (count drawn)", borderaxespad=0, alignment="left")
     which = (f"the class {car_class}" if car_class else "the chosen cars" if cars is not None
              else f"the cars in the top {top or DEFAULT_TOP} at any hour")
-    ax.set_title(f"{replay.race.title}, {replay.label}: overall position through the race, {which}", fontsize=13, pad=18)
+    title = f"{replay.race.title}, {replay.label}: overall position through the race, {which}"
+    ax.set_title(title + (_band_title(bands) if bands is not None else ""), fontsize=13, pad=18)
     return fig
 
 
-def race_history_chart(replay, top=None, ax=None):
+def race_history_chart(replay, top=None, ax=None, bands=None):
     """Laps behind the leader through the race for every car (or the cars that reached the top `top` at an hour).
 
     Distance is counted in fractions of a lap between crossings, so a long stop shows as a line falling away from
-    the leader. Draws on `ax` if given. Raises ValueError for a `top` below 1.
+    the leader. Draws on `ax` if given. `bands` (a :class:`~sim.MonteCarlo` or its summary dict) adds each car's
+    10th-90th percentile of laps behind the leader over the draws, at the end of each hour.
+    Raises ValueError for a `top` below 1, and for bands of another race.
     """
     table = replay.table
     shown = select_cars(replay, top=top) if top is not None else [row[0] for row in table.order_at(table.duration_s)]
@@ -164,6 +202,10 @@ def race_history_chart(replay, top=None, ax=None):
                         gid=f"retired-{car}")
             ends.append((times[keep][-1] / HOUR, gap[-1], car, colour))
             deepest = max(deepest, float(gap.max()))
+    band_handles = []
+    if bands is not None:
+        band_deepest, band_handles = _draw_bands(ax, replay, bands, shown, "laps_behind")
+        deepest = max(deepest, band_deepest)
     ax.set_ylim(deepest * 1.03 + 0.5, -0.5)
     winner = table.order_at(table.duration_s)[0]
     lap_s = table.duration_s / max(winner[1], 1)
@@ -171,10 +213,10 @@ def race_history_chart(replay, top=None, ax=None):
                   "at the winner's average)")
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
     place_labels(ax, ends)
-    _legend_makes(ax, table, shown)
+    _legend_makes(ax, table, shown, extra=band_handles)
     which = "every car" if top is None else f"the cars in the top {top} at any hour"
-    ax.set_title(f"{replay.race.title}, {replay.label}: race history, laps behind the leader, {which}",
-                 fontsize=13, pad=18)
+    title = f"{replay.race.title}, {replay.label}: race history, laps behind the leader, {which}"
+    ax.set_title(title + (_band_title(bands) if bands is not None else ""), fontsize=13, pad=18)
     return fig
 
 
@@ -342,34 +384,45 @@ def save_figure(fig, path_without_suffix) -> list[Path]:
     return [write_file(base.with_name(base.name + suffix), data) for suffix, data in render_figure(fig).items()]
 
 
-_DRAW = {  # plot kind -> how to draw it from (replay, top, car_class, report)
-    "positions": lambda replay, top, car_class, report: position_chart(replay, report=report, top=top,
-                                                                       car_class=car_class),
-    "history": lambda replay, top, car_class, report: race_history_chart(replay, top=top),
-    "class": lambda replay, top, car_class, report: class_chart(replay, car_class=car_class),
-    "index": lambda replay, top, car_class, report: index_chart(replay, top=top or 10),
+_DRAW = {  # plot kind -> how to draw it from (replay, top, car_class, report, bands)
+    "positions": lambda replay, top, car_class, report, bands: position_chart(replay, report=report, top=top,
+                                                                              car_class=car_class, bands=bands),
+    "history": lambda replay, top, car_class, report, bands: race_history_chart(replay, top=top, bands=bands),
+    "class": lambda replay, top, car_class, report, bands: class_chart(replay, car_class=car_class),
+    "index": lambda replay, top, car_class, report, bands: index_chart(replay, top=top or 10),
 }
+BAND_KINDS = ("positions", "history")  # the plots that draw Monte Carlo bands
 
 
-def draw(replay, kind: str, top=None, car_class=None, report=None):
-    """One plot by name: positions, history, class or index (the CLI's `plot --kind`). Raises ValueError on a bad kind."""
+def draw(replay, kind: str, top=None, car_class=None, report=None, bands=None):
+    """One plot by name: positions, history, class or index (the CLI's `plot --kind`), with `bands` on the
+    positions and history plots. Raises ValueError on a bad kind, or bands on another kind."""
     if kind not in _DRAW:
         raise ValueError(f"kind(={kind!r}) must be one of {', '.join(_DRAW)}")
-    return _DRAW[kind](replay, top, car_class, report)
+    if bands is not None and kind not in BAND_KINDS:
+        raise ValueError(f"kind(={kind!r}) draws no bands (only {', '.join(BAND_KINDS)})")
+    return _DRAW[kind](replay, top, car_class, report, bands)
 
 
-def render_all_plots(replay, report=None) -> dict[str, bytes]:
-    """The four standard plots of a replay as PNG and SVG bytes: {"positions.png": ..., "positions.svg": ..., ...}."""
+def render_all_plots(replay, report=None, bands=None, kinds=None) -> dict[str, bytes]:
+    """The standard plots of a replay (`kinds`, default all four) as PNG and SVG bytes: {"positions.png": ...,
+    "positions.svg": ..., ...}; with `bands` (a Monte Carlo summary) on the positions and history plots."""
     import matplotlib.pyplot as plt  # only to close figures; they are built without pyplot
 
     rendered = {}
-    for kind in PLOT_KINDS:
-        fig = draw(replay, kind, report=report if kind == "positions" else None)
+    for kind in PLOT_KINDS if kinds is None else kinds:
+        fig = draw(replay, kind, report=report if kind == "positions" else None,
+                   bands=bands if kind in BAND_KINDS else None)
         try:
             rendered |= {kind + suffix: data for suffix, data in render_figure(fig).items()}
         finally:
             plt.close(fig)
     return rendered
+
+
+def render_banded_plots(replay, bands, report=None) -> dict[str, bytes]:
+    """The position and race-history plots with the Monte Carlo `bands`, as PNG and SVG bytes."""
+    return render_all_plots(replay, report=report, bands=bands, kinds=BAND_KINDS)
 
 
 def write_all_plots(replay, out, report=None) -> dict[str, list[Path]]:

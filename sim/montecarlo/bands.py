@@ -1,0 +1,108 @@
+"""The Monte Carlo summary as the charts and tables read it: per car and hour bands, checkpoint shares, margins.
+
+Pure functions of the summary dict (:func:`sim.montecarlo.summarise`, or a montecarlo.json read back), so a band
+drawn from a saved file is the band drawn right after the sweep. :func:`check_summary` says in one
+:class:`~sim.errors.RaceReplayError` what is wrong with a dict that is not such a summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.errors import RaceReplayError
+
+BAND_LABEL = "10th–90th percentile over {n} draws"
+WHAT = {"position": ("p10", "p50", "p90"),
+        "laps_behind": ("laps_behind_p10", "laps_behind_p50", "laps_behind_p90")}
+STATUSES = ("pass", "fitted", "fail", "conflict", "not evaluated")
+HOLDS = ("pass", "fitted")  # a fitted checkpoint's status is "fitted" when its fit holds, "fail" when it does not
+_REQUIRED = {"race": str, "runs": int, "seed": int, "calibrated": int, "failed": dict, "checkpoints": list,
+             "positions": list, "winners": dict}
+_POSITION_KEYS = ("car", "hour", *WHAT["position"], *WHAT["laps_behind"])
+
+
+@dataclass(frozen=True)
+class Band:
+    """One car's band through the race: at each race hour, the 10th, 50th and 90th percentile over the draws."""
+
+    car: str
+    hours: np.ndarray
+    p10: np.ndarray
+    p50: np.ndarray
+    p90: np.ndarray
+
+
+def check_summary(data, file=None) -> dict:
+    """`data` if it is a Monte Carlo summary; else RaceReplayError naming `file` and the first key that is wrong."""
+    if not isinstance(data, dict):
+        raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): not a JSON object", file=file,
+                              value=type(data).__name__)
+    for key, kind in _REQUIRED.items():
+        if key not in data:
+            raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a key is missing", file=file,
+                                  key=key)
+        if not isinstance(data[key], kind) or isinstance(data[key], bool):
+            raise RaceReplayError(f"is not a Monte Carlo summary (montecarlo.json): must be a {kind.__name__}",
+                                  file=file, key=key, value=_short(data[key]))
+    for i, row in enumerate(data["positions"]):
+        missing = [k for k in _POSITION_KEYS if not isinstance(row, dict) or k not in row]
+        if missing:
+            raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a band lacks a key", file=file,
+                                  key=f"positions[{i}].{missing[0]}")
+    for i, row in enumerate(data["checkpoints"]):
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("status_share"), dict):
+            raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a checkpoint needs `id` and "
+                                  "`status_share`", file=file, key=f"checkpoints[{i}]")
+    return data
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def summary_of(bands) -> dict:
+    """The summary dict of `bands`: a summary dict itself, or an object holding one as `.summary` (a MonteCarlo)."""
+    return getattr(bands, "summary", bands)
+
+
+def car_band(summary: dict, car: str, what: str = "position", until_hour: float | None = None) -> Band | None:
+    """`car`'s band of `what` ("position" or "laps_behind"), hour by hour up to `until_hour` (all hours if None);
+    None if the summary has no band for the car there. Raises ValueError for another `what`."""
+    if what not in WHAT:
+        raise ValueError(f"what(={what!r}) must be one of {', '.join(WHAT)}")
+    rows = sorted((r for r in summary["positions"] if r["car"] == car and (until_hour is None or r["hour"] <= until_hour)),
+                  key=lambda r: r["hour"])
+    if not rows:
+        return None
+    lo, mid, hi = WHAT[what]
+    column = lambda key: np.array([r[key] for r in rows], dtype=float)  # noqa: E731
+    return Band(car, column("hour"), column(lo), column(mid), column(hi))
+
+
+def band_label(summary: dict) -> str:
+    """What a band is, for a title or legend: "10th–90th percentile over N draws" (N calibrated draws)."""
+    return BAND_LABEL.format(n=summary["calibrated"])
+
+
+def check_race(summary: dict, race_id: str) -> None:
+    """ValueError unless the summary is of race `race_id`."""
+    if summary["race"] != race_id:
+        raise ValueError(f"bands(race={summary['race']!r}) are not of this race ({race_id!r})")
+
+
+def holds_share(status_share: dict) -> float:
+    """The share of draws in which a checkpoint holds: it passes or, for a fitted one, its fit holds."""
+    return round(sum(status_share.get(s, 0.0) for s in HOLDS), 4)
+
+
+def margin_distribution(summary: dict, scenario: bool = False) -> dict | None:
+    """The winner's margin in laps: {"p10", "p50", "p90", "share": {laps: share of the draws}}; None without one."""
+    prefix = "scenario_" if scenario else ""
+    quantiles = summary.get(prefix + "margin_laps")
+    if not quantiles:
+        return None
+    share = {int(k): v for k, v in summary.get(prefix + "margin_laps_share", {}).items()}
+    return {**quantiles, "share": share}
