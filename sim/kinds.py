@@ -41,10 +41,10 @@ class RaceKind:
         return self.prepare is not None
 
 
-def _circuit_plots(replay, report: dict | None = None) -> dict[str, bytes]:
+def _circuit_plots(replay, report: dict | None = None, bands: dict | None = None) -> dict[str, bytes]:
     from sim.plots.charts import render_all_plots
 
-    return render_all_plots(replay, report=report)
+    return render_all_plots(replay, report=report, bands=bands)
 
 
 def _page(replay, report: dict | None = None) -> bytes:

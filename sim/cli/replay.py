@@ -119,6 +119,9 @@ def add_run_parser(subparsers) -> None:
                              "(an earlier run's other files are removed); a second run into it waits for the first")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    from sim.cli.bands import add_run_band_arguments
+
+    add_run_band_arguments(parser)
     parser.set_defaults(handler=cmd_run)
 
 
@@ -128,25 +131,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     Everything is computed (plots rendered in memory) before the folder is touched; the files are
     then written under a lock on the folder, with run.json last (see :mod:`sim.output`). A second
     run into the same folder waits until the first has written its files."""
+    from sim.cli.bands import check_draws
     from sim.output import output_folder
-    from sim.report import report_data, report_files
 
     started = time.perf_counter()
     command = shlex.join(["race-replay", *getattr(args, "argv", ["run", args.race])])
     args.out = _out_folder(args)
+    check_draws(args)
     from sim.kinds import kind_of
 
     with output_folder(args.out, race=args.race, seed=_seed(args), scenario=None, command=command) as folder:
         replay = _load(args)
         kind = kind_of(replay.race)
-        data = (kind.report or report_data)(replay)  # checked once: the files, the charts and the summary share it
-        for name, text in (kind.files or report_files)(replay, data).items():
-            folder.write_text(name, text)
-        if kind.page is not None:  # the interactive replay, one self-contained file
-            folder.write_bytes("replay.html", kind.page(replay, data))
-        if not args.no_plots:
-            for name, image in kind.plots(replay, data).items():
-                folder.write_bytes(name, image)
+        data, montecarlo = _run_files(args, folder, kind, replay)
     written = folder.written
     final = replay.standings(seconds=replay.facts.duration_s, by=kind.order)
     summary = {
@@ -162,6 +159,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "files": {name: str(path) for name, path in sorted(written.items())},
         "seconds": round(time.perf_counter() - started, 2),
     }
+    if montecarlo is not None:
+        summary["montecarlo"] = {k: montecarlo[k] for k in ("runs", "seed", "calibrated", "failed", "winners")}
     if args.format == "json":
         print(json.dumps(summary, indent=2))
         return 0
@@ -178,10 +177,40 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"Defaults used: {len(data['defaults'])} ({why}listed in checkpoints.md)")
     if "regulations" in data:
         print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
+    if montecarlo is not None:
+        from sim.cli.bands import summary_line
+
+        print(summary_line(montecarlo))
     print(f"Wrote {len(written)} files to {args.out}/ in {summary['seconds']} s:")
     for name in sorted(written):
         print(f"  {written[name]}")
     return 0
+
+
+def _run_files(args, folder, kind, replay) -> tuple[dict, dict | None]:
+    """Add a run's files to `folder`: the report, the page, the plots and, with --draws, montecarlo.json (the
+    report then has the holds column, the position and race-history plots the bands). Returns (report data,
+    the Monte Carlo summary or None)."""
+    from sim.report import report_data, report_files
+
+    montecarlo = None
+    if args.draws:
+        from sim.cli.bands import run_sweep
+        from sim.montecarlo.summary import to_json
+
+        montecarlo = run_sweep(args, replay.race.id, args.draws)
+        folder.write_text("montecarlo.json", to_json(montecarlo) + "\n")
+    drawn = montecarlo if montecarlo is not None and montecarlo["calibrated"] else None  # no bands from 0 draws
+    data = (kind.report or report_data)(replay)  # checked once: the files, the charts and the summary share it
+    extra = {} if drawn is None else {"montecarlo": drawn}
+    for name, text in (kind.files or report_files)(replay, data, **extra).items():
+        folder.write_text(name, text)
+    if kind.page is not None:  # the interactive replay, one self-contained file
+        folder.write_bytes("replay.html", kind.page(replay, data))
+    if not args.no_plots:
+        for name, image in kind.plots(replay, data, **({} if drawn is None else {"bands": drawn})).items():
+            folder.write_bytes(name, image)
+    return data, montecarlo
 
 
 # -- standings ---------------------------------------------------------------------------------
@@ -288,6 +317,9 @@ def add_plot_parser(subparsers) -> None:
     parser.add_argument("--out", required=True,
                         help="output file (FILE.png and FILE.svg are written), or a folder (DIR/ or an existing "
                              "folder: DIR/<kind>.png and .svg)")
+    from sim.cli.bands import add_plot_band_arguments
+
+    add_plot_band_arguments(parser)
     parser.set_defaults(handler=cmd_plot)
 
 
@@ -302,7 +334,14 @@ def cmd_plot(args: argparse.Namespace) -> int:
     if args.kind not in race_kind.plot_kinds:
         raise RaceReplayError(f"is not a plot of a {race_kind.name} race ({', '.join(race_kind.plot_kinds)})",
                               key="--kind", value=args.kind)
-    fig = (race_kind.draw or plots.draw)(replay, args.kind, top=args.top, car_class=car_class)
+    from sim.cli.bands import plot_bands
+    from sim.plots.charts import BAND_KINDS
+
+    bands = plot_bands(args, replay, BAND_KINDS)
+    if bands is not None:
+        fig = plots.draw(replay, args.kind, top=args.top, car_class=car_class, bands=bands)
+    else:
+        fig = (race_kind.draw or plots.draw)(replay, args.kind, top=args.top, car_class=car_class)
     for path in plots.save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
         print(path)
     return 0
