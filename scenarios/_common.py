@@ -13,13 +13,59 @@ from sim import Replay, changed_cars, compare, comparison_chart, final_classific
 
 DEFAULT_OUT = Path("out") / "scenarios"  # relative to the directory the script is run from
 TOP = 10  # places of the final order shown side by side
+DEFAULT_RUNS = 100  # Monte Carlo draws of a what-if script
+
+
+def _parser(doc: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the plots (default: {DEFAULT_OUT})")
+    return parser
 
 
 def out_dir(doc: str, argv=None) -> Path:
     """Parse ``[--out DIR]`` (the script's docstring is the help text) and return the output folder."""
-    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the plots (default: {DEFAULT_OUT})")
-    return parser.parse_args(argv).out
+    return _parser(doc).parse_args(argv).out
+
+
+def _positive(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more (value {text!r})")
+    return int(text)
+
+
+def monte_carlo_args(doc: str, argv=None) -> argparse.Namespace:
+    """Parse ``[--out DIR] [--runs N] [--workers K] [--only PATTERN]...`` of a script that also runs a Monte Carlo."""
+    parser = _parser(doc)
+    parser.add_argument("--runs", type=_positive, default=DEFAULT_RUNS,
+                        help=f"Monte Carlo draws over the race's ranged assumptions (default {DEFAULT_RUNS})")
+    parser.add_argument("--workers", type=_positive, default=None,
+                        help="Dask worker processes (default: one per core; 1: in this process, no Dask)")
+    parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                        help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
+    return parser.parse_args(argv)
+
+
+def margin_lines(margin: dict | None) -> list[str]:
+    """The winner's margin in laps: its 10/50/90% and the share of the draws per margin."""
+    if margin is None:
+        return ["  winner's margin: none (fewer than two cars classified)"]
+    per = ", ".join(f"{laps} lap{'s' if laps != 1 else ''} {100 * share:.0f}%" for laps, share in margin["share"].items())
+    return [f"  winner's margin (laps): p10 {margin['p10']}, p50 {margin['p50']}, p90 {margin['p90']}",
+            f"  share of draws per margin: {per}"]
+
+
+def probability_lines(mc, car: str, condition: str) -> list[str]:
+    """What a Monte Carlo of a what-if says: P(`car` wins | `condition`), the winners' shares and the margin."""
+    lines = [f"Monte Carlo: {mc.runs} draws (seed {mc.seed}), {mc.calibrated} calibrated"
+             + (f", {mc.runs - mc.calibrated} could not be:" if mc.failed else "")]
+    lines += [f"  {n} x {cause}" for cause, n in mc.failed.items()]
+    if not mc.calibrated:
+        return lines + ["No draw could be calibrated: no probability to give."]
+    lines.append(f"P(car {car} wins | {condition}) = {mc.p_win(car, scenario=True):.2f} "
+                 f"(over {mc.calibrated} calibrated draws; in the real race {mc.p_win(car):.2f})")
+    lines.append("Winners under the what-if: "
+                 + ", ".join(f"car {c} {100 * s:.0f}%" for c, s in mc.scenario_winners.items()))
+    return lines + margin_lines(mc.scenario_margin)
 
 
 def ordinal(n: int) -> str:

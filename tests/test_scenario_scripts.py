@@ -25,6 +25,7 @@ WHATIFS = {  # script -> (scenario file, plot name)
     "refuel_window_1956": ("refuel-window-1956.toml", "refuel-window-1956"),
 }
 TIMEOUT_S = 120
+MONTE_CARLO = ["--runs", "3", "--workers", "1", "--only", "event.hawthorn-*"]  # a few draws that all calibrate
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,7 @@ def runs(tmp_path_factory):
     for name in ["baseline", *WHATIFS]:
         cwd = tmp_path_factory.mktemp(name)
         args = [sys.executable, str(SCENARIOS / f"{name}.py")] + ([] if name == "baseline" else ["--out", str(cwd / "plots")])
+        args += MONTE_CARLO if name == "hawthorn_survives" else []
         procs[name] = (cwd, subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     results = {}
     for name, (cwd, proc) in procs.items():
@@ -91,6 +93,20 @@ def test_hawthorn_survives_moves_car_7_from_retired_to_finished(runs):
     assert re.search(r"^  car +7 Ferrari \(S5\.0\): real \d+ laps, retired, \d+th -> what-if \d+ laps, finished", out, re.M)
 
 
+def test_hawthorn_survives_prints_the_probability_that_car_7_wins(runs):
+    out = runs["hawthorn_survives"][2]
+    lines = out.splitlines()
+    assert "Monte Carlo: 3 draws (seed 1957), 3 calibrated" in lines
+    (line,) = [x for x in lines if x.startswith("P(car 7 wins | Hawthorn survives) = ")]
+    p = float(line.split(" = ")[1].split()[0])
+    (winners,) = [x for x in lines if x.startswith("Winners under the what-if: ")]
+    shares = dict(re.findall(r"car (\w+) (\d+)%", winners))
+    assert abs(100 * p - int(shares.get("7", 0))) <= 1 and sum(map(int, shares.values())) in (99, 100, 101)
+    margin = re.search(r"^  winner's margin \(laps\): p10 (\d+), p50 (\d+), p90 (\d+)$", out, re.M)
+    assert margin and int(margin[1]) <= int(margin[2]) <= int(margin[3])
+    assert re.search(r"^  share of draws per margin: \d+ laps? \d+%", out, re.M)
+
+
 def test_brooks_no_crash_lists_brooks_and_maglioli(runs):
     out = runs["brooks_no_crash"][2]
     assert re.search(r"^  car +20 Aston Martin \(S3\.0\): real 140 laps, retired", out, re.M)
@@ -108,6 +124,7 @@ def test_help_is_the_docstring():
                           text=True, timeout=TIMEOUT_S, env=dict(os.environ, MPLBACKEND="Agg"))
     assert proc.returncode == 0
     assert "Hawthorn survives: what if Musso's Ferrari" in proc.stdout and "--out OUT" in proc.stdout
+    assert "--runs RUNS" in proc.stdout and "--only PATTERN" in proc.stdout
 
 
 def run_script(name, *args):
