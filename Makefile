@@ -22,7 +22,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 # every seed race that works, each into its own folder under out/: the replays of the races with results, and the
 # forecast of the race known only from its practice timesheet
 run: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/race-replay run le-mans-1957 --out out/le-mans-1957
+	MPLBACKEND=Agg $(BIN)/race-replay run le-mans-1957 --draws 200 --out out/le-mans-1957
 	MPLBACKEND=Agg $(BIN)/race-replay run mille-miglia-1957 --out out/mille-miglia-1957
 	MPLBACKEND=Agg $(BIN)/race-replay forecast le-mans-1961 --out out/le-mans-1961
 

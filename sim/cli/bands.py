@@ -128,6 +128,7 @@ def _failures(summary: dict) -> str:
 def summary_line(summary: dict) -> str:
     """One line for `run`: the draws, how many calibrated, the winners."""
     winners = ", ".join(f"car {c} {100 * s:.0f}%" for c, s in list(summary["winners"].items())[:3])
-    failed = f"; could not be calibrated: {_failures(summary)}" if summary["failed"] else ""
+    lost = summary["runs"] - summary["calibrated"]
+    failed = f"; {lost} could not be calibrated (by cause in montecarlo.json)" if lost else ""
     return (f"Monte Carlo: {summary['runs']} draws (seed {summary['seed']}), {summary['calibrated']} calibrated"
             + (f"; winners {winners}" if winners else "") + failed)
