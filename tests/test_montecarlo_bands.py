@@ -221,3 +221,21 @@ def test_run_draws_on_a_race_without_ranges_is_one_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("race-replay: error: cannot be used: the race has no ranged assumptions to draw")
     assert err.endswith("(key '--draws', value 2)\n") and not any(tmp_path.iterdir())
+
+
+def test_the_readme_monte_carlo_example_runs(tmp_path, monkeypatch, capsys):
+    """The README's Monte Carlo section in Python, with 3 draws instead of 20 and the file in a temporary folder."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    section = (root / "README.md").read_text(encoding="utf-8").split("## Monte Carlo over", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert "runs=20" in block and "out/montecarlo.json" in block
+    block = block.replace("runs=20", "runs=3").replace("out/montecarlo.json", str(tmp_path / "montecarlo.json"))
+    monkeypatch.chdir(root)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README is ours
+    out = capsys.readouterr().out
+    assert out.startswith("<MonteCarlo le-mans-1957: 3 draws, seed 1957, 3 calibrated; winners car 3 100%>")
+    assert set(namespace["shares"].columns) >= {"id", "holds"} and len(namespace["bands"]) == 54 * 24

@@ -75,10 +75,13 @@ class MonteCarlo:
         return to_json(self.summary)
 
     def save(self, path) -> Path:
-        """Write the summary as a montecarlo.json file at `path` (atomically); returns the path."""
+        """Write the summary as a montecarlo.json file at `path` (atomically, parent folders created); returns the
+        path. Raises OSError naming the file that cannot be written."""
         from sim.output import write_file
 
-        return write_file(Path(path), (self.to_json() + "\n").encode("utf-8"))
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_file(path, (self.to_json() + "\n").encode("utf-8"))
 
     @classmethod
     def read(cls, path) -> "MonteCarlo":
