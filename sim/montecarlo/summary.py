@@ -89,6 +89,14 @@ def to_json(summary: dict) -> str:
     return json.dumps(summary, indent=2, ensure_ascii=True)
 
 
+def _margin_lines(title: str, quantiles: dict | None, share: dict | None) -> list[str]:
+    if not quantiles:
+        return []
+    per = ", ".join(f"{laps} laps: {100 * v:.0f}%" for laps, v in (share or {}).items())
+    return ["", f"## {title}", "", f"10th/50th/90th percentile: {quantiles['p10']} / {quantiles['p50']} / "
+            f"{quantiles['p90']} laps" + (f"; per margin: {per}" if per else "")]
+
+
 def markdown_report(summary: dict, facts) -> str:
     """Each checkpoint's pass share (and for fitted ones, the share in which the fit holds), then the winners."""
     lines = [f"# Monte Carlo: {summary['race']}", "",
@@ -97,15 +105,22 @@ def markdown_report(summary: dict, facts) -> str:
     if summary["failed"]:
         lines += ["", "## Draws that could not be calibrated", ""]
         lines += [f"- {count} x {cause}" for cause, count in summary["failed"].items()]
-    lines += ["", "## Checkpoints", "", "| checkpoint | kind | pass | fitted (fit holds) | fail | conflict |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "## Checkpoints", "", "| checkpoint | kind | pass | fitted (fit holds) | fail | conflict | holds |",
+              "|---|---|---|---|---|---|---|"]
     kinds = {cp.id: cp.kind for cp in facts.checkpoints}
     for cp in summary["checkpoints"]:
         s = cp["status_share"]
         cells = [f"{100 * s[k]:.0f}%" if k in s else "" for k in ("pass", "fitted", "fail", "conflict")]
-        lines.append(f"| {cp['id']} | {kinds.get(cp['id'], '')} | " + " | ".join(cells) + " |")
+        holds = f"{100 * (s.get('pass', 0) + s.get('fitted', 0)):.0f}%"
+        lines.append(f"| {cp['id']} | {kinds.get(cp['id'], '')} | " + " | ".join(cells) + f" | {holds} |")
     lines += ["", "## Winners", ""]
     lines += [f"- car {car}: {100 * share:.1f}%" for car, share in summary["winners"].items()]
+    lines += _margin_lines("Winner's margin", summary.get("margin_laps"), summary.get("margin_laps_share"))
+    if "scenario_winners" in summary:
+        lines += ["", "## Winners under the scenario", ""]
+        lines += [f"- car {car}: {100 * share:.1f}%" for car, share in summary["scenario_winners"].items()]
+        lines += _margin_lines("Winner's margin under the scenario", summary.get("scenario_margin_laps"),
+                               summary.get("scenario_margin_laps_share"))
     lines += ["", "## Ranges drawn", ""]
     for r in facts.ranges:
         shape = f"triangular, mode {r.mode:g}" if r.mode is not None else "uniform"
