@@ -239,3 +239,17 @@ def test_the_readme_monte_carlo_example_runs(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out.startswith("<MonteCarlo le-mans-1957: 3 draws, seed 1957, 3 calibrated; winners car 3 100%>")
     assert set(namespace["shares"].columns) >= {"id", "holds"} and len(namespace["bands"]) == 54 * 24
+
+
+def test_montecarlo_out_writes_the_banded_plots_and_the_report(tmp_path, capsys):
+    from sim.cli import main
+
+    assert main(["montecarlo", "le-mans-1957", "--runs", "2", "--workers", "1", "--only", ONLY[0],
+                 "--out", str(tmp_path)]) == 0
+    assert "winner's margin (laps): p10 " in capsys.readouterr().out
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"montecarlo.json", "report.md", "checkpoints.md", "positions.png", "positions.svg", "history.png",
+            "history.svg"} <= names
+    assert "| status | holds in % of draws |" in (tmp_path / "checkpoints.md").read_text()
+    assert "| conflict | holds |" in (tmp_path / "report.md").read_text()
+    assert 'id="band-3"' in (tmp_path / "history.svg").read_text()

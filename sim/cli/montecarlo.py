@@ -93,6 +93,10 @@ def _table(summary: dict) -> str:
     for cause, count in summary["failed"].items():
         lines.append(f"  failed {count:>5}  {cause}")
     lines.append("winners: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["winners"].items()))
+    if summary.get("margin_laps"):
+        m = summary["margin_laps"]
+        lines.append(f"winner's margin (laps): p10 {m['p10']}, p50 {m['p50']}, p90 {m['p90']}; per margin: "
+                     + ", ".join(f"{k} {100 * v:.0f}%" for k, v in summary["margin_laps_share"].items()))
     if "scenario_winners" in summary:
         lines.append("under the scenario: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["scenario_winners"].items())
                      + f"; margin (laps) {summary['scenario_margin_laps']}")
