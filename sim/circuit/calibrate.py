@@ -155,7 +155,7 @@ def _clip_into(value: float, window: tuple[float, float]) -> float:
 def _references(car: CarPlan, class_finishers: dict[str, set[str]] | None = None) -> set[str]:
     """The cars that must be fitted before this one: those it is placed against and, for a car that did not
     finish, the finishers of its class (its starting pace is taken from them), or all finishers if it has none."""
-    refs = {a.relative_to for a in car.anchors if a.relative_to}
+    refs = {r for a in car.anchors for r in (a.relative_to, a.at_event_car) if r}
     refs |= {r for r in (car.end.relative_to, car.end.same_moment_as) if r}
     if class_finishers is not None and car.end.kind != "finish":  # no finisher in its class: the median of all
         refs |= class_finishers.get(car.car_class) or set().union(*class_finishers.values())
@@ -164,11 +164,11 @@ def _references(car: CarPlan, class_finishers: dict[str, set[str]] | None = None
 
 def _dependency_order(cars: list[CarPlan], done: set[str]) -> list[CarPlan]:
     """The cars in their given order, except that a car comes after every car it is placed against, and a car that
-    did not finish after its class's finishers (the first car whose references are all fitted goes next)."""
+    did not finish after its class's best-placed finisher, whose pace it starts from (the first car whose
+    references are all fitted goes next)."""
     class_finishers: dict[str, set[str]] = {}
-    for c in cars:
-        if c.end.kind == "finish":
-            class_finishers.setdefault(c.car_class, set()).add(c.number)
+    for c in sorted((c for c in cars if c.end.kind == "finish"), key=lambda c: c.position or 999):
+        class_finishers.setdefault(c.car_class, {c.number})
     pending, out, ready = list(cars), [], set(done)
     while pending:
         car = next((c for c in pending if _references(c, class_finishers) <= ready), None)
@@ -191,8 +191,21 @@ def _circle_error(pending: list[CarPlan], ready: set[str], class_finishers: dict
     events = sorted({a.event_id for number in circle[:-1] for a in by_number[number].anchors
                      if a.relative_to in circle})
     return CalibrationError(f"cars placed against each other in a circle ({' -> '.join(circle)}): none can be "
-                            "fitted first (a car that did not finish also waits for its class's finishers)",
+                            "fitted first (a car that did not finish also waits for its class's best-placed finisher)",
                             key="relative_to", value=", ".join(events) or circle[1], car=circle[0])
+
+
+AHEAD_ACROSS_THE_LINE = 0.75  # of its lap: the other car is that far round, so "ahead" is a lap more, crossed first
+
+
+def _event_moment(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> float:
+    """The moment of an anchor tied to another car's delay or retirement, as that car's fitted run has it."""
+    edges = runs[anchor.at_event_car].moments.get(anchor.at_event)
+    if edges is None:
+        raise CalibrationError(f"car {anchor.at_event_car}'s event {anchor.at_event} does not happen in its replay, so "
+                               "no moment places this car", key=f"event.{anchor.event_id}.at_event",
+                               value=anchor.at_event, car=car.number)
+    return edges[anchor.at_edge == "end"] + anchor.offset_s
 
 
 def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int, tuple[float, float], float | None]:
@@ -205,23 +218,41 @@ def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int
     def fail(message, value):
         return CalibrationError(message, key=f"event.{anchor.event_id}", value=value, car=car.number)
 
-    if anchor.at is None:
+    if anchor.at is None and anchor.at_event is None:
         if not 0 < anchor.lap <= len(ref):
             raise fail(f"car {anchor.relative_to} never completes lap {anchor.lap}", anchor.lap)
         t = ref[anchor.lap - 1]
         return anchor.lap, (t + anchor.by[0], t + anchor.by[1]), None
-    ref_laps = int(np.searchsorted(ref, anchor.at, side="right"))
+    at = anchor.at if anchor.at_event is None else _event_moment(anchor, car, runs)
+    ref_laps = int(np.searchsorted(ref, at, side="right"))
     lap = ref_laps - anchor.laps_behind
-    if not 0 < lap <= car.laps:
-        offset = f"less {anchor.laps_behind}" if anchor.laps_behind >= 0 else f"plus {-anchor.laps_behind}"
-        raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps; {offset} gives lap {lap}, which is "
-                   f"not one of this car's {car.laps} laps", lap)
-    lo, hi = -np.inf, anchor.at - 1.0
+    if anchor.laps_behind == 0 and anchor.side == "ahead" and _far_round(ref, ref_laps, at):
+        return _on_lap(lap + 1, car, anchor, ref_laps, fail), (-np.inf, at - 1.0), at
+    _on_lap(lap, car, anchor, ref_laps, fail)
+    lo, hi = -np.inf, at - 1.0
     if anchor.laps_behind == 0 and anchor.side == "behind":
         lo = ref[lap - 1] + 1.0
     if anchor.laps_behind == 0 and anchor.side == "ahead":
         hi = min(hi, ref[lap - 1] - 1.0)
-    return lap, (lo, hi), anchor.at
+    return lap, (lo, hi), at
+
+
+def _far_round(ref, ref_laps: int, at: float) -> bool:
+    """Whether the other car is most of a lap (or a long stop) past its last crossing at the moment: a car ahead of
+    it then is one that has crossed the line once more, not one that crossed its lap before it did."""
+    if ref_laps == 0:
+        return False
+    last = ref[ref_laps - 1]
+    lap_s = last - (ref[ref_laps - 2] if ref_laps >= 2 else 0.0)
+    return at - last > AHEAD_ACROSS_THE_LINE * lap_s
+
+
+def _on_lap(lap: int, car: CarPlan, anchor: Anchor, ref_laps: int, fail) -> int:
+    if not 0 < lap <= car.laps:
+        offset = f"less {anchor.laps_behind}" if anchor.laps_behind >= 0 else f"plus {-anchor.laps_behind}"
+        raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps; {offset} gives lap {lap}, which is "
+                   f"not one of this car's {car.laps} laps", lap)
+    return lap
 
 
 def _placed(car: CarPlan, runs: dict[str, CarRun]) -> list[tuple[int, tuple[float, float], list[float], list[Anchor]]]:
@@ -379,7 +410,7 @@ class _Calibrator:
 
     def class_prior(self, finishers: list[CarPlan], car_class: str) -> float:
         """The pace a retired car starts from: its class's best-placed finisher's final pace (all of a class's
-        finishers are fitted before its other cars; a class without finishers takes the median of the others)."""
+        best-placed finisher is fitted before its other cars; a class without finishers takes the median of the others)."""
         best: dict[str, float] = {}
         for c in sorted((c for c in finishers if c.number in self.paces), key=lambda c: c.position or 999):
             best.setdefault(c.car_class, self.paces[c.number].segments[-1][1])

@@ -60,6 +60,11 @@ class CarRun:
     metric: float | None = None  # the calibration target quantity (end time or lap-L-and-a-fraction time)
     driver_from_lap: list = field(default_factory=list)  # (first lap, driver) at each driver change
     pit_seconds: float = 0.0
+    moments: dict = field(default_factory=dict)  # event id -> (start, end) of the car's delays and of its end
+
+
+_TIMED_KINDS = frozenset((EventKind.PIT_IN, EventKind.DELAY, EventKind.RETIRED, EventKind.STOPPED,
+                          EventKind.DISQUALIFIED, EventKind.FINISHED))  # the events whose moment an anchor can use
 
 
 class _Environment:
@@ -159,7 +164,9 @@ class _Car:
 
     def emit(self, t: float, kind: EventKind, lap: int, cause: str = "", seconds: float = 0.0, refuel: bool = False,
              reason: str = "") -> None:
-        if self.log is None:  # a calibration run: only the crossings and the end are read
+        if cause and kind in _TIMED_KINDS:  # calibration places other cars at these moments
+            self.run.moments.setdefault(cause, (t, t + seconds))
+        if self.log is None:  # a calibration run: only the crossings, the end and the moments are read
             return
         self.log.append(new_event((t, self.car.number, kind, lap, lap * self.km, self.driver, cause, seconds, refuel,
                                    reason)))
