@@ -409,7 +409,7 @@ class _Calibrator:
         return car, target
 
     def class_prior(self, finishers: list[CarPlan], car_class: str) -> float:
-        """The pace a retired car starts from: its class's best-placed finisher's final pace (all of a class's
+        """The pace a retired car starts from: its class's best-placed finisher's final pace (the class's
         best-placed finisher is fitted before its other cars; a class without finishers takes the median of the others)."""
         best: dict[str, float] = {}
         for c in sorted((c for c in finishers if c.number in self.paces), key=lambda c: c.position or 999):
