@@ -117,18 +117,19 @@ def _bisection(f: _Signed, lo: float, hi: float) -> float:
 
 
 def _solve(evaluate, target: float, lo: float, hi: float, guess: float, origin: float, car: CarPlan, what: str,
-           key: str = "laps", value=None) -> float:
+           key: str = "laps", value=None, fixed: float = 0.0) -> float:
     """The base lap time in [lo, hi] at which `evaluate` (non-decreasing in it) meets `target`.
 
     Lap times are linear in the base time except where a lap's start crosses a night or fog edge or a timed delay
     moves to another lap, so secant steps from a guess usually land on the root in two or three runs; otherwise Brent's
     method within the bracket, and where the target lies in a jump, the point bisection would give. The first step
-    takes the fitted moment as `origin` (where the fitted laps begin) plus a multiple of the base time."""
+    takes the fitted moment as `origin` (where the fitted laps begin) plus the `fixed` seconds no pace changes (the
+    stops and delays of the guess's run in between) plus a multiple of the base time."""
     value = car.laps if value is None else value
     f = _Signed(evaluate, target, lo, hi)
     x0 = min(max(guess, lo), hi)
-    reached = f(x0) + target - origin
-    x1 = min(max(x0 * (target - origin) / reached, lo), hi) if reached > 0 else x0
+    reached = f(x0) + target - origin - fixed
+    x1 = min(max(x0 * (target - origin - fixed) / reached, lo), hi) if reached > 0 and target > origin + fixed else x0
     root = _secant(f, x0, x1 if abs(x1 - x0) > 1e-6 else x0 * (1 + 1e-3) if x0 * (1 + 1e-3) <= hi else x0 * (1 - 1e-3))
     if root is not None:
         return root
@@ -380,22 +381,32 @@ class _Calibrator:
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
                 raise _unmeetable(car, lap, window, anchors, self.plan.facts.start)
+            origin = unbroken[first - 2] if first > 1 else 0.0
             b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
-                       _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior,
-                       unbroken[first - 2] if first > 1 else 0.0,
-                       car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
+                       _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior, origin,
+                       car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap,
+                       fixed=self.fixed(car, first, origin, unbroken[lap - 1], segments, prior, end_fraction))
             segments.append((first, b))
             first, prior = lap + 1, b  # a car keeps its pace unless the sources say otherwise
         car, target = self._end(car, segments, first, prior, end_fraction, end_target)
-        before = self.trial(car, segments, first, prior, end_fraction).crossings
+        before = self.trial(car, segments, first, prior, end_fraction)
+        origin = before.crossings[first - 2] if first > 1 else 0.0
         b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).metric, target, self.fastest,
-                   SLOWEST_BASE_S, prior, before[first - 2] if first > 1 else 0.0, car,
-                   f"{car.laps} laps by {target / HOUR:.2f} h")
+                   SLOWEST_BASE_S, prior, origin, car, f"{car.laps} laps by {target / HOUR:.2f} h",
+                   fixed=self.fixed(car, first, origin, before.metric, segments, prior, end_fraction))
         self.paces[car.number] = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
         self.runs[car.number] = self.trial(car, segments, first, b, end_fraction)
         self.tried.clear()
         _check_placed(car, self.runs[car.number], placed, self.plan.facts.start)
         return target
+
+    def fixed(self, car: CarPlan, first: int, origin: float, until: float, segments, prior, end_fraction) -> float:
+        """The seconds between origin and until in the run at the prior pace that do not scale with the base lap
+        time: its stops and delays, and the standing start if the fitted laps begin at the start."""
+        run = self.trial(car, segments, first, prior, end_fraction)
+        stopped = sum(seconds for t, seconds in run.stopped if origin <= t < until)
+        start = self.plan.facts.assumptions.standing_start_s + car.start_loss_s if first == 1 else 0.0
+        return stopped + start
 
     def _end(self, car, segments, first, prior, end_fraction, target) -> tuple[CarPlan, float]:
         """The end moment to fit (only a window: where the car's pace so far puts it, clipped into it), and the car,

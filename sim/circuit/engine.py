@@ -61,6 +61,7 @@ class CarRun:
     driver_from_lap: list = field(default_factory=list)  # (first lap, driver) at each driver change
     pit_seconds: float = 0.0
     moments: dict = field(default_factory=dict)  # event id -> (start, end) of the car's delays and of its end
+    stopped: list = field(default_factory=list)  # (moment, seconds) of every pit stop and delay: time no pace changes
 
 
 _TIMED_KINDS = frozenset((EventKind.PIT_IN, EventKind.DELAY, EventKind.RETIRED, EventKind.STOPPED,
@@ -166,6 +167,8 @@ class _Car:
              reason: str = "") -> None:
         if cause and kind in _TIMED_KINDS:  # calibration places other cars at these moments
             self.run.moments.setdefault(cause, (t, t + seconds))
+        if kind is EventKind.PIT_IN or kind is EventKind.DELAY:
+            self.run.stopped.append((t, seconds))
         if self.log is None:  # a calibration run: only the crossings, the end and the moments are read
             return
         self.log.append(new_event((t, self.car.number, kind, lap, lap * self.km, self.driver, cause, seconds, refuel,
