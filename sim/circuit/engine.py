@@ -78,6 +78,7 @@ class _Environment:
     def __init__(self, windows: tuple[tuple[float, float, float], ...]):
         edges = sorted({t for lo, hi, _ in windows for t in (lo, hi)})
         self.edges = np.asarray(edges)
+        self.edge_list = [float(t) for t in edges]  # for one moment, bisect on a list is quicker than numpy
         # the factor on [edges[i-1], edges[i]) is values[i]; values[0] applies before the first edge
         probes = [edges[0] - 1.0] + edges
         self.values = np.array([math.prod(k for lo, hi, k in windows if lo <= t < hi) for t in probes])
@@ -114,9 +115,9 @@ def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Envi
     nominal = pace.base_for(first_lap, last_lap) * _wear(wear)[since_refuel:since_refuel + n]
     if first_lap == 1:
         nominal[0] += standing_start
-    edges = envf.edges
-    i0 = edges.searchsorted(t0, side="right")
-    if i0 == edges.searchsorted(t0 + nominal.sum(), side="right"):
+    edges = envf.edge_list
+    i0 = bisect.bisect_right(edges, t0)
+    if i0 == bisect.bisect_right(edges, t0 + nominal.sum()):
         times = nominal * envf.values[i0]
     else:
         starts = np.empty_like(nominal)
@@ -243,6 +244,9 @@ class _Car:
     def take_wheel(self, crossings: np.ndarray, t0: float) -> None:
         """Who drives the stint about to run: the driver the sources name on one of its laps or at a moment within
         it, else the next in turn where a change is due (at a regular stop, or a repair stop that says so)."""
+        if self.log is None:  # a calibration run: who drives changes no lap time, and nothing is logged
+            self.pending, self.started = None, True
+            return
         first, last, drivers = self.lap + 1, self.lap + len(crossings), self.car.drivers
         named = next((w.driver for w in self.car.at_the_wheel if (w.lap is not None and first <= w.lap <= last)
                       or (w.at is not None and t0 <= w.at < float(crossings[-1]))), None)
