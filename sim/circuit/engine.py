@@ -33,10 +33,8 @@ class CarPace:
 
     def __post_init__(self):
         # one array of base lap time x scatter per lap, built once: the replay reads slices of it stint by stint
-        firsts = np.array([s[0] for s in self.segments])
-        values = np.array([s[1] for s in self.segments])
-        laps = np.arange(1, MAX_LAPS + 1)
-        base = values[np.searchsorted(firsts, laps, side="right") - 1] * self.noise[(laps - 1) % len(self.noise)]
+        laps_each = np.diff([s[0] for s in self.segments] + [MAX_LAPS + 1])
+        base = np.repeat([s[1] for s in self.segments], laps_each) * np.resize(self.noise, MAX_LAPS)  # cyclic scatter
         object.__setattr__(self, "_base", base)
 
     def base_for(self, first_lap: int, last_lap: int) -> np.ndarray:
