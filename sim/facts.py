@@ -19,6 +19,8 @@ from sim.tomlfile import Table, _range_text, in_range, read_toml
 RACES_DIR = Path(__file__).parent / "races"
 
 ANCHOR_SIDES = ("ahead", "behind", "either")
+ANCHOR_EDGES = ("start", "end")  # of the event an anchor's moment is tied to
+ANCHOR_EVENT_KINDS = ("delay", "retirement")  # the events whose moment the replay knows
 EVENT_KINDS = ("delay", "retirement", "pace", "stints", "disqualified", "anchor", "start", "driver", "note")
 CLAIM_KEYS = {  # what each kind of checkpoint must state
     "order": ("cars",), "position": ("car",), "laps": ("car", "laps"), "gap_seconds": ("car", "ahead", "value"),
@@ -94,6 +96,9 @@ class NarrativeEvent:
     driver: str | None = None  # start: the driver who took the start, where the sources say who drove when
     by: tuple[float, float] | None = None  # anchor: seconds after `relative_to` crosses the same lap (negative: before)
     side: str = "either"  # anchor at a moment: "ahead" of, "behind" or "either" side of `relative_to` on its lap
+    at_event: str | None = None  # anchor: the moment is when another car's delay or retirement happens in the replay
+    at_edge: str = "start"  # anchor at an event: its "start" (the halt, the pit entry, the end of a race) or "end"
+    offset_s: float = 0.0  # anchor at an event: seconds after that edge (negative: before)
 
 
 @dataclass(frozen=True)
@@ -403,16 +408,18 @@ ANCHOR_FORMS = (  # (required keys, allowed extra keys)
     ({"lap", "window"}, set()),
     ({"lap", "relative_to", "by"}, set()),
     ({"at", "relative_to"}, {"laps_behind", "side"}),
+    ({"at_event", "relative_to"}, {"laps_behind", "side", "at_edge", "offset_minutes"}),
 )
-ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side"}
+ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side", "at_event", "at_edge", "offset_minutes"}
 
 
 def _check_anchor_form(r: Table, car: str) -> None:
     item = r.table
     keys = ANCHOR_KEYS & item.keys()
     if not any(required <= keys <= required | extra for required, extra in ANCHOR_FORMS):
-        raise r.error("lap", "an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or `at` + `relative_to` "
-                             f"(+ `laps_behind`, `side`); this one has {', '.join(sorted(keys)) or 'none of them'}",
+        raise r.error("lap", "an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or a moment + `relative_to` "
+                             "(+ `laps_behind`, `side`), the moment `at` or `at_event` (+ `at_edge`, `offset_minutes`); "
+                             f"this one has {', '.join(sorted(keys)) or 'none of them'}",
                       item.get("lap"))
     if item.get("relative_to") == car:
         raise r.error("relative_to", "cannot place a car against itself", car)
@@ -496,8 +503,34 @@ def _read_event(r: Table, starters, seen, start: datetime, duration_s: float, se
         lap=r.integer("lap", None, low=1, high=MAX_LAPS, message="must be a lap > 0"),
         narrative_hour=r.integer("narrative_hour", None, low=1, high=hours, message=f"must be a race hour from 1 to {hours:g}"),
         start_seconds=r.number("start_seconds", None, low=-600, high=600),
-        driver=r.string("driver", None), by=_by(r, duration_s), side=side,
+        driver=r.string("driver", None), by=_by(r, duration_s), side=side, **_event_moment(r, duration_s),
     )
+
+
+def _event_moment(r: Table, duration_s: float) -> dict:
+    """An anchor's moment tied to another car's event (checked against the events once all are read)."""
+    if "at_event" not in r:
+        return {}
+    minutes = r.number("offset_minutes", 0.0, low=-duration_s / 60, high=duration_s / 60)
+    return dict(at_event=r.string("at_event"), at_edge=r.string("at_edge", "start", choices=ANCHOR_EDGES),
+                offset_s=minutes * 60)
+
+
+def _check_event_moments(path: Path, events) -> None:
+    """An anchor at an event names a delay or retirement of another car (fitted first, so its moment is known)."""
+    by_id = {e.id: e for e in events}
+    for e in events:
+        if e.at_event is None:
+            continue
+        key, target = f"event.{e.id}.at_event", by_id.get(e.at_event)
+        if target is None:
+            raise RaceDataError("names no event of this race", file=path, key=key, value=e.at_event, car=e.car)
+        if target.kind not in ANCHOR_EVENT_KINDS:
+            raise RaceDataError(f"is a {target.kind} event; an anchor's moment comes from a "
+                                f"{' or a '.join(ANCHOR_EVENT_KINDS)}", file=path, key=key, value=e.at_event, car=e.car)
+        if target.car == e.car:
+            raise RaceDataError("is this car's own event: an anchor's moment comes from another car, fitted first",
+                                file=path, key=key, value=e.at_event, car=e.car)
 
 
 def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float,
@@ -511,6 +544,7 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
         found = _event_range(r, event, duration_s)
         if found is not None:
             ranges.append(found)
+    _check_event_moments(path, events)
     moments = {e.car for e in events if e.kind == "retirement"}
     for e in events:
         if e.same_moment_as is not None and e.same_moment_as not in moments:

@@ -119,8 +119,9 @@ def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_
         ('relative_to = "3"\nby = [235, 245]', 'relative_to = "20"\nby = [235, 245]',
          "events.toml: cannot place a car against itself (key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '20')"),
         ('lap = 62\nrelative_to = "3"\nby = [235, 245]', 'lap = 62\nrelative_to = "3"\nby = [235, 245]\nat = "20:30"',
-         ("events.toml: an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or `at` + `relative_to` (+ `laps_behind`, "
-          "`side`); this one has at, by, lap, relative_to (key 'event.brooks-four-minutes-behind-at-takeover.lap', car 20, value 62)")),
+         ("events.toml: an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or a moment + `relative_to` (+ `laps_behind`, "
+          "`side`), the moment `at` or `at_event` (+ `at_edge`, `offset_minutes`); this one has at, by, lap, relative_to "
+          "(key 'event.brooks-four-minutes-behind-at-takeover.lap', car 20, value 62)")),
         ('relative_to = "8"\nside = "behind"\nfits = "ten-am-ferrari-porsche-same-lap"',
          'relative_to = "8"\nside = "behind"\nlaps_behind = 1\nfits = "ten-am-ferrari-porsche-same-lap"',
          "events.toml: applies only on the other car's own lap (laps_behind = 0) (key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'behind')"),

@@ -1,7 +1,9 @@
 """The calibration's root finder (secant steps, Brent, bisection only at a jump) against the bisection it replaced.
 
 `tests/data/le-mans-1957-bisection-seed-1957.npz` holds every car's lap crossings and end in the 1957 replay at
-the default seed as calibrated by bisection (commit 974340f): the faster calibration must give the same race.
+the default seed as calibrated by bisection (the solver before commit 9c29941), on the current race data: the
+faster calibration must give the same race. `tests/data/make_bisection_reference.py` writes it (rerun it when the
+race data change what is fitted).
 """
 
 from __future__ import annotations

@@ -117,18 +117,19 @@ def _bisection(f: _Signed, lo: float, hi: float) -> float:
 
 
 def _solve(evaluate, target: float, lo: float, hi: float, guess: float, origin: float, car: CarPlan, what: str,
-           key: str = "laps", value=None) -> float:
+           key: str = "laps", value=None, fixed: float = 0.0) -> float:
     """The base lap time in [lo, hi] at which `evaluate` (non-decreasing in it) meets `target`.
 
     Lap times are linear in the base time except where a lap's start crosses a night or fog edge or a timed delay
     moves to another lap, so secant steps from a guess usually land on the root in two or three runs; otherwise Brent's
     method within the bracket, and where the target lies in a jump, the point bisection would give. The first step
-    takes the fitted moment as `origin` (where the fitted laps begin) plus a multiple of the base time."""
+    takes the fitted moment as `origin` (where the fitted laps begin) plus the `fixed` seconds no pace changes (the
+    stops and delays of the guess's run in between) plus a multiple of the base time."""
     value = car.laps if value is None else value
     f = _Signed(evaluate, target, lo, hi)
     x0 = min(max(guess, lo), hi)
-    reached = f(x0) + target - origin
-    x1 = min(max(x0 * (target - origin) / reached, lo), hi) if reached > 0 else x0
+    reached = f(x0) + target - origin - fixed
+    x1 = min(max(x0 * (target - origin - fixed) / reached, lo), hi) if reached > 0 and target > origin + fixed else x0
     root = _secant(f, x0, x1 if abs(x1 - x0) > 1e-6 else x0 * (1 + 1e-3) if x0 * (1 + 1e-3) <= hi else x0 * (1 - 1e-3))
     if root is not None:
         return root
@@ -155,7 +156,7 @@ def _clip_into(value: float, window: tuple[float, float]) -> float:
 def _references(car: CarPlan, class_finishers: dict[str, set[str]] | None = None) -> set[str]:
     """The cars that must be fitted before this one: those it is placed against and, for a car that did not
     finish, the finishers of its class (its starting pace is taken from them), or all finishers if it has none."""
-    refs = {a.relative_to for a in car.anchors if a.relative_to}
+    refs = {r for a in car.anchors for r in (a.relative_to, a.at_event_car) if r}
     refs |= {r for r in (car.end.relative_to, car.end.same_moment_as) if r}
     if class_finishers is not None and car.end.kind != "finish":  # no finisher in its class: the median of all
         refs |= class_finishers.get(car.car_class) or set().union(*class_finishers.values())
@@ -164,11 +165,11 @@ def _references(car: CarPlan, class_finishers: dict[str, set[str]] | None = None
 
 def _dependency_order(cars: list[CarPlan], done: set[str]) -> list[CarPlan]:
     """The cars in their given order, except that a car comes after every car it is placed against, and a car that
-    did not finish after its class's finishers (the first car whose references are all fitted goes next)."""
+    did not finish after its class's best-placed finisher, whose pace it starts from (the first car whose
+    references are all fitted goes next)."""
     class_finishers: dict[str, set[str]] = {}
-    for c in cars:
-        if c.end.kind == "finish":
-            class_finishers.setdefault(c.car_class, set()).add(c.number)
+    for c in sorted((c for c in cars if c.end.kind == "finish"), key=lambda c: c.position or 999):
+        class_finishers.setdefault(c.car_class, {c.number})
     pending, out, ready = list(cars), [], set(done)
     while pending:
         car = next((c for c in pending if _references(c, class_finishers) <= ready), None)
@@ -191,8 +192,21 @@ def _circle_error(pending: list[CarPlan], ready: set[str], class_finishers: dict
     events = sorted({a.event_id for number in circle[:-1] for a in by_number[number].anchors
                      if a.relative_to in circle})
     return CalibrationError(f"cars placed against each other in a circle ({' -> '.join(circle)}): none can be "
-                            "fitted first (a car that did not finish also waits for its class's finishers)",
+                            "fitted first (a car that did not finish also waits for its class's best-placed finisher)",
                             key="relative_to", value=", ".join(events) or circle[1], car=circle[0])
+
+
+AHEAD_ACROSS_THE_LINE = 0.75  # of its lap: the other car is that far round, so "ahead" is a lap more, crossed first
+
+
+def _event_moment(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> float:
+    """The moment of an anchor tied to another car's delay or retirement, as that car's fitted run has it."""
+    edges = runs[anchor.at_event_car].moments.get(anchor.at_event)
+    if edges is None:
+        raise CalibrationError(f"car {anchor.at_event_car}'s event {anchor.at_event} does not happen in its replay, so "
+                               "no moment places this car", key=f"event.{anchor.event_id}.at_event",
+                               value=anchor.at_event, car=car.number)
+    return edges[anchor.at_edge == "end"] + anchor.offset_s
 
 
 def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int, tuple[float, float], float | None]:
@@ -205,23 +219,41 @@ def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int
     def fail(message, value):
         return CalibrationError(message, key=f"event.{anchor.event_id}", value=value, car=car.number)
 
-    if anchor.at is None:
+    if anchor.at is None and anchor.at_event is None:
         if not 0 < anchor.lap <= len(ref):
             raise fail(f"car {anchor.relative_to} never completes lap {anchor.lap}", anchor.lap)
         t = ref[anchor.lap - 1]
         return anchor.lap, (t + anchor.by[0], t + anchor.by[1]), None
-    ref_laps = int(np.searchsorted(ref, anchor.at, side="right"))
+    at = anchor.at if anchor.at_event is None else _event_moment(anchor, car, runs)
+    ref_laps = int(np.searchsorted(ref, at, side="right"))
     lap = ref_laps - anchor.laps_behind
-    if not 0 < lap <= car.laps:
-        offset = f"less {anchor.laps_behind}" if anchor.laps_behind >= 0 else f"plus {-anchor.laps_behind}"
-        raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps; {offset} gives lap {lap}, which is "
-                   f"not one of this car's {car.laps} laps", lap)
-    lo, hi = -np.inf, anchor.at - 1.0
+    if anchor.laps_behind == 0 and anchor.side == "ahead" and _far_round(ref, ref_laps, at):
+        return _on_lap(lap + 1, car, anchor, ref_laps, fail), (-np.inf, at - 1.0), at
+    _on_lap(lap, car, anchor, ref_laps, fail)
+    lo, hi = -np.inf, at - 1.0
     if anchor.laps_behind == 0 and anchor.side == "behind":
         lo = ref[lap - 1] + 1.0
     if anchor.laps_behind == 0 and anchor.side == "ahead":
         hi = min(hi, ref[lap - 1] - 1.0)
-    return lap, (lo, hi), anchor.at
+    return lap, (lo, hi), at
+
+
+def _far_round(ref, ref_laps: int, at: float) -> bool:
+    """Whether the other car is most of a lap (or a long stop) past its last crossing at the moment: a car ahead of
+    it then is one that has crossed the line once more, not one that crossed its lap before it did."""
+    if ref_laps == 0:
+        return False
+    last = ref[ref_laps - 1]
+    lap_s = last - (ref[ref_laps - 2] if ref_laps >= 2 else 0.0)
+    return at - last > AHEAD_ACROSS_THE_LINE * lap_s
+
+
+def _on_lap(lap: int, car: CarPlan, anchor: Anchor, ref_laps: int, fail) -> int:
+    if not 0 < lap <= car.laps:
+        offset = f"less {anchor.laps_behind}" if anchor.laps_behind >= 0 else f"plus {-anchor.laps_behind}"
+        raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps; {offset} gives lap {lap}, which is "
+                   f"not one of this car's {car.laps} laps", lap)
+    return lap
 
 
 def _placed(car: CarPlan, runs: dict[str, CarRun]) -> list[tuple[int, tuple[float, float], list[float], list[Anchor]]]:
@@ -349,22 +381,32 @@ class _Calibrator:
                 window = (max(window[0], moment - 0.9 * next_lap_s), window[1])
             if window[0] >= window[1]:
                 raise _unmeetable(car, lap, window, anchors, self.plan.facts.start)
+            origin = unbroken[first - 2] if first > 1 else 0.0
             b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
-                       _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior,
-                       unbroken[first - 2] if first > 1 else 0.0,
-                       car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap)
+                       _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior, origin,
+                       car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap,
+                       fixed=self.fixed(car, first, origin, unbroken[lap - 1], segments, prior, end_fraction))
             segments.append((first, b))
             first, prior = lap + 1, b  # a car keeps its pace unless the sources say otherwise
         car, target = self._end(car, segments, first, prior, end_fraction, end_target)
-        before = self.trial(car, segments, first, prior, end_fraction).crossings
+        before = self.trial(car, segments, first, prior, end_fraction)
+        origin = before.crossings[first - 2] if first > 1 else 0.0
         b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).metric, target, self.fastest,
-                   SLOWEST_BASE_S, prior, before[first - 2] if first > 1 else 0.0, car,
-                   f"{car.laps} laps by {target / HOUR:.2f} h")
+                   SLOWEST_BASE_S, prior, origin, car, f"{car.laps} laps by {target / HOUR:.2f} h",
+                   fixed=self.fixed(car, first, origin, before.metric, segments, prior, end_fraction))
         self.paces[car.number] = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
         self.runs[car.number] = self.trial(car, segments, first, b, end_fraction)
         self.tried.clear()
         _check_placed(car, self.runs[car.number], placed, self.plan.facts.start)
         return target
+
+    def fixed(self, car: CarPlan, first: int, origin: float, until: float, segments, prior, end_fraction) -> float:
+        """The seconds between origin and until in the run at the prior pace that do not scale with the base lap
+        time: its stops and delays, and the standing start if the fitted laps begin at the start."""
+        run = self.trial(car, segments, first, prior, end_fraction)
+        stopped = sum(seconds for t, seconds in run.stopped if origin <= t < until)
+        start = self.plan.facts.assumptions.standing_start_s + car.start_loss_s if first == 1 else 0.0
+        return stopped + start
 
     def _end(self, car, segments, first, prior, end_fraction, target) -> tuple[CarPlan, float]:
         """The end moment to fit (only a window: where the car's pace so far puts it, clipped into it), and the car,
@@ -378,8 +420,8 @@ class _Calibrator:
         return car, target
 
     def class_prior(self, finishers: list[CarPlan], car_class: str) -> float:
-        """The pace a retired car starts from: its class's best-placed finisher's final pace (all of a class's
-        finishers are fitted before its other cars; a class without finishers takes the median of the others)."""
+        """The pace a retired car starts from: its class's best-placed finisher's final pace (the class's
+        best-placed finisher is fitted before its other cars; a class without finishers takes the median of the others)."""
         best: dict[str, float] = {}
         for c in sorted((c for c in finishers if c.number in self.paces), key=lambda c: c.position or 999):
             best.setdefault(c.car_class, self.paces[c.number].segments[-1][1])

@@ -33,10 +33,8 @@ class CarPace:
 
     def __post_init__(self):
         # one array of base lap time x scatter per lap, built once: the replay reads slices of it stint by stint
-        firsts = np.array([s[0] for s in self.segments])
-        values = np.array([s[1] for s in self.segments])
-        laps = np.arange(1, MAX_LAPS + 1)
-        base = values[np.searchsorted(firsts, laps, side="right") - 1] * self.noise[(laps - 1) % len(self.noise)]
+        laps_each = np.diff([s[0] for s in self.segments] + [MAX_LAPS + 1])
+        base = np.repeat([s[1] for s in self.segments], laps_each) * np.resize(self.noise, MAX_LAPS)  # cyclic scatter
         object.__setattr__(self, "_base", base)
 
     def base_for(self, first_lap: int, last_lap: int) -> np.ndarray:
@@ -60,6 +58,12 @@ class CarRun:
     metric: float | None = None  # the calibration target quantity (end time or lap-L-and-a-fraction time)
     driver_from_lap: list = field(default_factory=list)  # (first lap, driver) at each driver change
     pit_seconds: float = 0.0
+    moments: dict = field(default_factory=dict)  # event id -> (start, end) of the car's delays and of its end
+    stopped: list = field(default_factory=list)  # (moment, seconds) of every pit stop and delay: time no pace changes
+
+
+_TIMED_KINDS = frozenset((EventKind.PIT_IN, EventKind.DELAY, EventKind.RETIRED, EventKind.STOPPED,
+                          EventKind.DISQUALIFIED, EventKind.FINISHED))  # the events whose moment an anchor can use
 
 
 class _Environment:
@@ -72,6 +76,7 @@ class _Environment:
     def __init__(self, windows: tuple[tuple[float, float, float], ...]):
         edges = sorted({t for lo, hi, _ in windows for t in (lo, hi)})
         self.edges = np.asarray(edges)
+        self.edge_list = [float(t) for t in edges]  # for one moment, bisect on a list is quicker than numpy
         # the factor on [edges[i-1], edges[i]) is values[i]; values[0] applies before the first edge
         probes = [edges[0] - 1.0] + edges
         self.values = np.array([math.prod(k for lo, hi, k in windows if lo <= t < hi) for t in probes])
@@ -108,9 +113,9 @@ def _time_laps(t0, first_lap, last_lap, since_refuel, pace: CarPace, envf: _Envi
     nominal = pace.base_for(first_lap, last_lap) * _wear(wear)[since_refuel:since_refuel + n]
     if first_lap == 1:
         nominal[0] += standing_start
-    edges = envf.edges
-    i0 = edges.searchsorted(t0, side="right")
-    if i0 == edges.searchsorted(t0 + nominal.sum(), side="right"):
+    edges = envf.edge_list
+    i0 = bisect.bisect_right(edges, t0)
+    if i0 == bisect.bisect_right(edges, t0 + nominal.sum()):
         times = nominal * envf.values[i0]
     else:
         starts = np.empty_like(nominal)
@@ -159,7 +164,11 @@ class _Car:
 
     def emit(self, t: float, kind: EventKind, lap: int, cause: str = "", seconds: float = 0.0, refuel: bool = False,
              reason: str = "") -> None:
-        if self.log is None:  # a calibration run: only the crossings and the end are read
+        if cause and kind in _TIMED_KINDS:  # calibration places other cars at these moments
+            self.run.moments.setdefault(cause, (t, t + seconds))
+        if kind is EventKind.PIT_IN or kind is EventKind.DELAY:
+            self.run.stopped.append((t, seconds))
+        if self.log is None:  # a calibration run: only the crossings, the end and the moments are read
             return
         self.log.append(new_event((t, self.car.number, kind, lap, lap * self.km, self.driver, cause, seconds, refuel,
                                    reason)))
@@ -233,6 +242,9 @@ class _Car:
     def take_wheel(self, crossings: np.ndarray, t0: float) -> None:
         """Who drives the stint about to run: the driver the sources name on one of its laps or at a moment within
         it, else the next in turn where a change is due (at a regular stop, or a repair stop that says so)."""
+        if self.log is None:  # a calibration run: who drives changes no lap time, and nothing is logged
+            self.pending, self.started = None, True
+            return
         first, last, drivers = self.lap + 1, self.lap + len(crossings), self.car.drivers
         named = next((w.driver for w in self.car.at_the_wheel if (w.lap is not None and first <= w.lap <= last)
                       or (w.at is not None and t0 <= w.at < float(crossings[-1]))), None)

@@ -43,8 +43,9 @@ class Anchor:
     """A lap whose completion the sources place in a window of time.
 
     A relative anchor places it against another car, resolved once that car is calibrated: `lap` completed `by`
-    seconds after the other car completes it, or, at the moment `at`, on the other car's lap (less `laps_behind`)
-    on the `side` given.
+    seconds after the other car completes it, or, at a moment, on the other car's lap (less `laps_behind`) on the
+    `side` given. The moment is a clock time `at`, or the edge of another car's delay or retirement (`at_event`,
+    of car `at_event_car`) plus `offset_s`, read off that car's fitted run: it moves with the draws.
     """
 
     event_id: str
@@ -55,6 +56,10 @@ class Anchor:
     at: float | None = None
     laps_behind: int = 0
     side: str = "either"
+    at_event: str | None = None
+    at_event_car: str | None = None
+    at_edge: str = "start"
+    offset_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -173,10 +178,12 @@ def _refuels(events, stint: int) -> list[int]:
     return refuels + regular_refuel_laps(MAX_LAPS, stint, refuels[-1])
 
 
-def _anchors(events) -> tuple[Anchor, ...]:
+def _anchors(events, facts: RaceFacts) -> tuple[Anchor, ...]:
     anchors = tuple(Anchor(e.id, e.after_lap, e.window) for e in events
                     if e.kind == "delay" and e.after_lap is not None and e.window is not None)
-    return anchors + tuple(Anchor(e.id, e.lap, e.window, e.relative_to, e.by, e.at, e.laps_behind or 0, e.side)
+    car_of = {e.id: e.car for e in facts.events}
+    return anchors + tuple(Anchor(e.id, e.lap, e.window, e.relative_to, e.by, e.at, e.laps_behind or 0, e.side,
+                                  e.at_event, car_of.get(e.at_event), e.at_edge, e.offset_s)
                            for e in events if e.kind == "anchor")
 
 
@@ -206,7 +213,7 @@ def _car_plan(entry, race: Race, facts: RaceFacts, stint: int, tie: tuple[int, i
     return CarPlan(
         number=entry.number, car_class=entry.car_class or "", make=make, drivers=drivers, laps=entry.laps or 0,
         status=entry.status, position=entry.position, end=_end_rule(entry, events, facts, race.source_file),
-        refuel_laps=tuple(_refuels(events, stint)), delays=delays, pace_changes=pace, anchors=_anchors(events),
+        refuel_laps=tuple(_refuels(events, stint)), delays=delays, pace_changes=pace, anchors=_anchors(events, facts),
         fog_factor=facts.assumptions.fog_factor(make),
         start_loss_s=sum(e.start_seconds or 0.0 for e in events if e.kind == "start"), tie_rank=tie[0],
         tie_size=tie[1], reason=entry.reason, team=entry.team, at_the_wheel=wheel,
