@@ -17,6 +17,8 @@ import math
 import shutil
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -108,23 +110,64 @@ class Progress:
         who passed the last one first (or took least time to it), then entry order."""
         _check_order(by)
         times = np.asarray(times, dtype=float)
-        marks, last, out = (np.empty((len(self.cars), len(times))) for _ in range(3))
-        for i, car in enumerate(self.cars):
-            crossings, start = self.crossings[car], self.starts[car]
-            marks[i] = n = np.searchsorted(crossings, times, side="right")
-            last[i] = np.where(n > 0, crossings[np.maximum(n - 1, 0)], start) if len(crossings) else start
-            out[i] = self._out_rank(car, times)
-        key = np.where(marks > 0, last - np.array([self.starts[c] for c in self.cars])[:, None], last) \
-            if by == "elapsed" else last
-        entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
+        columns = self._columns
+        marks = columns.marks_at(times)
+        rows = np.arange(len(self.cars))[:, None]
+        last = np.where(marks > 0, columns.crossings[rows, np.maximum(marks - 1, 0)], columns.starts[:, None])
+        out = np.where(times >= self.duration_s, columns.flag_rank[:, None],
+                       np.where(times >= columns.end_time[:, None], columns.out_rank[:, None], 0))
+        key = np.where(marks > 0, last - columns.starts[:, None], last) if by == "elapsed" else last
+        entry = np.broadcast_to(rows, marks.shape)
         return np.lexsort((entry, key, -marks, out), axis=0).T, marks.astype(np.int64), last
 
-    def _out_rank(self, car: str, times: np.ndarray) -> np.ndarray:
-        """0 while running (or finished), then the rank of how the car's race ended, at each moment."""
-        end_t, kind = self.end.get(car, (np.inf, "finished"))
-        at_flag = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(self.table_status[car], "retired")
-        rank = np.where((times >= end_t) & (kind in OUT_KINDS), FLAG_RANK.get(kind, 2), 0)
-        return np.where(times >= self.duration_s, FLAG_RANK.get(at_flag, 2), rank)
+    @cached_property
+    def _columns(self) -> "_Columns":
+        return _Columns.of(self)
+
+
+FEW_MOMENTS = 4  # up to this many moments, counting every car's passings at once beats one search per car
+
+
+class _Columns(NamedTuple):
+    """A Progress as arrays, one row per car in entry order, so that `ranking` ranks every car at every moment at
+    once. Built once per Progress (it never changes); every value is the one the per-car fields give."""
+
+    crossings: np.ndarray  # (cars, most marks + 1): passing times, padded with NaN (never <= any moment)
+    passed: tuple[np.ndarray, ...]  # each car's passing times, as in Progress.crossings
+    starts: np.ndarray
+    end_time: np.ndarray  # when the car's race ended (+inf if it has no end)
+    out_rank: np.ndarray  # its rank once its end puts it out of the race (0 if the end does not)
+    flag_rank: np.ndarray  # its rank at the flag, from the results table's status
+
+    @classmethod
+    def of(cls, table: Progress) -> "_Columns":
+        passed = tuple(np.asarray(table.crossings[car], dtype=float) for car in table.cars)
+        crossings = np.full((len(passed), max(map(len, passed), default=0) + 1), np.nan)  # + 1: a car with no
+        for row, times in zip(crossings, passed):  # passing still has a column to index
+            row[: len(times)] = times
+        return cls(crossings, passed, *_end_ranks(table))
+
+    def marks_at(self, times: np.ndarray) -> np.ndarray:
+        """(cars, moments): the marks each car had passed at each moment, as `searchsorted(..., side="right")`
+        counts them (a NaN moment, after every passing, counts them all)."""
+        if len(times) <= FEW_MOMENTS and not np.isnan(times).any():
+            return (self.crossings[:, :, None] <= times).sum(axis=1)
+        marks = [np.searchsorted(passed, times, side="right") for passed in self.passed]
+        return np.array(marks, dtype=np.int64).reshape(len(self.passed), len(times))
+
+
+def _end_ranks(table: Progress) -> tuple[np.ndarray, ...]:
+    """Per car: its start, when its race ended, its rank once out (0 while running or finished) and at the flag, as
+    `Progress.status_at` has them."""
+    starts, end_time, out_rank, flag_rank = [], [], [], []
+    for car in table.cars:
+        end_t, kind = table.end.get(car, (np.inf, "finished"))
+        at_flag = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(table.table_status[car], "retired")
+        starts.append(table.starts[car])
+        end_time.append(end_t)
+        out_rank.append(FLAG_RANK.get(kind, 2) if kind in OUT_KINDS else 0)
+        flag_rank.append(FLAG_RANK.get(at_flag, 2))
+    return tuple(np.array(values, dtype=float) for values in (starts, end_time, out_rank, flag_rank))
 
 
 _CLASS = re.compile(r"([A-Za-z]+)\s*-?\s*([0-9]+(?:\.[0-9]+)?)", re.ASCII)
