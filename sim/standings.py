@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import shutil
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -63,6 +63,8 @@ class Progress:
     starts: dict[str, float]
     drivers: dict[str, str]
     teams: dict[str, str]
+    # (moment, order) -> the cars in that order: a Progress never changes, and checks ask for the same moments often
+    _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_log(cls, log, plan) -> "Progress":
@@ -103,11 +105,50 @@ class Progress:
         return [(self.cars[i], int(marks[i, 0]), self.status_at(self.cars[i], t), float(last[i, 0]))
                 for i in order[0]]
 
+    def running_at(self, car: str, times: np.ndarray) -> np.ndarray:
+        """Whether the car is running at each moment: `status_at(car, t) == "running"` at many moments at once."""
+        end_t, kind = self.end.get(car, (np.inf, "finished"))
+        times = np.asarray(times, dtype=float)
+        return ~(times >= self.duration_s) & ~((times >= end_t) & (kind in OUT_KINDS))  # a NaN moment: running
+
+    def cars_in_order(self, t: float, by: str = "distance") -> list[str]:
+        """The cars in race order at time t: the cars of :meth:`order_at`, without working out each one's status."""
+        key = (float(t), by)
+        if key not in self._orders:
+            self._orders[key] = tuple(self.cars[i] for i in self.ranking(np.array([t], dtype=float), by)[0][0])
+        return list(self._orders[key])
+
     def ranking(self, times: np.ndarray, by: str = "distance") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The race order at many moments in one pass: (car indices in order, one row per moment; marks and last
         passing, one row per car and a column per moment). Ranked as the table is: cars out of the race after
         those running (at the flag, an unclassified finisher after the classified), then by marks passed, then by
         who passed the last one first (or took least time to it), then entry order."""
+        out, marks, key, last = self._rank_keys(times, by)
+        entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
+        return np.lexsort((entry, key, -marks, out), axis=0).T, marks, last
+
+    def leaders(self, times: np.ndarray, by: str = "distance") -> np.ndarray:
+        """The index of the leading car at each moment, the first car of :meth:`ranking`, found without sorting the
+        others (a span of a race sampled every minute has a thousand moments)."""
+        out, marks, key, _ = self._rank_keys(times, by)
+        first = np.ones(marks.shape, dtype=bool)
+        for rank_key in (out, -marks, key):  # in turn, the cars with the least of each key among those still level
+            masked = np.where(first, rank_key, np.inf)
+            first &= masked == masked.min(axis=0)
+        return first.argmax(axis=0)  # of the cars level on every key, the first in entry order
+
+    def positions_of(self, car: str, times: np.ndarray, by: str = "distance") -> np.ndarray:
+        """The car's position at each moment, as :meth:`ranking` places it: 1 + the cars ahead of it on the first
+        key that tells them apart (counted, not sorted)."""
+        out, marks, key, _ = self._rank_keys(times, by)
+        i, entry = self.cars.index(car), np.arange(len(self.cars))[:, None]
+        ahead = (out < out[i]) | (out == out[i]) & (
+            (marks > marks[i]) | (marks == marks[i]) & ((key < key[i]) | (key == key[i]) & (entry < i)))
+        return 1 + ahead.sum(axis=0)
+
+    def _rank_keys(self, times: np.ndarray, by: str) -> tuple[np.ndarray, ...]:
+        """(out, marks, key, last), one row per car and a column per moment: whether and how the car is out of the
+        race, the marks it passed, what ranks cars on the same marks (see `by`), and when it passed the last."""
         _check_order(by)
         times = np.asarray(times, dtype=float)
         columns = self._columns
@@ -117,8 +158,7 @@ class Progress:
         out = np.where(times >= self.duration_s, columns.flag_rank[:, None],
                        np.where(times >= columns.end_time[:, None], columns.out_rank[:, None], 0))
         key = np.where(marks > 0, last - columns.starts[:, None], last) if by == "elapsed" else last
-        entry = np.broadcast_to(rows, marks.shape)
-        return np.lexsort((entry, key, -marks, out), axis=0).T, marks.astype(np.int64), last
+        return out, marks, key, last
 
     @cached_property
     def _columns(self) -> "_Columns":
@@ -152,7 +192,7 @@ class _Columns(NamedTuple):
         counts them (a NaN moment, after every passing, counts them all)."""
         if len(times) <= FEW_MOMENTS and not np.isnan(times).any():
             return (self.crossings[:, :, None] <= times).sum(axis=1)
-        marks = [np.searchsorted(passed, times, side="right") for passed in self.passed]
+        marks = [np.searchsorted(passed, times, side="right") for passed in self.passed]  # int64, as the sum above
         return np.array(marks, dtype=np.int64).reshape(len(self.passed), len(times))
 
 
