@@ -268,30 +268,12 @@ def hourly_standings(table: Progress, hours=None, by: str = "distance") -> pd.Da
 
 
 def positions_matrix(table: Progress, times: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Overall positions and marks of every car at each time: (cars, positions[car, t], laps[car, t]).
-
-    Vectorised for plots and Monte Carlo: marks by searchsorted, order by (out, -marks, last passing).
-    """
-    cars = list(table.cars)
-    n, m = len(cars), len(times)
-    laps = np.zeros((n, m), dtype=np.int64)
-    last = np.zeros((n, m))
-    out = np.zeros((n, m), dtype=np.int64)
-    flag = times >= table.duration_s
-    for i, car in enumerate(cars):
-        c = table.crossings[car]
-        k = np.searchsorted(c, times, side="right")
-        laps[i] = k
-        last[i] = np.where(k > 0, c[np.maximum(k - 1, 0)] if len(c) else 0.0, table.starts[car])
-        end_t, kind = table.end.get(car, (np.inf, "finished"))
-        if kind in OUT_KINDS:
-            out[i] = times >= end_t
-        # at the flag, the same ranking as Progress.order_at: classified, then NC, then the rest
-        out[i] = np.where(flag, FLAG_RANK.get(table.status_at(car, table.duration_s), 2), out[i])
-    keys = np.lexsort((np.arange(n)[:, None].repeat(m, axis=1), last, -laps, out), axis=0)  # primary key last
-    positions = np.empty((n, m), dtype=np.int64)
-    positions[keys, np.arange(m)[None, :]] = np.arange(1, n + 1)[:, None]
-    return cars, positions, laps
+    """Overall positions and marks of every car at each time: (cars, positions[car, t], laps[car, t]), as
+    :meth:`Progress.ranking` orders them (vectorised for plots and Monte Carlo)."""
+    order, laps, _ = table.ranking(times)
+    positions = np.empty_like(laps)
+    positions[order.T, np.arange(len(order))[None, :]] = np.arange(1, len(table.cars) + 1)[:, None]
+    return list(table.cars), positions, laps
 
 
 def hourly_positions(table: Progress, hours=None) -> tuple[list[str], np.ndarray, np.ndarray]:
