@@ -53,13 +53,12 @@ def _lap_chart(replay: Replay, lap: int) -> list[str]:
 def _event_time(replay: Replay, event_id: str) -> float:
     """When an event's effect shows in the standings: just before a car drops out, or, for a delay, the car's first
     lap crossing after it rejoins (the timing line is where a lost place shows)."""
+    plans = {c.number: c for c in replay.plan.cars}
     for car, (t, kind) in replay.table.end.items():
-        if replay.plan.car(car).end.event_id == event_id:
+        if plans[car].end.event_id == event_id:
             return t - 1.0
-    for e in replay.log:
+    for e in replay.log.caused_by(event_id):
         rejoined = None
-        if e.cause != event_id:
-            continue
         if e.kind == EventKind.PIT_OUT:
             rejoined = e.time
         elif e.kind == EventKind.DELAY:
@@ -130,8 +129,8 @@ def _fastest_lap(replay: Replay, car: str) -> float:
 
 def evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
     """Evaluate one checkpoint against the replay, with the moment and the cars a plot should mark."""
-    result = _evaluate(replay, cp)
     when = _moment(replay, cp)
+    result = _evaluate(replay, cp, when)
     time_s = None if when is None else float(when[0] if isinstance(when, tuple) else when)
     if time_s is not None and not np.isfinite(time_s):
         time_s = None
@@ -270,7 +269,7 @@ def _getaway(at: _At) -> CheckResult:
 
 def _leader_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str) -> CheckResult:
     car, table = cp.claim["car"], replay.table
-    leaders = [table.cars[i] for i in table.ranking(times)[0][:, 0]]
+    leaders = [table.cars[i] for i in table.leaders(times)]
     others = sorted({c for c in leaders if c != car})
     first_other = next((t for t, c in zip(times, leaders) if c != car), None)
     value = "always" if not others else f"also led: {', '.join(others)} (first at {replay.clock(first_other)})"
@@ -279,9 +278,9 @@ def _leader_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str)
 
 def _best_position_over(replay: Replay, cp: Checkpoint, times: np.ndarray, moment: str) -> CheckResult:
     car, table = cp.claim["car"], replay.table
-    order = table.ranking(times)[0]
-    positions = 1 + np.argmax(order == table.cars.index(car), axis=1)
-    best = min(int(p) for t, p in zip(times, positions) if table.status_at(car, t) == "running" or t == times[0])
+    counted = table.running_at(car, times)
+    counted[0] = True  # the start of the span counts even if the car is no longer running
+    best = int(table.positions_of(car, times)[counted].min())
     return _result(cp, moment, cp.claim["value"], best, best <= cp.claim["value"])
 
 
@@ -302,10 +301,10 @@ CLAIMS_OVER = {"leader": _leader_over, "best_position": _best_position_over}  # 
 CLAIM_KINDS = (*CLAIMS_AT, *CLAIMS_OVER, "not_evaluated")
 
 
-def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
+def _evaluate(replay: Replay, cp: Checkpoint, when: float | tuple[float, float] | None) -> CheckResult:
+    """The checkpoint judged at its moment `when` (see `_moment`)."""
     if cp.kind == "not_evaluated":
         return CheckResult(cp.id, cp.kind, "", None, None, "not evaluated", cp.quote, cp.section, cp.reason or "")
-    when = _moment(replay, cp)
     if isinstance(when, tuple):
         lo, hi = when
         times = np.arange(lo, hi + 1e-9, SAMPLE_S) if hi > lo else np.array([lo])
@@ -316,7 +315,7 @@ def _evaluate(replay: Replay, cp: Checkpoint) -> CheckResult:
     if cp.when[0] == "at_leader_lap":
         order = _lap_chart(replay, cp.when[1])
     else:
-        order = [row[0] for row in replay.table.order_at(t)]
+        order = replay.table.cars_in_order(t)
     return CLAIMS_AT[cp.kind](_At(replay, cp, t, replay.clock(t), order))
 
 

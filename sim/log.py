@@ -80,17 +80,19 @@ class EventLog:
     """A replay's event log, in time order.
 
     Held in columns for speed (each car's mark passings as one array); :meth:`records` gives the flat, immutable
-    :class:`Event` records (built once, on first use), and iterating the log iterates them.
+    :class:`Event` records (built once, on first use), and iterating the log iterates them. The other events are
+    grouped by car and by cause on first use, for :meth:`of` and :meth:`caused_by`.
     """
 
     def __init__(self, passings: dict[str, np.ndarray], drivers: dict[str, list[tuple[int, str]]],
-                 others: list[Event], course: Course, starts: dict[str, float] | None = None):
+                 others: Iterable[Event], course: Course, starts: dict[str, float] | None = None):
         self.passings = passings  # car -> times of marks 1..n (within the race)
         self.drivers = drivers  # car -> [(first mark, driver)]
-        self.others = others  # every event that is not a passing, in time order
+        self.others = tuple(others)  # every event that is not a passing, in time order
         self.course = course
         self.starts = starts or {car: 0.0 for car in passings}
         self._records: tuple[Event, ...] | None = None
+        self._groups: dict[str, dict[str, list[Event]]] = {}  # field -> value -> the other events with it
 
     def records(self) -> tuple[Event, ...]:
         if self._records is None:
@@ -114,9 +116,23 @@ class EventLog:
     def of(self, car: str, kinds: Iterable[EventKind] | None = None) -> list[Event]:
         """One car's events (of the given kinds), in time order."""
         wanted = None if kinds is None else set(kinds)
-        # without passings, the other events alone (already in time order) spare building every passing's record
-        source = self.others if wanted is not None and EventKind.PASSING not in wanted else self.records()
-        return [e for e in source if e.car == car and (wanted is None or e.kind in wanted)]
+        if wanted is not None and EventKind.PASSING not in wanted:  # the other events alone spare building every
+            return [e for e in self._others_by("car").get(car, ()) if e.kind in wanted]  # passing's record
+        return [e for e in self.records() if e.car == car and (wanted is None or e.kind in wanted)]
+
+    def caused_by(self, event_id: str) -> list[Event]:
+        """The events a narrative event caused (stops, delays, the end of a race), in time order."""
+        return list(self._others_by("cause").get(event_id, ()))
+
+    def _others_by(self, field: str) -> dict[str, list[Event]]:
+        """The events that are not passings, grouped by their `car` or `cause`, each group in time order: built
+        once, as checks ask a replay's log the same questions dozens of times."""
+        if field not in self._groups:
+            groups: dict[str, list[Event]] = {}
+            for e in self.others:
+                groups.setdefault(getattr(e, field), []).append(e)
+            self._groups[field] = groups
+        return self._groups[field]
 
     def __iter__(self):
         return iter(self.records())

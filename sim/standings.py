@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 import shutil
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -61,6 +63,8 @@ class Progress:
     starts: dict[str, float]
     drivers: dict[str, str]
     teams: dict[str, str]
+    # (moment, order) -> the cars in that order: a Progress never changes, and checks ask for the same moments often
+    _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_log(cls, log, plan) -> "Progress":
@@ -101,30 +105,109 @@ class Progress:
         return [(self.cars[i], int(marks[i, 0]), self.status_at(self.cars[i], t), float(last[i, 0]))
                 for i in order[0]]
 
+    def running_at(self, car: str, times: np.ndarray) -> np.ndarray:
+        """Whether the car is running at each moment: `status_at(car, t) == "running"` at many moments at once."""
+        end_t, kind = self.end.get(car, (np.inf, "finished"))
+        times = np.asarray(times, dtype=float)
+        return ~(times >= self.duration_s) & ~((times >= end_t) & (kind in OUT_KINDS))  # a NaN moment: running
+
+    def cars_in_order(self, t: float, by: str = "distance") -> list[str]:
+        """The cars in race order at time t: the cars of :meth:`order_at`, without working out each one's status."""
+        key = (float(t), by)
+        if key not in self._orders:
+            self._orders[key] = tuple(self.cars[i] for i in self.ranking(np.array([t], dtype=float), by)[0][0])
+        return list(self._orders[key])
+
     def ranking(self, times: np.ndarray, by: str = "distance") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The race order at many moments in one pass: (car indices in order, one row per moment; marks and last
         passing, one row per car and a column per moment). Ranked as the table is: cars out of the race after
         those running (at the flag, an unclassified finisher after the classified), then by marks passed, then by
         who passed the last one first (or took least time to it), then entry order."""
+        out, marks, key, last = self._rank_keys(times, by)
+        entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
+        return np.lexsort((entry, key, -marks, out), axis=0).T, marks, last
+
+    def leaders(self, times: np.ndarray, by: str = "distance") -> np.ndarray:
+        """The index of the leading car at each moment, the first car of :meth:`ranking`, found without sorting the
+        others (a span of a race sampled every minute has a thousand moments)."""
+        out, marks, key, _ = self._rank_keys(times, by)
+        first = np.ones(marks.shape, dtype=bool)
+        for rank_key in (out, -marks, key):  # in turn, the cars with the least of each key among those still level
+            masked = np.where(first, rank_key, np.inf)
+            first &= masked == masked.min(axis=0)
+        return first.argmax(axis=0)  # of the cars level on every key, the first in entry order
+
+    def positions_of(self, car: str, times: np.ndarray, by: str = "distance") -> np.ndarray:
+        """The car's position at each moment, as :meth:`ranking` places it: 1 + the cars ahead of it on the first
+        key that tells them apart (counted, not sorted)."""
+        out, marks, key, _ = self._rank_keys(times, by)
+        i, entry = self.cars.index(car), np.arange(len(self.cars))[:, None]
+        ahead = (out < out[i]) | (out == out[i]) & (
+            (marks > marks[i]) | (marks == marks[i]) & ((key < key[i]) | (key == key[i]) & (entry < i)))
+        return 1 + ahead.sum(axis=0)
+
+    def _rank_keys(self, times: np.ndarray, by: str) -> tuple[np.ndarray, ...]:
+        """(out, marks, key, last), one row per car and a column per moment: whether and how the car is out of the
+        race, the marks it passed, what ranks cars on the same marks (see `by`), and when it passed the last."""
         _check_order(by)
         times = np.asarray(times, dtype=float)
-        marks, last, out = (np.empty((len(self.cars), len(times))) for _ in range(3))
-        for i, car in enumerate(self.cars):
-            crossings, start = self.crossings[car], self.starts[car]
-            marks[i] = n = np.searchsorted(crossings, times, side="right")
-            last[i] = np.where(n > 0, crossings[np.maximum(n - 1, 0)], start) if len(crossings) else start
-            out[i] = self._out_rank(car, times)
-        key = np.where(marks > 0, last - np.array([self.starts[c] for c in self.cars])[:, None], last) \
-            if by == "elapsed" else last
-        entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
-        return np.lexsort((entry, key, -marks, out), axis=0).T, marks.astype(np.int64), last
+        columns = self._columns
+        marks = columns.marks_at(times)
+        rows = np.arange(len(self.cars))[:, None]
+        last = np.where(marks > 0, columns.crossings[rows, np.maximum(marks - 1, 0)], columns.starts[:, None])
+        out = np.where(times >= self.duration_s, columns.flag_rank[:, None],
+                       np.where(times >= columns.end_time[:, None], columns.out_rank[:, None], 0))
+        key = np.where(marks > 0, last - columns.starts[:, None], last) if by == "elapsed" else last
+        return out, marks, key, last
 
-    def _out_rank(self, car: str, times: np.ndarray) -> np.ndarray:
-        """0 while running (or finished), then the rank of how the car's race ended, at each moment."""
-        end_t, kind = self.end.get(car, (np.inf, "finished"))
-        at_flag = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(self.table_status[car], "retired")
-        rank = np.where((times >= end_t) & (kind in OUT_KINDS), FLAG_RANK.get(kind, 2), 0)
-        return np.where(times >= self.duration_s, FLAG_RANK.get(at_flag, 2), rank)
+    @cached_property
+    def _columns(self) -> "_Columns":
+        return _Columns.of(self)
+
+
+FEW_MOMENTS = 4  # up to this many moments, counting every car's passings at once beats one search per car
+
+
+class _Columns(NamedTuple):
+    """A Progress as arrays, one row per car in entry order, so that `ranking` ranks every car at every moment at
+    once. Built once per Progress (it never changes); every value is the one the per-car fields give."""
+
+    crossings: np.ndarray  # (cars, most marks + 1): passing times, padded with NaN (never <= any moment)
+    passed: tuple[np.ndarray, ...]  # each car's passing times, as in Progress.crossings
+    starts: np.ndarray
+    end_time: np.ndarray  # when the car's race ended (+inf if it has no end)
+    out_rank: np.ndarray  # its rank once its end puts it out of the race (0 if the end does not)
+    flag_rank: np.ndarray  # its rank at the flag, from the results table's status
+
+    @classmethod
+    def of(cls, table: Progress) -> "_Columns":
+        passed = tuple(np.asarray(table.crossings[car], dtype=float) for car in table.cars)
+        crossings = np.full((len(passed), max(map(len, passed), default=0) + 1), np.nan)  # + 1: a car with no
+        for row, times in zip(crossings, passed):  # passing still has a column to index
+            row[: len(times)] = times
+        return cls(crossings, passed, *_end_ranks(table))
+
+    def marks_at(self, times: np.ndarray) -> np.ndarray:
+        """(cars, moments): the marks each car had passed at each moment, as `searchsorted(..., side="right")`
+        counts them (a NaN moment, after every passing, counts them all)."""
+        if len(times) <= FEW_MOMENTS and not np.isnan(times).any():
+            return (self.crossings[:, :, None] <= times).sum(axis=1)
+        marks = [np.searchsorted(passed, times, side="right") for passed in self.passed]  # int64, as the sum above
+        return np.array(marks, dtype=np.int64).reshape(len(self.passed), len(times))
+
+
+def _end_ranks(table: Progress) -> tuple[np.ndarray, ...]:
+    """Per car: its start, when its race ended, its rank once out (0 while running or finished) and at the flag, as
+    `Progress.status_at` has them."""
+    starts, end_time, out_rank, flag_rank = [], [], [], []
+    for car in table.cars:
+        end_t, kind = table.end.get(car, (np.inf, "finished"))
+        at_flag = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(table.table_status[car], "retired")
+        starts.append(table.starts[car])
+        end_time.append(end_t)
+        out_rank.append(FLAG_RANK.get(kind, 2) if kind in OUT_KINDS else 0)
+        flag_rank.append(FLAG_RANK.get(at_flag, 2))
+    return tuple(np.array(values, dtype=float) for values in (starts, end_time, out_rank, flag_rank))
 
 
 _CLASS = re.compile(r"([A-Za-z]+)\s*-?\s*([0-9]+(?:\.[0-9]+)?)", re.ASCII)
@@ -185,30 +268,12 @@ def hourly_standings(table: Progress, hours=None, by: str = "distance") -> pd.Da
 
 
 def positions_matrix(table: Progress, times: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Overall positions and marks of every car at each time: (cars, positions[car, t], laps[car, t]).
-
-    Vectorised for plots and Monte Carlo: marks by searchsorted, order by (out, -marks, last passing).
-    """
-    cars = list(table.cars)
-    n, m = len(cars), len(times)
-    laps = np.zeros((n, m), dtype=np.int64)
-    last = np.zeros((n, m))
-    out = np.zeros((n, m), dtype=np.int64)
-    flag = times >= table.duration_s
-    for i, car in enumerate(cars):
-        c = table.crossings[car]
-        k = np.searchsorted(c, times, side="right")
-        laps[i] = k
-        last[i] = np.where(k > 0, c[np.maximum(k - 1, 0)] if len(c) else 0.0, table.starts[car])
-        end_t, kind = table.end.get(car, (np.inf, "finished"))
-        if kind in OUT_KINDS:
-            out[i] = times >= end_t
-        # at the flag, the same ranking as Progress.order_at: classified, then NC, then the rest
-        out[i] = np.where(flag, FLAG_RANK.get(table.status_at(car, table.duration_s), 2), out[i])
-    keys = np.lexsort((np.arange(n)[:, None].repeat(m, axis=1), last, -laps, out), axis=0)  # primary key last
-    positions = np.empty((n, m), dtype=np.int64)
-    positions[keys, np.arange(m)[None, :]] = np.arange(1, n + 1)[:, None]
-    return cars, positions, laps
+    """Overall positions and marks of every car at each time: (cars, positions[car, t], laps[car, t]), as
+    :meth:`Progress.ranking` orders them (vectorised for plots and Monte Carlo)."""
+    order, laps, _ = table.ranking(times)
+    positions = np.empty_like(laps)
+    positions[order.T, np.arange(len(order))[None, :]] = np.arange(1, len(table.cars) + 1)[:, None]
+    return list(table.cars), positions, laps
 
 
 def hourly_positions(table: Progress, hours=None) -> tuple[list[str], np.ndarray, np.ndarray]:
