@@ -72,6 +72,10 @@ def _draw_positions(ax, replay, cars, thick=()) -> tuple[int, list]:
 
 
 BAND_ALPHA = 0.14  # translucent enough that ten overlapping bands leave the lines readable
+# a position is a whole number held until the next change: its band is a step around each hour's sample, as the
+# lines are steps; laps behind grow through the hour, so their band runs straight from one hour to the next
+BAND_STEP = {"position": "mid", "laps_behind": None}
+BAND_PAD = {"position": 0.25, "laps_behind": 0.0}  # a place every draw agrees on still shows, as a thin band
 
 
 def _draw_bands(ax, replay, bands, cars, what: str) -> tuple[float, list]:
@@ -87,8 +91,9 @@ def _draw_bands(ax, replay, bands, cars, what: str) -> tuple[float, list]:
         if band is None:
             continue
         colour = make_colour(table.makes[car])
-        ax.fill_between(band.hours, band.p10, band.p90, color=colour, alpha=BAND_ALPHA, linewidth=0, zorder=1.5,
-                        gid=f"band-{car}")
+        pad = BAND_PAD[what]
+        ax.fill_between(band.hours, band.p10 - pad, band.p90 + pad, step=BAND_STEP[what], color=colour,
+                        alpha=BAND_ALPHA, linewidth=0, zorder=1.5, gid=f"band-{car}")
         deepest = max(deepest, float(band.p90.max()))
     label = band_label(summary).replace(" over ", "\nover ")  # two lines: the legend column is narrow
     return deepest, [Patch(facecolor="#555555", alpha=0.3, linewidth=0, label=f"Monte Carlo band:\n{label}")]
