@@ -116,7 +116,9 @@ def test_the_position_chart_draws_a_band_per_car(replay, mc):
     assert band.get_alpha() < 0.3 and band.get_facecolor()[0][:3] == pytest.approx(
         matplotlib_rgb(next(line for line in ax.lines if line.get_gid() == "car-3").get_color()))
     verts = band.get_paths()[0].vertices
-    assert verts[:, 0].min() == 1 and verts[:, 0].max() == 24 and verts[:, 1].min() >= 1
+    # hour 1 to the flag; the winner's place, first in every draw, is a thin band around P1 (steps, as the lines)
+    assert verts[:, 0].min() == 1 and verts[:, 0].max() == 24 and verts[:, 1].min() == pytest.approx(0.75)
+    assert 1.5 in verts[:, 0] and 0.5 not in verts[:, 0]
     legend_texts = [t.get_text() for legend in ax.artists + [ax.get_legend()] if legend is not None
                     for t in legend.get_texts()]
     assert any("Monte Carlo band" in t for t in legend_texts)
