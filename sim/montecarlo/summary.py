@@ -3,77 +3,70 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import numpy as np
 
+from sim.montecarlo.tally import Tally, histogram_quantiles
 from sim.standings import race_hours
 
 DIGITS = 4  # shares and seconds are rounded, so the JSON is the same on any machine
 
 
-def _quantiles(x: np.ndarray) -> list[int]:
-    return [int(v) for v in np.quantile(x, (0.1, 0.5, 0.9), method="inverted_cdf")]
-
-
-def _shares(values, n: int) -> dict[str, float]:
+def _shares(counts: Counter, n: int) -> dict[str, float]:
     """{value as text: share of the `n` calibrated draws}, in increasing order of the (whole-number) value."""
-    counts: dict[int, int] = {}
-    for v in values:
-        counts[int(v)] = counts.get(int(v), 0) + 1
     return {str(k): round(counts[k] / n, DIGITS) for k in sorted(counts)}
 
 
-def summarise(race_id: str, facts, seed: int, results) -> dict:
-    """The issue's JSON as a dict. Shares are over the calibrated draws; `failed` counts the others by cause."""
-    results = sorted(results, key=lambda r: r.index)
-    ok = [r for r in results if r.failed is None]
-    failed: dict[str, int] = {}
-    for r in results:
-        if r.failed is not None:
-            failed[r.failed] = failed.get(r.failed, 0) + 1
-    n = len(ok)
-    checkpoints = []
-    for i, cp in enumerate(facts.checkpoints):
-        counts: dict[str, int] = {}
-        for r in ok:
-            counts[r.statuses[i]] = counts.get(r.statuses[i], 0) + 1
-        checkpoints.append({"id": cp.id, "kind": cp.kind, "status_share": {k: round(v / n, DIGITS) for k, v in sorted(counts.items())}})
+def _ranked(counts: Counter, n: int) -> dict[str, float]:
+    """{car: share}, the most frequent first (ties by car)."""
+    return {car: round(k / n, DIGITS) for car, k in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def _margin(counts: Counter) -> dict | None:
+    if not counts:
+        return None
+    values = sorted(counts)
+    picks = histogram_quantiles(np.array([counts[v] for v in values]))
+    return dict(zip(("p10", "p50", "p90"), (int(values[i]) for i in picks)))
+
+
+def _bands(tally: Tally, facts) -> list[dict]:
     positions = []
-    if ok:
-        cars = ok[0].cars
-        stack = np.stack([r.positions for r in ok])  # (draws, cars, hours)
-        laps = np.stack([r.laps for r in ok])
-        behind = laps.max(axis=1, keepdims=True) - laps
-        hours = list(race_hours_of(facts))
-        for c, car in enumerate(cars):
-            for h, hour in enumerate(hours):
-                p, b = _quantiles(stack[:, c, h]), _quantiles(behind[:, c, h])
-                positions.append({"car": car, "hour": hour, "p10": p[0], "p50": p[1], "p90": p[2],
-                                  "laps_behind_p10": b[0], "laps_behind_p50": b[1], "laps_behind_p90": b[2]})
-    winners: dict[str, int] = {}
-    for r in ok:
-        winners[r.winner] = winners.get(r.winner, 0) + 1
-    margins = np.array([r.margin_laps for r in ok if r.margin_laps is not None])
+    if tally.positions is None:
+        return positions
+    hours = list(race_hours_of(facts))
+    for c, car in enumerate(tally.cars):
+        for h, hour in enumerate(hours):
+            p, b = histogram_quantiles(tally.positions[c, h]), histogram_quantiles(tally.behind[c, h])
+            positions.append({"car": car, "hour": hour, "p10": p[0], "p50": p[1], "p90": p[2],
+                              "laps_behind_p10": b[0], "laps_behind_p50": b[1], "laps_behind_p90": b[2]})
+    return positions
+
+
+def summarise(race_id: str, facts, seed: int, results) -> dict:
+    """The issue's JSON as a dict, from the draws' results or their :class:`Tally`. Shares are over the calibrated
+    draws; `failed` counts the others by cause."""
+    tally = results if isinstance(results, Tally) else Tally.of(results)
+    n = tally.calibrated
+    checkpoints = [{"id": cp.id, "kind": cp.kind,
+                    "status_share": {k: round(v / n, DIGITS) for k, v in sorted(counts.items())}}
+                   for cp, counts in zip(facts.checkpoints, tally.statuses or [Counter() for _ in facts.checkpoints])]
     whatif = {}
-    if ok and ok[0].whatif_winner is not None:
-        wins: dict[str, int] = {}
-        for r in ok:
-            wins[r.whatif_winner] = wins.get(r.whatif_winner, 0) + 1
-        wm = np.array([r.whatif_margin_laps for r in ok if r.whatif_margin_laps is not None])
-        whatif = {"scenario_winners": {c: round(k / n, DIGITS) for c, k in sorted(wins.items(), key=lambda kv: (-kv[1], kv[0]))},
-                  "scenario_margin_laps": dict(zip(("p10", "p50", "p90"), _quantiles(wm))) if len(wm) else None,
-                  "scenario_margin_laps_share": _shares(wm, n)}
+    if tally.scenario:
+        whatif = {"scenario_winners": _ranked(tally.scenario_winners, n),
+                  "scenario_margin_laps": _margin(tally.scenario_margins),
+                  "scenario_margin_laps_share": _shares(tally.scenario_margins, n)}
     return {
-        "race": race_id, "runs": len(results), "seed": seed, "calibrated": n,
-        "failed": dict(sorted(failed.items())),
+        "race": race_id, "runs": tally.runs, "seed": seed, "calibrated": n,
+        "failed": dict(sorted(tally.failed.items())),
         "ranges": [{"name": r.name, "value": r.value, "low": r.low, "high": r.high, "mode": r.mode}
                    for r in facts.ranges],
         "checkpoints": checkpoints,
-        "positions": positions,
-        "winners": {car: round(k / n, DIGITS) for car, k in sorted(winners.items(), key=lambda kv: (-kv[1], kv[0]))},
-        "margin_laps": ({"p10": _quantiles(margins)[0], "p50": _quantiles(margins)[1], "p90": _quantiles(margins)[2]}
-                        if len(margins) else None),
-        "margin_laps_share": _shares(margins, n),
+        "positions": _bands(tally, facts),
+        "winners": _ranked(tally.winners, n),
+        "margin_laps": _margin(tally.margins),
+        "margin_laps_share": _shares(tally.margins, n),
         **whatif,
     }
 
