@@ -8,6 +8,7 @@ Bad values are RaceReplayErrors naming the option (one line, exit 2).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sim.errors import RaceReplayError
@@ -118,7 +119,7 @@ def run_sweep(args, race_id: str, runs: int) -> dict:
     from sim.montecarlo.api import sweep_summary
 
     return sweep_summary(race_id, runs, _seed(args), args.workers, None, tuple(args.only),
-                         keys=("--only", "--scenario"))
+                         progress=sys.stderr.isatty(), keys=("--only", "--scenario"))  # a bar for a person watching
 
 
 def _failures(summary: dict) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sim.cli.replay import _integer, _top
@@ -29,8 +30,14 @@ def add_montecarlo_parser(subparsers) -> None:
                              "checkpoint holds) and the position and race-history plots with the bands here")
     parser.add_argument("--no-plots", action="store_true", help="with --out: skip the plots")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="a progress bar of the draws on stderr (default: when stderr is a terminal)")
     parser.set_defaults(handler=cmd_montecarlo)
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """--progress / --no-progress, else a bar only for a person watching (stderr a terminal, not a log or a pipe)."""
+    return sys.stderr.isatty() if args.progress is None else args.progress
 
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:
@@ -42,7 +49,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
     race, facts = base(args.race)
     summary = sweep_summary(race.id, args.runs, args.seed, args.workers, args.scheduler, tuple(args.only),
-                            _scenario(args, race), args.progress, keys=("--only", "--scenario"))
+                            _scenario(args, race), _progress(args), keys=("--only", "--scenario"))
     text = to_json(summary)
     if args.out is not None:
         from sim.output import output_folder
