@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_explore_1957_replay.ipynb", "02_what_if.ipynb"]
+NAMES = ["01_explore_1957_replay.ipynb", "02_what_if.ipynb", "03_monte_carlo.ipynb"]
 TIMEOUT_S = 600  # per cell
 
 
