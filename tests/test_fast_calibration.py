@@ -21,6 +21,7 @@ from sim.circuit.calibrate import _solve
 from sim.circuit.engine import run_cars
 from sim.errors import CalibrationError
 from sim.pipeline import prepare
+from tests.data.make_bisection_reference import bisect
 
 calibration_module = importlib.import_module("sim.circuit.calibrate")  # the package exports a function of that name
 REFERENCE = Path(__file__).parent / "data" / "le-mans-1957-bisection-seed-1957.npz"
@@ -32,16 +33,8 @@ class _Car:  # what _solve reads of a car for its error messages
 
 
 def _bisection(evaluate, target, lo, hi):
-    """The calibration's former root finder, as it was."""
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if evaluate(mid) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-7:
-            break
-    return (lo + hi) / 2
+    """The calibration's former root finder, as it was (the one the reference file was written with)."""
+    return bisect(evaluate, target, lo, hi, None, None, _Car(), "x")
 
 
 def test_the_1957_replay_at_the_default_seed_is_the_one_bisection_calibrated():
