@@ -21,7 +21,7 @@ from sim.circuit.calibrate import _solve
 from sim.circuit.engine import run_cars
 from sim.errors import CalibrationError
 from sim.pipeline import prepare
-from tests.data.make_bisection_reference import bisect
+from tests.data.make_bisection_reference import bisect, bisection_race
 
 calibration_module = importlib.import_module("sim.circuit.calibrate")  # the package exports a function of that name
 REFERENCE = Path(__file__).parent / "data" / "le-mans-1957-bisection-seed-1957.npz"
@@ -51,6 +51,14 @@ def test_the_1957_replay_at_the_default_seed_is_the_one_bisection_calibrated():
         assert len(crossings) == len(expected), car.number
         worst = max(worst, float(np.max(np.abs(crossings - expected), initial=0.0)))
     assert worst < WITHIN_S
+
+
+def test_the_reference_file_is_what_bisection_gives_on_todays_race_data():
+    """The stored reference is not stale: bisection, swapped in for the solver, calibrates the same race today."""
+    reference, live = np.load(REFERENCE), bisection_race(1957)
+    assert sorted(reference.keys()) == sorted(live)
+    for key, values in live.items():
+        assert np.array_equal(reference[key], values), key
 
 
 def test_the_1957_calibration_runs_a_tenth_of_the_single_car_runs_bisection_did(monkeypatch):

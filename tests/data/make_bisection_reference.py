@@ -20,8 +20,8 @@ from sim.errors import CalibrationError
 calibration_module = importlib.import_module("sim.circuit.calibrate")
 
 
-def bisect(evaluate, target, lo, hi, guess, origin, car, what, key="laps", value=None):
-    """The former root finder, as it was (the new solver's extra arguments, guess and origin, are unused)."""
+def bisect(evaluate, target, lo, hi, guess, origin, car, what, key="laps", value=None, **hints):
+    """The former root finder, as it was (the new solver's hints, guess, origin and the rest, are unused)."""
     value = car.laps if value is None else value
     f_lo = evaluate(lo)
     if f_lo > target + 1e-6:
@@ -41,15 +41,16 @@ def bisect(evaluate, target, lo, hi, guess, origin, car, what, key="laps", value
     return (lo + hi) / 2
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seed", type=int, default=1957)
-    seed = parser.parse_args().seed
-    calibration_module._solve = bisect
+def bisection_race(seed: int) -> dict[str, np.ndarray]:
+    """Every car's crossings (to its end) and end in the 1957 replay calibrated by bisection at `seed`."""
     from sim.circuit.engine import run_cars
     from sim.pipeline import prepare
 
-    _, _, plan, calibration = prepare("le-mans-1957", seed=seed, use_cache=False)
+    solve, calibration_module._solve = calibration_module._solve, bisect
+    try:
+        _, _, plan, calibration = prepare("le-mans-1957", seed=seed, use_cache=False)
+    finally:
+        calibration_module._solve = solve
     _, runs = run_cars(plan, calibration.paces)
     arrays = {}
     for car in plan.cars:
@@ -57,8 +58,15 @@ def main() -> None:
         crossings = np.asarray(run.crossings)
         arrays[f"car_{car.number}"] = crossings[crossings <= run.end_time]
         arrays[f"end_{car.number}"] = np.array([run.end_time])
+    return arrays
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int, default=1957)
+    seed = parser.parse_args().seed
     out = Path(__file__).parent / f"le-mans-1957-bisection-seed-{seed}.npz"
-    np.savez_compressed(out, **arrays)
+    np.savez_compressed(out, **bisection_race(seed))
     print(out)
 
 
