@@ -75,8 +75,8 @@ def test_save_and_read_give_the_same_summary(mc, saved):
     ("[1, 2]", "not.json: is not a Monte Carlo summary (montecarlo.json): not a JSON object"),
     ('{"race": "le-mans-1957", "runs": 3}', "not.json: is not a Monte Carlo summary (montecarlo.json): a key is "
                                             "missing (key 'seed')"),
-    ('{"race": "x", "runs": "3"}', "not.json: is not a Monte Carlo summary (montecarlo.json): must be a int "
-                                   "(key 'runs', value \"'3'\")"),
+    ('{"race": "x", "runs": "3"}', "not.json: is not a Monte Carlo summary (montecarlo.json): must be a whole "
+                                   "number (key 'runs', value '3')"),
 ])
 def test_a_file_that_is_not_a_montecarlo_json_is_one_error(tmp_path, text, message):
     path = tmp_path / "not.json"
@@ -255,3 +255,31 @@ def test_montecarlo_out_writes_the_banded_plots_and_the_report(tmp_path, capsys)
     assert "| status | holds in % of draws |" in (tmp_path / "checkpoints.md").read_text()
     assert "| conflict | holds |" in (tmp_path / "report.md").read_text()
     assert 'id="band-3"' in (tmp_path / "history.svg").read_text()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["positions"][0].__setitem__("hour", "x"),
+         "must be a whole number, 0 or more (key 'positions[0].hour', value 'x')"),
+        (lambda d: d["positions"][0].__setitem__("car", 3), "a car number must be text (key 'positions[0].car', value 3)"),
+        (lambda d: d.__setitem__("positions", []), "calibrated draws but no bands (key 'positions', value '[]')"),
+        (lambda d: d["checkpoints"][0]["status_share"].__setitem__("pass", "a"),
+         "a share must be a number from 0 to 1 (key 'checkpoints[0].status_share.pass', value 'a')"),
+    ],
+)
+def test_a_hand_edited_montecarlo_file_is_one_error_naming_the_key(tmp_path, mc, change, message):
+    data = json.loads(json.dumps(mc.summary))
+    change(data)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(sim.RaceReplayError) as err:
+        sim.MonteCarlo.read(path)
+    assert str(err.value) == f"edited.json: is not a Monte Carlo summary (montecarlo.json): {message}"
+
+
+@pytest.mark.parametrize("workers", [-1, 0, 2.5, True])
+def test_a_bad_worker_count_is_an_error_before_any_cluster_starts(workers):
+    # -1 once started a Dask cluster with no workers and waited for ever
+    with pytest.raises(sim.RaceReplayError, match="key 'workers'"):
+        sim.monte_carlo("le-mans-1957", runs=1, workers=workers)

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from sim.cli.replay import _integer, _top
+from sim.circuit.calibrate import DEFAULT_SEED
 from sim.errors import RaceReplayError
 
 DEFAULT_RUNS = 300
-DEFAULT_SEED = 1957
 
 
 def add_montecarlo_parser(subparsers) -> None:

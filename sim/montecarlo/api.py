@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.circuit.calibrate import DEFAULT_SEED
 from sim.errors import RaceReplayError
 from sim.montecarlo.bands import STATUSES, WHAT, check_summary, holds_share, margin_distribution
 
@@ -143,18 +144,22 @@ def sweep_summary(race_id, runs: int, seed: int, workers=None, scheduler=None, o
     return summary
 
 
-def monte_carlo(race_id, runs: int = 100, seed: int = 1957, workers: int | None = 1, only=(), scenario=None,
+def monte_carlo(race_id, runs: int = 100, seed: int = DEFAULT_SEED, workers: int | None = 1, only=(), scenario=None,
                 scheduler: str | None = None, progress: bool = False) -> MonteCarlo:
     """`runs` recalibrated replays of `race_id` over its ranged assumptions (:mod:`sim.montecarlo`), summarised.
 
     `workers=1` runs in this process; more start a local Dask cluster (None: a worker per core); `scheduler` sends
     the draws to a running one. `only` (glob patterns of range names) draws just those ranges; `scenario` (a TOML
     file or a loaded Scenario) is also replayed on each draw's calibration. Raises RaceReplayError for a race with
-    no ranges, a pattern that matches none, a scenario of another race, `runs` below 1 or a negative `seed`."""
+    no ranges, a pattern that matches none, a scenario of another race, `runs` or `workers` below 1 or a negative
+    `seed`."""
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
         raise RaceReplayError("must be a whole number of 1 or more", key="runs", value=runs)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise RaceReplayError("must be a whole number, 0 or more", key="seed", value=seed)
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise RaceReplayError("must be None (a worker per core) or a whole number of 1 or more", key="workers",
+                              value=workers)
     if isinstance(only, str):
         only = (only,)
     return MonteCarlo(sweep_summary(race_id, runs, seed, workers, scheduler, tuple(only), scenario, progress))

@@ -20,6 +20,7 @@ STATUSES = ("pass", "fitted", "fail", "conflict", "not evaluated")
 HOLDS = ("pass", "fitted")  # a fitted checkpoint's status is "fitted" when its fit holds, "fail" when it does not
 _REQUIRED = {"race": str, "runs": int, "seed": int, "calibrated": int, "failed": dict, "checkpoints": list,
              "positions": list, "winners": dict}
+_TYPE_NAMES = {str: "text", int: "a whole number", dict: "an object", list: "a list"}
 _POSITION_KEYS = ("car", "hour", *WHAT["position"], *WHAT["laps_behind"])
 
 
@@ -44,23 +45,50 @@ def check_summary(data, file=None) -> dict:
             raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a key is missing", file=file,
                                   key=key)
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
-            raise RaceReplayError(f"is not a Monte Carlo summary (montecarlo.json): must be a {kind.__name__}",
+            raise RaceReplayError(f"is not a Monte Carlo summary (montecarlo.json): must be {_TYPE_NAMES[kind]}",
                                   file=file, key=key, value=_short(data[key]))
+    if data["calibrated"] > 0 and not data["positions"]:
+        raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): calibrated draws but no bands",
+                              file=file, key="positions", value="[]")
     for i, row in enumerate(data["positions"]):
-        missing = [k for k in _POSITION_KEYS if not isinstance(row, dict) or k not in row]
-        if missing:
-            raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a band lacks a key", file=file,
-                                  key=f"positions[{i}].{missing[0]}")
+        _check_band(row, f"positions[{i}]", file)
     for i, row in enumerate(data["checkpoints"]):
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("status_share"), dict):
             raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a checkpoint needs `id` and "
                                   "`status_share`", file=file, key=f"checkpoints[{i}]")
+        for status, share in row["status_share"].items():
+            if not _is_number(share) or not 0 <= share <= 1:
+                raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a share must be a number "
+                                      "from 0 to 1", file=file, key=f"checkpoints[{i}].status_share.{status}",
+                                      value=_short(share))
     return data
 
 
-def _short(value) -> str:
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_band(row, where: str, file) -> None:
+    """A band row: the car as text, the hour and every percentile a whole number (a hand-edited file says where)."""
+    missing = [k for k in _POSITION_KEYS if not isinstance(row, dict) or k not in row]
+    if missing:
+        raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a band lacks a key", file=file,
+                              key=f"{where}.{missing[0]}")
+    if not isinstance(row["car"], str):
+        raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a car number must be text", file=file,
+                              key=f"{where}.car", value=_short(row["car"]))
+    for key in _POSITION_KEYS[1:]:
+        if not isinstance(row[key], int) or isinstance(row[key], bool) or row[key] < 0:
+            raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): must be a whole number, 0 or more",
+                                  file=file, key=f"{where}.{key}", value=_short(row[key]))
+
+
+def _short(value):
+    """The value as the error shows it: itself when short and simple, else the start of its repr."""
     text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if len(text) <= 40:
+        return value if isinstance(value, (str, int, float, bool)) or value is None else text
+    return text[:37] + "..."
 
 
 def summary_of(bands) -> dict:
