@@ -33,8 +33,9 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def monte_carlo_args(doc: str, argv=None) -> argparse.Namespace:
-    """Parse ``[--out DIR] [--runs N] [--workers K] [--only PATTERN]...`` of a script that also runs a Monte Carlo."""
+def monte_carlo_args(doc: str, argv=None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Parse ``[--out DIR] [--runs N] [--workers K] [--only PATTERN]...`` of a script that also runs a Monte Carlo:
+    (the parser, to report a value the library refuses, and the arguments)."""
     parser = _parser(doc)
     parser.add_argument("--runs", type=_positive, default=DEFAULT_RUNS,
                         help=f"Monte Carlo draws over the race's ranged assumptions (default {DEFAULT_RUNS})")
@@ -42,7 +43,7 @@ def monte_carlo_args(doc: str, argv=None) -> argparse.Namespace:
                         help="Dask worker processes (default: one per core; 1: in this process, no Dask)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
-    return parser.parse_args(argv)
+    return parser, parser.parse_args(argv)
 
 
 def margin_lines(margin: dict | None) -> list[str]:

@@ -26,11 +26,14 @@ CAR = "7"  # the scenario's subject: Hawthorn/Musso's Ferrari
 
 
 def main(argv=None):
-    args = _common.monte_carlo_args(__doc__, argv)
-    _common.run_whatif(SCENARIO_FILE, SEED, args.out, PLOT_NAME)
+    parser, args = _common.monte_carlo_args(__doc__, argv)
     scenario = sim.load_scenario(SCENARIO_FILE)
-    mc = sim.monte_carlo(scenario.race, runs=args.runs, seed=SEED, workers=args.workers, only=tuple(args.only),
-                         scenario=scenario)
+    try:  # the draws first: a pattern that matches no range is told before anything is printed
+        mc = sim.monte_carlo(scenario.race, runs=args.runs, seed=SEED, workers=args.workers, only=tuple(args.only),
+                             scenario=scenario)
+    except sim.RaceReplayError as error:
+        parser.error(str(error))
+    _common.run_whatif(SCENARIO_FILE, SEED, args.out, PLOT_NAME)
     print()
     print("\n".join(_common.probability_lines(mc, CAR, "Hawthorn survives")))
 

@@ -147,3 +147,9 @@ def test_anchor_dependence_names_an_unknown_anchor():
     proc = run_script("anchor_dependence", "--anchor", "brooks-five-minutes")
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().endswith("(key 'anchor', value 'brooks-five-minutes')")
+
+
+def test_hawthorn_survives_refuses_a_pattern_that_matches_no_range_before_printing_anything():
+    proc = run_script("hawthorn_survives", "--only", "event.no-such-*", "--out", "/nonexistent-never-written")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().endswith("matches no range of this race (key 'only', value 'event.no-such-*')")
