@@ -97,7 +97,8 @@ class NarrativeEvent:
     by: tuple[float, float] | None = None  # anchor: seconds after `relative_to` crosses the same lap (negative: before)
     side: str = "either"  # anchor at a moment: "ahead" of, "behind" or "either" side of `relative_to` on its lap
     at_event: str | None = None  # anchor: the moment is when another car's delay or retirement happens in the replay
-    at_edge: str = "start"  # anchor at an event: its "start" (the halt, the pit entry, the end of a race) or "end"
+    at_edge: str = "start"  # anchor at an event: its "start" (the halt, the pit entry, the end of a race; a delay
+    # placed by lap starts with that lap, as the engine books it) or "end" (the car moves again)
     offset_s: float = 0.0  # anchor at an event: seconds after that edge (negative: before)
 
 

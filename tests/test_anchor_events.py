@@ -17,7 +17,7 @@ from sim import kinds
 from sim.circuit.calibrate import _resolve
 from sim.circuit.engine import CarRun
 from sim.circuit.plan import Anchor
-from sim.errors import RaceDataError
+from sim.errors import CalibrationError, RaceDataError
 from sim.facts import load_facts
 from sim.montecarlo import draw_values, with_values
 from sim.montecarlo.run import base
@@ -117,3 +117,24 @@ def test_a_bad_anchor_at_an_event_names_file_key_value_and_car(tmp_path, race, s
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)
     assert str(err.value) == message
+
+
+def test_ahead_across_the_line_beyond_the_cars_laps_says_why_it_is_a_lap_more():
+    class _Short:
+        number, laps = "2", 3
+
+    anchor = Anchor("a", None, None, relative_to="1", at=390.0, side="ahead")
+    with pytest.raises(CalibrationError) as err:
+        _resolve(anchor, _Short(), _runs(**{"1": [100.0, 200.0, 300.0]}))
+    assert "car 1 has 3 laps and is most of a lap past the line, so ahead of it is lap 4, which is not one of this " \
+           "car's 3 laps" in str(err.value)
+
+
+def test_the_engine_records_the_moments_anchors_are_placed_at(replay):
+    """The moments calibration reads off a fitted run are the log's: a pit stop from entry to exit, a retirement at
+    the end of the car's race."""
+    pit_in = next(e for e in replay.log if e.car == "16" and e.kind == "pit_in" and e.cause == "rousselle-pit-repair")
+    pit_out = next(e for e in replay.log if e.car == "16" and e.kind == "pit_out" and e.cause == "rousselle-pit-repair")
+    assert replay.runs["16"].moments["rousselle-pit-repair"] == pytest.approx((pit_in.time, pit_out.time))
+    crash = replay.table.end["20"][0]
+    assert replay.runs["20"].moments["brooks-crash-tertre-rouge"] == pytest.approx((crash, crash))

@@ -169,7 +169,7 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
         ("events.toml", 'at = "06:55"', 'at = "٠٦:٥٥"',
          "events.toml: is not a clock time HH:MM (key 'event.rousselle-ignition-mulsanne.at', car 16, value '٠٦:٥٥')"),
         ("events.toml", "[[event]]\nid = \"collins-first-away\"", "event = 5\n[[event]]\nid = \"collins-first-away\"",
-         "events.toml: not valid TOML: Cannot overwrite a value (at line 30, column 8)"),
+         "events.toml: not valid TOML: Cannot overwrite a value (at line 31, column 8)"),
     ],
 )
 def test_bad_number_or_type_in_race_data_is_one_error(tmp_path, race, seed_text, file, old, new, message):
@@ -192,7 +192,7 @@ def test_race_data_file_not_utf8_names_file_and_line(tmp_path, race, seed_text):
     (folder / "events.toml").write_bytes(text.replace("Peter Collins", "Peter Collins é").encode("latin-1", "replace"))
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)
-    assert str(err.value) == "events.toml:36: is not UTF-8 text (byte 0xe9)"
+    assert str(err.value) == "events.toml:37: is not UTF-8 text (byte 0xe9)"
 
 
 def test_race_data_folder_in_place_of_a_file(tmp_path, race, seed_text):

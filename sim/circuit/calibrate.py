@@ -228,8 +228,11 @@ def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int
     ref_laps = int(np.searchsorted(ref, at, side="right"))
     lap = ref_laps - anchor.laps_behind
     if anchor.laps_behind == 0 and anchor.side == "ahead" and _far_round(ref, ref_laps, at):
-        return _on_lap(lap + 1, car, anchor, ref_laps, fail), (-np.inf, at - 1.0), at
-    _on_lap(lap, car, anchor, ref_laps, fail)
+        if not lap + 1 <= car.laps:
+            raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps and is most of a lap past the line, "
+                       f"so ahead of it is lap {lap + 1}, which is not one of this car's {car.laps} laps", lap + 1)
+        return lap + 1, (-np.inf, at - 1.0), at
+    _check_on_lap(lap, car, anchor, ref_laps, fail)
     lo, hi = -np.inf, at - 1.0
     if anchor.laps_behind == 0 and anchor.side == "behind":
         lo = ref[lap - 1] + 1.0
@@ -248,12 +251,11 @@ def _far_round(ref, ref_laps: int, at: float) -> bool:
     return at - last > AHEAD_ACROSS_THE_LINE * lap_s
 
 
-def _on_lap(lap: int, car: CarPlan, anchor: Anchor, ref_laps: int, fail) -> int:
+def _check_on_lap(lap: int, car: CarPlan, anchor: Anchor, ref_laps: int, fail) -> None:
     if not 0 < lap <= car.laps:
         offset = f"less {anchor.laps_behind}" if anchor.laps_behind >= 0 else f"plus {-anchor.laps_behind}"
         raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps; {offset} gives lap {lap}, which is "
                    f"not one of this car's {car.laps} laps", lap)
-    return lap
 
 
 def _placed(car: CarPlan, runs: dict[str, CarRun]) -> list[tuple[int, tuple[float, float], list[float], list[Anchor]]]:
