@@ -44,9 +44,9 @@ def _holds(montecarlo: dict | None) -> dict[str, str]:
     """{checkpoint id: "97%"}: the share of a Monte Carlo's draws in which each checkpoint holds ({} without one)."""
     if montecarlo is None:
         return {}
-    from sim.montecarlo.bands import holds_share
+    from sim.montecarlo.bands import holds_text
 
-    return {cp["id"]: f"{100 * holds_share(cp['status_share']):.0f}%" for cp in montecarlo["checkpoints"]}
+    return {cp["id"]: holds_text(cp["status_share"]) for cp in montecarlo["checkpoints"]}
 
 
 def _holds_intro(montecarlo: dict | None) -> list[str]:
@@ -132,9 +132,15 @@ def _evidence(checkpoints: list[dict], holds: dict[str, str] | None = None) -> l
         published, got = c["published"], c["replay"]
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (published, got))
         off = f" (off by {abs(got - published):g}, within its tolerance)" if numbers and got != published else ""
-        share = f"; holds in {holds[c['id']]} of draws" if holds and c["id"] in holds else ""
+        share = _holds_phrase(holds.get(c["id"])) if holds else ""
         lines.append(f"- {c['moment']} {c['id']}: published {_cell(published)}, replay {_cell(got)}{off}{share}")
     return lines + [""]
+
+
+def _holds_phrase(text: str | None) -> str:
+    if text is None:
+        return ""
+    return "; no Monte Carlo draw could tell" if text == "n/a" else f"; holds in {text} of draws"
 
 
 def report_files(replay: Replay, data: dict | None = None, montecarlo: dict | None = None) -> dict[str, str]:

@@ -283,3 +283,12 @@ def test_a_bad_worker_count_is_an_error_before_any_cluster_starts(workers):
     # -1 once started a Dask cluster with no workers and waited for ever
     with pytest.raises(sim.RaceReplayError, match="key 'workers'"):
         sim.monte_carlo("le-mans-1957", runs=1, workers=workers)
+
+
+def test_holds_is_not_applicable_where_no_draw_could_tell():
+    from sim.montecarlo.bands import holds_text
+
+    assert holds_text({"pass": 0.97, "fail": 0.03}) == "97%"
+    assert holds_text({"fitted": 0.4, "fail": 0.6}) == "40%"
+    assert holds_text({"fail": 1.0}) == "0%"
+    assert holds_text({"conflict": 1.0}) == holds_text({"not evaluated": 1.0}) == holds_text({}) == "n/a"

@@ -121,6 +121,14 @@ def check_race(summary: dict, race_id: str) -> None:
         raise ValueError(f"bands(race={summary['race']!r}) are not of this race ({race_id!r})")
 
 
+def holds_text(status_share: dict) -> str:
+    """The holds share as a report prints it: "97%", or "n/a" where no draw could tell (no calibrated draw, or the
+    statement is a source conflict or not evaluated in every draw)."""
+    if not any(status_share.get(s, 0.0) for s in ("pass", "fitted", "fail")):
+        return "n/a"
+    return f"{100 * holds_share(status_share):.0f}%"
+
+
 def holds_share(status_share: dict) -> float:
     """The share of draws in which a checkpoint holds: it passes or, for a fitted one, its fit holds."""
     return round(sum(status_share.get(s, 0.0) for s in HOLDS), 4)

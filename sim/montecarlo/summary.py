@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 
+from sim.montecarlo.bands import holds_text
 from sim.montecarlo.tally import Tally, histogram_quantiles
 from sim.standings import race_hours
 
@@ -104,7 +105,7 @@ def markdown_report(summary: dict, facts) -> str:
     for cp in summary["checkpoints"]:
         s = cp["status_share"]
         cells = [f"{100 * s[k]:.0f}%" if k in s else "" for k in ("pass", "fitted", "fail", "conflict")]
-        holds = f"{100 * (s.get('pass', 0) + s.get('fitted', 0)):.0f}%"
+        holds = holds_text(s)
         lines.append(f"| {cp['id']} | {kinds.get(cp['id'], '')} | " + " | ".join(cells) + f" | {holds} |")
     lines += ["", "## Winners", ""]
     lines += [f"- car {car}: {100 * share:.1f}%" for car, share in summary["winners"].items()]
