@@ -117,19 +117,19 @@ def _bisection(f: _Signed, lo: float, hi: float) -> float:
 
 
 def _solve(evaluate, target: float, lo: float, hi: float, guess: float, origin: float, car: CarPlan, what: str,
-           key: str = "laps", value=None, fixed: float = 0.0) -> float:
+           key: str = "laps", value=None, unscaled: float = 0.0) -> float:
     """The base lap time in [lo, hi] at which `evaluate` (non-decreasing in it) meets `target`.
 
     Lap times are linear in the base time except where a lap's start crosses a night or fog edge or a timed delay
     moves to another lap, so secant steps from a guess usually land on the root in two or three runs; otherwise Brent's
     method within the bracket, and where the target lies in a jump, the point bisection would give. The first step
-    takes the fitted moment as `origin` (where the fitted laps begin) plus the `fixed` seconds no pace changes (the
+    takes the fitted moment as `origin` (where the fitted laps begin) plus the `unscaled` seconds no pace changes (the
     stops and delays of the guess's run in between) plus a multiple of the base time."""
     value = car.laps if value is None else value
     f = _Signed(evaluate, target, lo, hi)
     x0 = min(max(guess, lo), hi)
-    reached = f(x0) + target - origin - fixed
-    x1 = min(max(x0 * (target - origin - fixed) / reached, lo), hi) if reached > 0 and target > origin + fixed else x0
+    reached = f(x0) + target - origin - unscaled
+    x1 = min(max(x0 * (target - origin - unscaled) / reached, lo), hi) if reached > 0 and target > origin + unscaled else x0
     root = _secant(f, x0, x1 if abs(x1 - x0) > 1e-6 else x0 * (1 + 1e-3) if x0 * (1 + 1e-3) <= hi else x0 * (1 - 1e-3))
     if root is not None:
         return root
@@ -387,7 +387,7 @@ class _Calibrator:
             b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
                        _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior, origin,
                        car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap,
-                       fixed=self.fixed(car, first, origin, unbroken[lap - 1], segments, prior, end_fraction))
+                       unscaled=self.unscaled_seconds(car, first, origin, unbroken[lap - 1], segments, prior, end_fraction))
             segments.append((first, b))
             first, prior = lap + 1, b  # a car keeps its pace unless the sources say otherwise
         car, target = self._end(car, segments, first, prior, end_fraction, end_target)
@@ -395,14 +395,15 @@ class _Calibrator:
         origin = before.crossings[first - 2] if first > 1 else 0.0
         b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).metric, target, self.fastest,
                    SLOWEST_BASE_S, prior, origin, car, f"{car.laps} laps by {target / HOUR:.2f} h",
-                   fixed=self.fixed(car, first, origin, before.metric, segments, prior, end_fraction))
+                   unscaled=self.unscaled_seconds(car, first, origin, before.metric, segments, prior, end_fraction))
         self.paces[car.number] = CarPace(tuple(segments) + ((first, b),), self.noise[car.number], end_fraction)
         self.runs[car.number] = self.trial(car, segments, first, b, end_fraction)
         self.tried.clear()
         _check_placed(car, self.runs[car.number], placed, self.plan.facts.start)
         return target
 
-    def fixed(self, car: CarPlan, first: int, origin: float, until: float, segments, prior, end_fraction) -> float:
+    def unscaled_seconds(self, car: CarPlan, first: int, origin: float, until: float, segments, prior,
+                         end_fraction) -> float:
         """The seconds between origin and until in the run at the prior pace that do not scale with the base lap
         time: its stops and delays, and the standing start if the fitted laps begin at the start."""
         run = self.trial(car, segments, first, prior, end_fraction)

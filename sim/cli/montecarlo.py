@@ -49,7 +49,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
         raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
     race, facts = base(args.race)
     summary = sweep_summary(race.id, args.runs, args.seed, args.workers, args.scheduler, tuple(args.only),
-                            _scenario(args, race), _progress(args), keys=("--only", "--scenario"))
+                            args.scenario, _progress(args), keys=("--only", "--scenario"))
     text = to_json(summary)
     if args.out is not None:
         from sim.output import output_folder
@@ -67,17 +67,6 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     else:
         print(_table(summary))
     return 0
-
-
-def _scenario(args, race):
-    if args.scenario is None:
-        return None
-    from sim.scenario import load_scenario
-
-    loaded = load_scenario(args.scenario)  # its errors before any draw runs
-    if loaded.race != race.id:
-        raise RaceReplayError(f"is a scenario of {loaded.race}, not of {race.id}", file=args.scenario)
-    return args.scenario
 
 
 def banded_files(race_id: str, summary: dict, replay=None) -> dict[str, bytes]:
