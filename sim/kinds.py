@@ -33,6 +33,7 @@ class RaceKind:
     standings_report: Callable | None = None  # (replay, CLI args) -> text: `race-replay standings` for this kind
     draw: Callable | None = None  # (replay, plot kind, top, car_class) -> Figure, where not the circuit's plots.draw
     page: Callable | None = None  # (replay, report data) -> bytes: the interactive replay page (replay.html)
+    band_kinds: tuple[str, ...] = ()  # the plots that shade Monte Carlo bands: a kind without any cannot draw
     order: str = "distance"  # the order that decides the race (sim.standings.ORDERS)
     unit: str = "laps"  # what a car's marks count
 
@@ -62,7 +63,7 @@ def _forecast(race, *args, **kwargs):
 KINDS = {kind.name: kind for kind in (
     RaceKind("circuit", "laps of a closed circuit from a common start to a flag", lemans.parse,
              circuit.facts_for, circuit.prepare, circuit.simulate, _circuit_plots, circuit.PLOT_KINDS,
-             page=_page),
+             page=_page, band_kinds=circuit.BAND_PLOT_KINDS),
     RaceKind("time-trial", "a point-to-point road race, each car timed from its own start", millemiglia.parse,
              timetrial.facts_for, timetrial.prepare, timetrial.simulate, timetrial.plots, timetrial.PLOT_KINDS,
              report=timetrial.report_data, files=timetrial.report_files,

@@ -292,3 +292,11 @@ def test_holds_is_not_applicable_where_no_draw_could_tell():
     assert holds_text({"fitted": 0.4, "fail": 0.6}) == "40%"
     assert holds_text({"fail": 1.0}) == "0%"
     assert holds_text({"conflict": 1.0}) == holds_text({"not evaluated": 1.0}) == holds_text({}) == "n/a"
+
+
+def test_the_plots_that_take_bands_are_one_list():
+    from sim.circuit import BAND_PLOT_KINDS
+    from sim.plots.charts import BAND_KINDS
+
+    assert sim.KINDS["circuit"].band_kinds == BAND_PLOT_KINDS == BAND_KINDS
+    assert not sim.KINDS["time-trial"].band_kinds

@@ -19,6 +19,7 @@ from sim.facts import RACES_DIR, RaceFacts, load_facts
 from sim.records import Race
 
 PLOT_KINDS = ("positions", "history", "class", "index")  # the plots of a circuit race, in the order run writes them
+BAND_PLOT_KINDS = ("positions", "history")  # those that can shade Monte Carlo bands (sim.plots.charts.BAND_KINDS)
 
 
 def facts_for(race: Race, seed_text: str) -> RaceFacts:

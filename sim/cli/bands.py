@@ -69,8 +69,8 @@ def plot_bands(args, replay, band_kinds) -> dict | None:
             raise RaceReplayError("applies only with --bands", key=option)
         return None
     if args.kind not in band_kinds:
-        raise RaceReplayError(f"draws no bands (--bands draws on {', '.join(band_kinds)})", key="--kind",
-                              value=args.kind)
+        on = f"--bands draws on {', '.join(band_kinds)}" if band_kinds else "no plot of this race's kind has bands"
+        raise RaceReplayError(f"draws no bands ({on})", key="--kind", value=args.kind)
     if getattr(args, "scenario", None) is not None:
         raise RaceReplayError("are of the real race's draws: give --bands or --scenario, not both", key="--bands")
     if args.montecarlo is not None:
@@ -107,11 +107,16 @@ def check_draws(args) -> None:
     from sim.montecarlo.api import prepare
 
     try:
-        prepare(args.race, tuple(args.only), keys=("--only", "--scenario"))
+        race, _, _ = prepare(args.race, tuple(args.only), keys=("--only", "--scenario"))
     except RaceReplayError as exc:
         if exc.key != "race":
             raise
         raise RaceReplayError(f"cannot be used: the race {exc.message}", key="--draws", value=args.draws) from None
+    from sim.kinds import kind_of
+
+    if not kind_of(race).band_kinds:  # its plots could not show what the draws say
+        raise RaceReplayError(f"cannot be used: a {kind_of(race).name} race has no plots with bands", key="--draws",
+                              value=args.draws)
 
 
 def run_sweep(args, race_id: str, runs: int) -> dict:

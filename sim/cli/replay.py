@@ -335,9 +335,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
         raise RaceReplayError(f"is not a plot of a {race_kind.name} race ({', '.join(race_kind.plot_kinds)})",
                               key="--kind", value=args.kind)
     from sim.cli.bands import plot_bands
-    from sim.plots.charts import BAND_KINDS
 
-    bands = plot_bands(args, replay, BAND_KINDS)
+    bands = plot_bands(args, replay, race_kind.band_kinds)
     if bands is not None:
         fig = plots.draw(replay, args.kind, top=args.top, car_class=car_class, bands=bands)
     else:
