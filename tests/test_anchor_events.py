@@ -73,14 +73,13 @@ class _Car:
     number, laps = "2", 20
 
 
-def test_ahead_of_a_car_most_of_a_lap_past_the_line_is_a_lap_more_crossed_before_the_moment():
-    anchor = Anchor("a", None, None, relative_to="1", at=390.0, side="ahead")
-    assert _resolve(anchor, _Car(), _runs(**{"1": [100.0, 200.0, 300.0]})) == (4, (-np.inf, 389.0), 390.0)
-
-
-def test_ahead_of_a_car_just_past_the_line_is_its_lap_crossed_before_it():
-    anchor = Anchor("a", None, None, relative_to="1", at=320.0, side="ahead")
-    assert _resolve(anchor, _Car(), _runs(**{"1": [100.0, 200.0, 300.0]})) == (3, (-np.inf, 299.0), 320.0)
+@pytest.mark.parametrize(("at", "expected"), [
+    (390.0, (4, (-np.inf, 389.0), 390.0)),  # most of a lap past the line: ahead is a lap more, crossed before the moment
+    (320.0, (3, (-np.inf, 299.0), 320.0)),  # just past the line: ahead is its lap, crossed before it
+])
+def test_ahead_of_a_car_is_its_lap_or_a_lap_more_by_how_far_round_it_is(at, expected):
+    anchor = Anchor("a", None, None, relative_to="1", at=at, side="ahead")
+    assert _resolve(anchor, _Car(), _runs(**{"1": [100.0, 200.0, 300.0]})) == expected
 
 
 def test_an_anchor_at_an_event_is_placed_at_its_edge_plus_the_offset():
