@@ -15,7 +15,7 @@ import time
 
 from sim import kinds
 from sim.checkpoints import evaluate
-from sim.montecarlo.draws import draw_values, with_values
+from sim.circuit.draws import draw_values, with_values
 from sim.montecarlo.run import base
 from sim.pipeline import replay_plan
 from sim.standings import hourly_positions

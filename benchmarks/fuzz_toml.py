@@ -3,8 +3,8 @@
 Each mutant is one real file (sim/races/le-mans-1957/*.toml, or scenarios/*.toml) changed once: lines deleted,
 duplicated or swapped, a value replaced (numbers by nan, inf, -1, 0, huge, 31.5 or a string; strings by numbers or
 Unicode), random Unicode inserted, the file truncated or replaced by binary garbage. Race data is loaded with
-:func:`sim.facts.load_facts` from a copy of the race's folder and planned with :func:`sim.circuit.plan.build_plan`;
-a scenario is loaded and replayed with :func:`sim.scenario.apply` (the real race is calibrated once, then cached).
+:func:`sim.circuit.facts.load_facts` from a copy of the race's folder and planned with :func:`sim.circuit.plan.build_plan`;
+a scenario is loaded and replayed with :func:`sim.circuit.scenario.apply` (the real race is calibrated once, then cached).
 Any exception that is not a :class:`sim.errors.RaceReplayError` is unexpected.
 
     python benchmarks/fuzz_toml.py [N] [SEED] [REPLAYS]   # prints fuzz_toml=N unexpected=M (N = 2,000, REPLAYS = 5)
@@ -92,10 +92,9 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
 
 
 def _race_context():
-    from sim.pipeline import _seed_text
-    from sim.sources import load_race
-
-    from sim.facts import load_facts
+    from sim.circuit.facts import load_facts
+    from sim.kinds import load_race
+    from sim.pipeline import seed_text as _seed_text
 
     race = load_race(RACE_ID)
     seed_text = _seed_text(race)
@@ -109,7 +108,7 @@ def run_race_mutant(rng: random.Random, folder: Path, context, replays: list[int
     calibrated and replayed (about two seconds: kept for a few mutants a run).
     """
     from sim.circuit.plan import build_plan
-    from sim.facts import load_facts
+    from sim.circuit.facts import load_facts
 
     race, seed_text, real = context
     name = rng.choice(RACE_FILES)
@@ -135,7 +134,8 @@ def _replay(race, facts, plan) -> None:
 
 def run_scenario_mutant(rng: random.Random, folder: Path) -> None:
     """Mutate one shipped scenario, then load it and replay it."""
-    from sim.scenario import apply, load_scenario
+    from sim.pipeline import apply_scenario as apply
+    from sim.pipeline import load_scenario
 
     source = rng.choice(SCENARIO_FILES)
     path = folder / source.name

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sim.errors import RaceReplayError
+from sim.version import VERSION
 
 log = logging.getLogger(__name__)
 
@@ -219,15 +220,5 @@ def _earlier_files(folder: Path) -> set[str]:
 
 
 def package_version() -> str:
-    """``sim.__version__``, else the installed distribution's version."""
-    import sim
-
-    version = getattr(sim, "__version__", None)
-    if version:
-        return version
-    from importlib import metadata
-
-    try:
-        return metadata.version("race-replay")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    """The package's version, as run.json and the cache record it."""
+    return VERSION

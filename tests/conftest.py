@@ -22,7 +22,7 @@ def replay():
 @pytest.fixture(scope="session")
 def race():
     """The parsed 1957 Le Mans document."""
-    from sim.sources import load_race
+    from sim.kinds import load_race
 
     return load_race("le-mans-1957")
 

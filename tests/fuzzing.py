@@ -22,7 +22,7 @@ from pathlib import Path
 from sim.anomalies import find_anomalies
 from sim.errors import RaceReplayError
 from sim.frames import entries_frame
-from sim.sources import load_race
+from sim.kinds import load_race
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_FILES = tuple(sorted(SEEDS.glob("[0-9][0-9][0-9]_*.txt")))

@@ -47,10 +47,10 @@ def browser():
 
 @pytest.fixture(scope="module")
 def le_mans_page(replay, tmp_path_factory) -> Path:
-    from sim.html import page_bytes
+    from helpers.pages import page_of
 
     path = tmp_path_factory.mktemp("html") / "r.html"
-    path.write_bytes(page_bytes(replay))
+    path.write_bytes(page_of(replay))
     return path
 
 
@@ -171,11 +171,11 @@ def test_no_request_leaves_the_page_and_the_console_is_clean(browser, le_mans_pa
 
 def test_the_mille_miglia_page(browser, tmp_path):
     import sim
-    from sim.html import page_bytes
+    from helpers.pages import page_of
 
     mm = sim.replay("mille-miglia-1957")
     path = tmp_path / "mm.html"
-    path.write_bytes(page_bytes(mm))
+    path.write_bytes(page_of(mm))
     for t in (3600.0, 30000.0, mm.facts.duration_s):
         _open(browser, path, t)
         _assert_board(browser, mm, t)

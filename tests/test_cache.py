@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import sim.circuit
+import sim.circuit.replay
 from sim import cache
 from sim.pipeline import forget_calibrations, run_replay
 
@@ -16,7 +16,7 @@ def no_calibration(*args, **kwargs):
 
 def test_a_new_process_reads_the_calibration_from_disk(replay, monkeypatch):
     forget_calibrations()
-    monkeypatch.setattr(sim.circuit, "calibrate", no_calibration)
+    monkeypatch.setattr(sim.circuit.replay, "calibrate", no_calibration)
     again = run_replay("le-mans-1957")
     assert again.log == replay.log
 
@@ -25,7 +25,7 @@ def test_a_new_process_reads_the_calibration_from_disk(replay, monkeypatch):
 def test_no_cache_recalibrates(replay, monkeypatch, how):
     if how == "environment":
         monkeypatch.setenv("RACE_REPLAY_NO_CACHE", "1")
-    monkeypatch.setattr(sim.circuit, "calibrate", no_calibration)
+    monkeypatch.setattr(sim.circuit.replay, "calibrate", no_calibration)
     with pytest.raises(AssertionError, match="recalibrated"):
         run_replay("le-mans-1957", use_cache=how == "environment")
 
@@ -44,7 +44,7 @@ def test_an_edited_document_is_recalibrated_in_the_same_process(tmp_path):
 def test_the_key_changes_with_the_document_and_the_seed(tmp_path, replay):
     document = tmp_path / "copy.txt"
     document.write_text(open(replay.race.source_file, encoding="utf-8").read(), encoding="utf-8")
-    from sim.sources import load_race
+    from sim.kinds import load_race
 
     race = load_race(document)
     key = cache.key(race, replay.facts, 1957)

@@ -13,7 +13,7 @@ from sim.clock import parse_clock
 from sim.circuit.engine import run_cars
 from sim.errors import CalibrationError, RaceDataError
 from sim.circuit.plan import Anchor, build_plan
-from sim.facts import load_facts
+from sim.circuit.facts import load_facts
 from tests.test_racefacts import broken
 
 
@@ -170,7 +170,7 @@ def test_an_anchor_no_pace_can_meet_names_its_event(race, seed_text):
 
 
 def test_the_report_lists_the_evidence_and_says_which_passes_are_only_within_tolerance(replay):
-    from sim.report import markdown, report_data
+    from sim.circuit.report import markdown, report_data
 
     data = report_data(replay)
     text = markdown(data, replay)
@@ -183,7 +183,13 @@ def test_the_report_lists_the_evidence_and_says_which_passes_are_only_within_tol
 
 
 def test_every_checkpoint_kind_the_facts_accept_has_one_judging_function():
-    from sim.checkpoints import CLAIM_KINDS
-    from sim.facts import CLAIM_KEYS
+    from sim.circuit.claims import CLAIMS
+    from sim.circuit.facts import CLAIM_KEYS
 
-    assert sorted(CLAIM_KINDS) == sorted(CLAIM_KEYS)
+    assert sorted(CLAIMS.kinds) == sorted(CLAIM_KEYS)
+
+
+def test_every_time_trial_checkpoint_kind_has_one_judging_function():
+    from sim.timetrial.claims import CLAIM_KEYS, CLAIMS
+
+    assert sorted(CLAIMS.kinds) == sorted([*CLAIM_KEYS, "not_evaluated"])

@@ -27,7 +27,7 @@ DRAW_RACE, DRAW_SEED, DRAW_ONLY, DRAWS = "le-mans-1957", 1957, ("event.hawthorn-
 
 def _draw_replay(index: int):
     """The replay that `run_draw(DRAW_RACE, DRAW_SEED, index, DRAW_ONLY)` judges, built the way it builds it."""
-    from sim.montecarlo.draws import draw_values, with_values
+    from sim.circuit.draws import draw_values, with_values
     from sim.montecarlo.run import base
     from sim.pipeline import replay_plan
 

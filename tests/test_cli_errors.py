@@ -18,9 +18,8 @@ from sim.cli import main
     ("argv", "message"),
     [
         (["plot", "le-mans-1957", "--kind", "x", "--out", "o"],
-         "race-replay: error: argument --kind: invalid choice: 'x' (choose from positions, history, class, index, "
-             "distance-time, controls, gaps, road-vs-elapsed) "
-         "(try race-replay plot --help)\n"),
+         "race-replay: error: is not a plot of a circuit race (positions, history, class, index) (key '--kind', "
+         "value 'x')\n"),
         (["run"], "race-replay: error: the following arguments are required: race (try race-replay run --help)\n"),
         (["plot", "le-mans-1957"], "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),
         ([], "race-replay: error: the following arguments are required: COMMAND (try race-replay --help)\n"),
@@ -72,7 +71,11 @@ def test_ctrl_c_while_computing_leaves_the_earlier_run(tmp_path, capsys, replay,
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.report.report_files", interrupted)
+    from dataclasses import replace
+
+    from sim.kinds import KINDS
+
+    monkeypatch.setitem(KINDS, "circuit", replace(KINDS["circuit"], files=interrupted))
     assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots", "--seed", "3"]) == 130
     assert capsys.readouterr().err == "race-replay: interrupted\n"
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

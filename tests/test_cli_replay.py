@@ -155,13 +155,13 @@ def test_the_starts_time_of_day_on_the_last_day_is_the_flag(capsys, replay):
 
 
 def test_run_writes_into_out_race_id_by_default_and_no_cache_recalibrates(tmp_path, monkeypatch, capsys, replay):
-    import sim.circuit
+    import sim.circuit.replay
 
     def no_calibration(*args, **kwargs):
         raise sim.CalibrationError("recalibrated")
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sim.circuit, "calibrate", no_calibration)
+    monkeypatch.setattr(sim.circuit.replay, "calibrate", no_calibration)
     assert main(["run", "le-mans-1957", "--no-plots"]) == 0  # the cached calibration
     assert (tmp_path / "out" / "le-mans-1957" / "run.json").is_file()
     capsys.readouterr()

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 import sim
 from sim.cli import main
-from sim.forecast import hazard as hz
-from sim.forecast.model import build_setup, forecast, learn
-from sim.forecast.montecarlo import classify, draw, run_chunk, time_laps
-from sim.forecast.race import load_forecast_race
-from sim.forecast.engine import simpy_crossings
+from sim.timesheet import hazard as hz
+from sim.timesheet.model import build_setup, learn
+from sim.timesheet.montecarlo import classify, draw, run_chunk, time_laps
+from sim.timesheet.race import load_forecast_race
+from helpers.simpy_forecast import simpy_crossings
 
 RACE = "le-mans-1961"
 
@@ -27,12 +27,12 @@ def data():
 
 @pytest.fixture(scope="module")
 def learnt(data):
-    return learn(data, seed=0)
+    return learn(data, sim.replay(data.hazard["learn_from"]), seed=0)
 
 
 @pytest.fixture(scope="module")
 def result():
-    return forecast(RACE, runs=500, seed=7, workers=1, progress=False)
+    return sim.forecast(RACE, runs=500, seed=7, workers=1, progress=False)
 
 
 def test_the_timesheet_gives_all_55_cars_with_a_make_and_a_practice_time(data):
@@ -79,7 +79,7 @@ def test_the_hazard_learnt_from_1957_beats_a_constant_rate_out_of_sample(learnt)
 
 
 def test_no_engine_size_or_class_table_in_the_race_data():
-    from sim.facts import RACES_DIR
+    from sim.factfile import RACES_DIR
     from sim.tomlfile import read_toml
     from sim.errors import RaceDataError
 
@@ -184,7 +184,7 @@ def test_out_writes_the_json_the_report_and_the_plots(tmp_path, capsys):
 
 def test_a_bad_hazard_setting_names_file_key_and_value(tmp_path):
     from sim.errors import RaceDataError
-    from sim.facts import RACES_DIR
+    from sim.factfile import RACES_DIR
 
     text = (RACES_DIR / RACE / "race.toml").read_text().replace("band_edges_hours = [0, 2, 6, 12, 18, 24]",
                                                                "band_edges_hours = [0, 6, 2, 24]")
@@ -195,6 +195,6 @@ def test_a_bad_hazard_setting_names_file_key_and_value(tmp_path):
 
 def test_the_command_lines_forecast_defaults_are_the_models():
     from sim.cli import forecast as cli
-    from sim.forecast import model
+    from sim.timesheet import model
 
     assert (cli.DEFAULT_RUNS, cli.DEFAULT_SEED) == (model.DEFAULT_RUNS, model.DEFAULT_SEED)

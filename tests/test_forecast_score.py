@@ -8,7 +8,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import RaceDataError
-from sim.forecast.score import read_results, score
+from sim.timesheet.score import read_results, score
 
 
 def _forecast(n: int = 6) -> dict:

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from sim.frames import ENTRY_COLUMNS, anomalies_frame, as_text, entries_frame, to_json
-from sim.sources import load_race
+from sim.kinds import load_race
 
 
 def test_columns_and_dtypes_are_the_declared_ones() -> None:

@@ -6,14 +6,17 @@ import re
 import pytest
 
 from sim.cli import main
-from sim.html import page_bytes, page_data
+from helpers.pages import page_of
+from sim.circuit.kind import page_spans
+from sim.circuit.report import report_data
+from sim.html import page_data
 
 MAX_BYTES = 5_000_000
 
 
 @pytest.fixture(scope="module")
 def page(replay) -> bytes:
-    return page_bytes(replay)
+    return page_of(replay)
 
 
 def test_one_file_under_5_mb_with_no_address_outside_it(page):
@@ -26,7 +29,7 @@ def test_one_file_under_5_mb_with_no_address_outside_it(page):
 
 
 def test_the_data_carries_every_crossing_exactly(replay):
-    data = page_data(replay)
+    data = page_data(replay, report_data(replay), page_spans(replay))
     for car in data["cars"]:
         assert car["crossings"] == replay.table.crossings[car["car"]].tolist()
     assert [b["name"] for b in data["bands"]] == ["night", "fog"]
@@ -34,7 +37,7 @@ def test_the_data_carries_every_crossing_exactly(replay):
 
 
 def test_the_same_seed_gives_the_same_bytes(replay, page):
-    assert page_bytes(replay) == page
+    assert page_of(replay) == page
 
 
 def test_html_command_writes_the_page(tmp_path, capsys):

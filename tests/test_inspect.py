@@ -11,7 +11,7 @@ import pytest
 
 from sim.anomalies import find_anomalies, ordinal, positions
 from sim.records import Anomaly, Entry, Race
-from sim.sources import load_race
+from sim.kinds import load_race
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 

@@ -10,7 +10,8 @@ import pytest
 
 from sim.document import read_document
 from sim.errors import RaceReplayError
-from sim.sources import detect_kind, load_race, race_ids
+from sim.kinds import KINDS, load_race
+from sim.sources import detect_kind, race_ids
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 VALID = Path(__file__).parent / "data" / "sources" / "valid"
@@ -22,7 +23,7 @@ def test_race_ids() -> None:
 
 def test_kinds_are_told_from_the_tables() -> None:
     files = ["000_04c9cf36cbb82ecf.txt", "001_e8a38369d577c846.txt", "002_a60c4b6d58e650ef.txt"]
-    assert [detect_kind(read_document(SEEDS / f)) for f in files] == ["circuit", "time-trial", "timesheet"]
+    assert [detect_kind(read_document(SEEDS / f), KINDS) for f in files] == ["circuit", "time-trial", "timesheet"]
 
 
 def test_a_seed_path_keeps_its_race_id() -> None:

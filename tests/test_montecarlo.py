@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from sim.errors import RaceDataError
-from sim.facts import RACES_DIR, load_facts
+from sim.circuit.facts import load_facts
+from sim.factfile import RACES_DIR
 
 RACE_DIR = RACES_DIR / "le-mans-1957"
 PIT = '[assumptions.pit_stop_seconds]\nvalue = 70\nrange = [60, 78]\n'
@@ -70,14 +71,14 @@ def test_every_assumed_delay_and_pace_trouble_has_a_range(race, seed_text):
 
 
 def test_the_default_values_give_the_default_facts(race, seed_text):
-    from sim.montecarlo import with_values
+    from sim.circuit.draws import with_values
 
     facts = load_facts(race, seed_text)
     assert with_values(facts, {r.name: r.value for r in facts.ranges}) == facts
 
 
 def test_draws_depend_on_seed_and_index_alone(race, seed_text):
-    from sim.montecarlo import draw_values, with_values
+    from sim.circuit.draws import draw_values, with_values
 
     facts = load_facts(race, seed_text)
     a, b = draw_values(facts, 7, 3), draw_values(facts, 7, 3)
@@ -119,7 +120,8 @@ def test_a_sweep_is_the_same_on_one_process_and_two_dask_workers(capsys, tmp_pat
 
 def test_failed_draws_are_counted_by_cause(monkeypatch):
     """A draw no pace can meet (a tyre stop of ten hours) is counted under its cause, never dropped."""
-    from sim.montecarlo import draws, run, summarise
+    from sim.circuit import draws
+    from sim.montecarlo import run, summarise
 
     real = draws.draw_values
 
@@ -127,7 +129,11 @@ def test_failed_draws_are_counted_by_cause(monkeypatch):
         values, noise = real(facts, seed, index)
         return ({**values, "event.hawthorn-tyre-change.minutes": 600.0} if index % 2 else values), noise
 
-    monkeypatch.setattr(run, "draw_values", impossible_for_odd_draws)
+    from dataclasses import replace
+
+    from sim.kinds import KINDS
+
+    monkeypatch.setitem(KINDS, "circuit", replace(KINDS["circuit"], draw_values=impossible_for_odd_draws))
     results = [run.run_draw("le-mans-1957", 5, i) for i in range(4)]
     race, facts = run.base("le-mans-1957")
     data = summarise("le-mans-1957", facts, 5, results)

@@ -221,7 +221,8 @@ def test_run_draws_on_a_race_without_ranges_is_one_error(tmp_path, capsys):
 
     assert main(["run", "mille-miglia-1957", "--draws", "2", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("race-replay: error: cannot be used: the race has no ranged assumptions to draw")
+    assert err.startswith("race-replay: error: cannot be used: the race cannot draw ranged assumptions: it is a "
+                          "time-trial race")
     assert err.endswith("(key '--draws', value 2)\n") and not any(tmp_path.iterdir())
 
 
@@ -286,7 +287,7 @@ def test_a_bad_worker_count_is_an_error_before_any_cluster_starts(workers):
 
 
 def test_holds_is_not_applicable_where_no_draw_could_tell():
-    from sim.montecarlo.bands import holds_text
+    from sim.bands import holds_text
 
     assert holds_text({"pass": 0.97, "fail": 0.03}) == "97%"
     assert holds_text({"fitted": 0.4, "fail": 0.6}) == "40%"
@@ -295,8 +296,8 @@ def test_holds_is_not_applicable_where_no_draw_could_tell():
 
 
 def test_the_plots_that_take_bands_are_one_list():
-    from sim.circuit import BAND_PLOT_KINDS
-    from sim.plots.charts import BAND_KINDS
+    from sim.circuit.charts import BAND_KINDS
+    from sim.circuit.plotkinds import BAND_PLOT_KINDS
 
     assert sim.KINDS["circuit"].band_kinds == BAND_PLOT_KINDS == BAND_KINDS
     assert not sim.KINDS["time-trial"].band_kinds

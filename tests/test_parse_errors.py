@@ -12,7 +12,7 @@ import pytest
 
 from sim.cli import main
 from sim.errors import ParseError
-from sim.sources import load_race
+from sim.kinds import load_race
 
 INVALID = sorted((Path(__file__).parent / "data" / "sources" / "invalid").glob("*.txt"))
 DOCUMENT_INVALID = Path(__file__).parent / "data" / "document" / "invalid"

@@ -15,7 +15,7 @@ from sim.cli import main
 from sim.errors import ParseError, RaceReplayError
 from sim.frames import entries_frame
 from sim.anomalies import find_anomalies
-from sim.sources import load_race
+from sim.kinds import load_race
 from sim.sources.manifest import read_manifest
 
 SEEDS = Path(__file__).parent.parent / "seeds"

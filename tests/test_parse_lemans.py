@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sim.records import Driver, Race
-from sim.sources import load_race
+from sim.kinds import load_race
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_04c9cf36cbb82ecf.txt"
 

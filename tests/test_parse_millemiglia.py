@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sim.records import Driver, Race
-from sim.sources import load_race
+from sim.kinds import load_race
 from sim.sources.millemiglia import start_time
 
 SEED = Path(__file__).parent.parent / "seeds" / "001_e8a38369d577c846.txt"

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from sim.records import Driver, Race
-from sim.sources import load_race
+from sim.kinds import load_race
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,12 @@ from matplotlib.legend import Legend
 
 from sim.checkpoints import check
 from sim.clock import HOUR
-from sim.plots import (checkpoint_marks, class_chart, comparison_cars, comparison_chart, index_chart, long_stops,
-                       position_chart, race_history_chart, save_figure, select_cars)
+from sim.circuit.chartdata import checkpoint_marks, comparison_cars, long_stops, select_cars
+from sim.circuit.charts import class_chart, comparison_chart, index_chart, position_chart, race_history_chart
+from sim.plots.render import save_figure
 from sim.plots.style import CHECKPOINT_STYLES, MAKE_COLOURS, line_styles, make_colour
-from sim.scenario import apply, load_scenario
+from sim.circuit.scenario import load_scenario
+from sim.pipeline import apply_scenario as apply
 from sim.standings import positions_matrix
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -12,7 +12,8 @@ import pytest
 from sim.circuit.calibrate import calibrate
 from sim.errors import CalibrationError, RaceDataError
 from sim.circuit.plan import build_plan
-from sim.facts import RACES_DIR, load_facts
+from sim.circuit.facts import load_facts
+from sim.factfile import RACES_DIR
 
 RACE_DIR = RACES_DIR / "le-mans-1957"
 
@@ -180,8 +181,7 @@ def test_bad_number_or_type_in_race_data_is_one_error(tmp_path, race, seed_text,
 
 
 def test_lap_bound_is_the_replays_horizon():
-    from sim.circuit import plan
-    from sim import facts
+    from sim.circuit import facts, plan
 
     assert facts.MAX_LAPS == plan.MAX_LAPS
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from sim.checkpoints import check
-from sim.plots import changed_cars
-from sim.scenario import apply, compare, load_scenario
+from sim.circuit.chartdata import changed_cars
+from sim.circuit.scenario import compare, load_scenario
+from sim.pipeline import apply_scenario as apply
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 WHATIFS = {  # script -> (scenario file, plot name)

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from sim.errors import ScenarioError
-from sim.scenario import apply, compare, load_scenario
+from sim.circuit.scenario import compare, load_scenario
+from sim.pipeline import apply_scenario as apply
 from sim.sources import race_ids
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

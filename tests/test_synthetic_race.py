@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.clock import HOUR
-from sim.facts import Checkpoint
+from sim.factfile import Checkpoint
 from sim.log import END_KINDS, OUT_KINDS, EventKind
 from sim.standings import positions_matrix, standings_at
 from tests.test_generic_documents import assert_acceptance, document
@@ -169,7 +169,13 @@ def test_a_moment_outside_the_race_or_unreadable_raises(race, at):
 def test_an_unknown_order_raises(race):
     with pytest.raises(sim.RaceReplayError, match="is not an order"):
         race.standings(at=1, by="alphabet")
-    pd.testing.assert_frame_equal(race.standings(at=1, by="road"), race.standings(at=1))
+
+
+def test_a_circuit_is_ordered_by_distance_only(race):
+    """On a circuit the road order is the distance order, so asking for it is a mistake named, not a silent copy."""
+    pd.testing.assert_frame_equal(race.standings(at=1, by="distance"), race.standings(at=1))
+    with pytest.raises(sim.RaceReplayError, match=r"is not an order of a circuit race \(distance\)"):
+        race.standings(at=1, by="road")
 
 
 # -- frames -----------------------------------------------------------------------------------------------

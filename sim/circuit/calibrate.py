@@ -26,12 +26,12 @@ from scipy.optimize import brentq
 
 from sim.clock import HOUR, clock_label
 from sim.circuit.engine import CarPace, CarRun, run_alone
+from sim.replays import DEFAULT_SEED
 from sim.errors import CalibrationError
 from sim.circuit.plan import Anchor, CarPlan, Delay, RacePlan
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SEED = 1957
 SLOWEST_BASE_S = 1800.0
 _SECANT_STEPS = 6  # then Brent within the bracket found: a root behind a jump needs it
 _TOLERANCE_S = 1e-5  # the fitted moment is met to 10 microseconds

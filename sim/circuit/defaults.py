@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.clock import HOUR
-from sim.facts import RaceFacts, Regulations, _read_assumptions, _reader
+from sim.circuit.facts import RaceFacts, Regulations, _read_assumptions
+from sim.factfile import reader
 from sim.records import Race
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
@@ -58,7 +59,7 @@ def default_facts(race: Race) -> RaceFacts:
                               float(regs["final_lap_limit_minutes"]))
     used.append(f"regulations: none: {regs['reason']}")
     table = {k: v for k, v in doc["assumptions"].items() if k != "retirement_at"}
-    assumptions, _ = _read_assumptions(_reader(DEFAULTS_FILE, table, "assumptions"), start, "")
+    assumptions, _ = _read_assumptions(reader(DEFAULTS_FILE, table, "assumptions"), start, "")
     at = doc["assumptions"]["retirement_at"]
     assumptions = replace(assumptions, retirement_at=at["value"], open_ends=True,
                           reasons={**assumptions.reasons, "retirement_at": at["reason"]})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from sim.clock import HOUR
 from sim.errors import RaceDataError
 from sim.records import Race
-from sim.facts import RaceFacts
+from sim.circuit.facts import RaceFacts
 
 END_KINDS = ("finish", "retire", "stop", "disqualified")
 MAX_LAPS = 1000  # more than any car can run in a day: the plan of stops reaches past every possible end

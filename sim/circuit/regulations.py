@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sim.clock import HOUR
 from sim.log import EventKind
-from sim.pipeline import Replay
+from sim.replays import Replay
 
 RECORDED_REASONS = {"refuel_window": ("premature refuel",)}
 

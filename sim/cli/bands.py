@@ -11,25 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli.common import seed_of, whole_number
 from sim.errors import RaceReplayError
 
 DEFAULT_BAND_RUNS = 100  # draws `plot --bands` runs without --montecarlo
 
 
-def _whole(minimum: int):
-    def parse(text: str) -> int:
-        from sim.cli.replay import _INTEGER
-
-        if not _INTEGER.fullmatch(text) or int(text) < minimum:
-            raise argparse.ArgumentTypeError(f"must be a whole number of {minimum} or more in the digits 0-9 "
-                                             f"(value {text!r})")
-        return int(text)
-
-    return parse
-
-
 def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=_whole(1), default=None,
+    parser.add_argument("--workers", type=whole_number(1), default=None,
                         help="Dask worker processes for the draws (default: every core; 1: in this process)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
@@ -40,13 +29,13 @@ def add_plot_band_arguments(parser: argparse.ArgumentParser) -> None:
                         help="shade each car's 10th-90th percentile over Monte Carlo draws (positions, history)")
     parser.add_argument("--montecarlo", type=Path, default=None, metavar="FILE",
                         help="read the bands from this montecarlo.json (implies --bands)")
-    parser.add_argument("--runs", type=_whole(1), default=None,
+    parser.add_argument("--runs", type=whole_number(1), default=None,
                         help=f"with --bands and no --montecarlo: draws to run (default {DEFAULT_BAND_RUNS})")
     _sweep_arguments(parser)
 
 
 def add_run_band_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--draws", type=_whole(0), default=0,
+    parser.add_argument("--draws", type=whole_number(0), default=0,
                         help="also run N Monte Carlo draws: montecarlo.json, bands on the position and race-history "
                              "plots, and the report's 'holds in %% of draws' column (default 0: none; only a race "
                              "with ranged assumptions)")
@@ -112,7 +101,7 @@ def check_draws(args) -> None:
         if exc.key != "race":
             raise
         raise RaceReplayError(f"cannot be used: the race {exc.message}", key="--draws", value=args.draws) from None
-    from sim.kinds import kind_of
+    from sim.kinds import kind_of  # the registry loads every kind: not for --help
 
     if not kind_of(race).band_kinds:  # its plots could not show what the draws say
         raise RaceReplayError(f"cannot be used: a {kind_of(race).name} race has no plots with bands", key="--draws",
@@ -120,10 +109,9 @@ def check_draws(args) -> None:
 
 
 def run_sweep(args, race_id: str, runs: int) -> dict:
-    from sim.cli.replay import _seed
-    from sim.montecarlo.api import sweep_summary
+    from sim.montecarlo.api import sweep_summary  # Dask and the replay: only when draws are asked for
 
-    return sweep_summary(race_id, runs, _seed(args), args.workers, None, tuple(args.only),
+    return sweep_summary(race_id, runs, seed_of(args), args.workers, None, tuple(args.only),
                          progress=sys.stderr.isatty(), keys=("--only", "--scenario"))  # a bar for a person watching
 
 

@@ -27,7 +27,8 @@ from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
 from sim.anomalies import find_anomalies
-from sim.sources import load_race, race_ids
+from sim.kinds import load_race
+from sim.sources import race_ids
 
 PROG = "race-replay"
 EXIT_ERROR = 2

@@ -7,22 +7,22 @@ import argparse
 import json
 from pathlib import Path
 
-from sim.cli.replay import _integer, _top
+from sim.cli.common import whole_number
 from sim.errors import RaceReplayError
 
 TABLE_COLUMNS = ("car", "make", "p_win", "p_podium", "p_finish", "expected_position", "laps_p10", "laps_p50",
                  "laps_p90")  # no class columns: the timesheet gives no classes (null in the JSON)
 
 
-DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.forecast.model's (a test keeps them equal); importing it costs a second
+DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.timesheet.model's (a test keeps them equal); importing it costs a second
 
 
 def add_forecast_parser(subparsers) -> None:
     parser = subparsers.add_parser("forecast", help="forecast a race from its practice timesheet (Monte Carlo)")
     parser.add_argument("race", help="a race id of kind timesheet (or the path of such a document)")
-    parser.add_argument("--runs", type=_top, default=DEFAULT_RUNS, help=f"races to simulate (default {DEFAULT_RUNS})")
-    parser.add_argument("--seed", type=_integer, default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
-    parser.add_argument("--workers", type=_top, default=None, help="processes (default: every core)")
+    parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS, help=f"races to simulate (default {DEFAULT_RUNS})")
+    parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
+    parser.add_argument("--workers", type=whole_number(1), default=None, help="processes (default: every core)")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON, a Markdown report and the plots here")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=cmd_forecast)
@@ -41,13 +41,11 @@ def forecast_json(summary: dict) -> str:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     """Run the forecast; print it as a table (most likely winners first) or JSON; with --out write its files."""
-    from sim.kinds import forecast_kind
-    from sim.sources import load_race
+    from sim.pipeline import forecast  # the replay it learns from and the Monte Carlo: not for --help
 
     if args.seed < 0:
         raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
-    race = load_race(args.race)
-    result = forecast_kind(race).forecast(race, runs=args.runs, seed=args.seed, workers=args.workers)
+    result = forecast(args.race, runs=args.runs, seed=args.seed, workers=args.workers)
     text = forecast_json(result.summary)
     if args.out is not None:
         _write_out(args, result, text)
@@ -59,18 +57,13 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def _write_out(args, result, text: str) -> None:
-    from sim.forecast.plots import render_plots
-    from sim.forecast.report import markdown_report
     from sim.output import output_folder
 
-    images = render_plots(result)
-    report = markdown_report(result, sorted(images))
+    files = result.files(text + "\n")  # everything rendered before the folder is touched
     with output_folder(args.out, race=result.race.race_id, seed=args.seed, runs=args.runs,
                        command=["race-replay", *args.argv]) as folder:
-        folder.write_text("forecast.json", text + "\n")
-        folder.write_text("report.md", report)
-        for name, image in images.items():
-            folder.write_bytes(name, image)
+        for name, data in files.items():
+            folder.write_bytes(name, data)
 
 
 def _table(summary: dict) -> str:
@@ -96,7 +89,7 @@ def add_score_parser(subparsers) -> None:
 def cmd_score(args: argparse.Namespace) -> int:
     """Print the log-loss and Brier score of P(win), P(podium), P(finish) and the Spearman correlation of the
     expected position, for the forecast and the two baselines."""
-    from sim.forecast.score import read_json, read_results, score
+    from sim.timesheet.score import read_json, read_results, score
 
     data = read_json(args.forecast, "forecast file")
     if not isinstance(data, dict) or not isinstance(data.get("cars"), list):

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.replay import _integer, _top
-from sim.circuit.calibrate import DEFAULT_SEED
+from sim.cli.common import whole_number
+from sim.replays import DEFAULT_SEED
 from sim.errors import RaceReplayError
 
 DEFAULT_RUNS = 300
@@ -16,9 +16,9 @@ DEFAULT_RUNS = 300
 def add_montecarlo_parser(subparsers) -> None:
     parser = subparsers.add_parser("montecarlo", help="replay a race over its assumptions' ranges, recalibrating each draw")
     parser.add_argument("race", help="a race id with replay data")
-    parser.add_argument("--runs", type=_top, default=DEFAULT_RUNS, help=f"draws (default {DEFAULT_RUNS})")
-    parser.add_argument("--seed", type=_integer, default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
-    parser.add_argument("--workers", type=_top, default=None,
+    parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS, help=f"draws (default {DEFAULT_RUNS})")
+    parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
+    parser.add_argument("--workers", type=whole_number(1), default=None,
                         help="Dask worker processes on this machine (default: every core; 1: in this process, no Dask)")
     parser.add_argument("--scheduler", default=None, help="the address of a running Dask scheduler (tcp://host:8786)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
@@ -72,16 +72,18 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
 def banded_files(race_id: str, summary: dict, replay=None) -> dict[str, bytes]:
     """The checkpoint report with its "holds in % of draws" column and the position and race-history plots with
     the bands, of the replay at the default seed (or `replay`): {file name: bytes}."""
-    from sim.plots.charts import render_banded_plots
-    from sim.report import markdown, report_data
+    from sim.kinds import kind_of
+    from sim.pipeline import run_replay
+    from sim.plots.render import render_figure  # matplotlib: only when plots are drawn
 
-    if replay is None:
-        from sim.pipeline import run_replay
-
-        replay = run_replay(race_id)
-    data = report_data(replay)
-    files = {"checkpoints.md": markdown(data, replay, montecarlo=summary).encode("utf-8")}
-    return files | render_banded_plots(replay, summary, report=data)
+    replay = run_replay(race_id) if replay is None else replay
+    kind = kind_of(replay.race)
+    data = kind.report(replay)
+    files = {"checkpoints.md": kind.files(replay, data, montecarlo=summary)["checkpoints.md"].encode("utf-8")}
+    for plot in kind.band_kinds:
+        fig = kind.draw(replay, plot, bands=summary)
+        files |= {plot + suffix: image for suffix, image in render_figure(fig).items()}
+    return files
 
 
 def _table(summary: dict) -> str:

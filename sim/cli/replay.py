@@ -10,67 +10,13 @@ import shlex
 import time
 from pathlib import Path
 
-from sim.circuit.calibrate import DEFAULT_SEED
-from sim.clock import HOUR, parse_clock
+from sim.cli.bands import add_plot_band_arguments, add_run_band_arguments, check_draws, plot_bands, run_sweep, summary_line
+from sim.cli.common import check_class, load_replay, replay_arguments, seed_of, whole_number
 from sim.errors import RaceReplayError
-from sim.frames import as_text
-from sim.standings import ORDERS, race_hours
+from sim.racekind import refuses
+from sim.standings import ORDERS
 
 DEFAULT_OUT = "out/<race id>"
-def _plot_kinds() -> tuple[str, ...]:
-    from sim.kinds import KINDS
-
-    return tuple(dict.fromkeys(name for kind in KINDS.values() for name in kind.plot_kinds))
-
-
-PLOT_KINDS = _plot_kinds()
-# ASCII digits only: int() and float() also read other scripts' digits ("١٢" is 12) and "nan", "inf", "1e3"
-_INTEGER = re.compile(r"-?[0-9]+")
-_HOUR = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
-_CLOCK = re.compile(r"[0-9]{1,2}:[0-9]{2}")
-
-
-def _integer(text: str) -> int:
-    """argparse type of --seed: a whole number in the digits 0-9 (the sign is checked by the command)."""
-    if not _INTEGER.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"must be a whole number in the digits 0-9 (value {text!r})")
-    return int(text)
-
-
-def _top(text: str) -> int:
-    """argparse type of --top: a whole number, 1 or more, in the digits 0-9."""
-    if not _INTEGER.fullmatch(text) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more in the digits 0-9 (value {text!r})")
-    return int(text)
-
-
-def _replay_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("race", help="a race id with replay data, or the path of a document of the same shape")
-    parser.add_argument("--seed", type=_integer, default=None,
-                        help=f"seed of the lap-time scatter, 0 or more (default {DEFAULT_SEED})")
-    parser.add_argument("--no-cache", action="store_true", help="recalibrate instead of reading the calibration cache")
-
-
-def _seed(args) -> int:
-    if args.seed is not None and args.seed < 0:
-        raise RaceReplayError("must be 0 or more", key="--seed", value=str(args.seed))
-    return DEFAULT_SEED if args.seed is None else args.seed
-
-
-def _load(args):
-    """The replay the arguments ask for: the race, or a what-if of it with --scenario."""
-    from sim.pipeline import run_replay
-
-    use_cache = not getattr(args, "no_cache", False)
-    if getattr(args, "scenario", None) is None:
-        return run_replay(args.race, _seed(args), use_cache=use_cache)
-    from sim.scenario import apply, load_scenario
-
-    scenario = load_scenario(args.scenario)
-    if scenario.race != args.race:
-        raise RaceReplayError(f"the scenario is for {scenario.race}, not {args.race}", file=args.scenario,
-                              key="scenario.race", value=scenario.race)
-    return apply(scenario, _seed(args), use_cache=use_cache)
 
 
 def _out_folder(args) -> Path:
@@ -82,45 +28,16 @@ def _out_folder(args) -> Path:
     return Path("out") / resolve(args.race).id
 
 
-def _hours(replay, values: list[str] | None) -> list[float]:
-    """--at values: race hours (fractions allowed) or clock times HH:MM (the start's time of day on the last day of
-    a race of whole days is the flag); by default the end of every race hour."""
-    if not values:
-        return [float(h) for h in race_hours(replay.table)]
-    hours = replay.facts.duration_s / HOUR
-    out = []
-    for value in values:
-        if not (_HOUR.fullmatch(value) or _CLOCK.fullmatch(value)):
-            raise RaceReplayError(f"is not a race hour (0-{hours:g}) or a clock time HH:MM", key="--at", value=value)
-        try:
-            out.append(replay.moment(value if ":" in value else float(value)) / HOUR)
-        except RaceReplayError as exc:
-            raise RaceReplayError(exc.message, key="--at", value=value) from None
-    return out
-
-
-def _check_class(replay, car_class: str | None) -> str | None:
-    """The class --class names, in the tables' spelling or the text's (S-2000 is S2.0)."""
-    if not car_class:
-        return None
-    try:
-        return replay.car_class(car_class)
-    except RaceReplayError as exc:
-        raise RaceReplayError(exc.message, key="--class", value=car_class) from None
-
-
 # -- run ---------------------------------------------------------------------------------------
 
 def add_run_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots")
-    _replay_arguments(parser)
+    replay_arguments(parser)
     parser.add_argument("--out", type=Path, default=None,
                         help=f"output folder (default {DEFAULT_OUT}); it then holds this run's files and run.json "
                              "(an earlier run's other files are removed); a second run into it waits for the first")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    from sim.cli.bands import add_run_band_arguments
-
     add_run_band_arguments(parser)
     parser.set_defaults(handler=cmd_run)
 
@@ -131,17 +48,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     Everything is computed (plots rendered in memory) before the folder is touched; the files are
     then written under a lock on the folder, with run.json last (see :mod:`sim.output`). A second
     run into the same folder waits until the first has written its files."""
-    from sim.cli.bands import check_draws
+    from sim.kinds import kind_of
     from sim.output import output_folder
 
     started = time.perf_counter()
     command = shlex.join(["race-replay", *getattr(args, "argv", ["run", args.race])])
     args.out = _out_folder(args)
     check_draws(args)
-    from sim.kinds import kind_of
-
-    with output_folder(args.out, race=args.race, seed=_seed(args), scenario=None, command=command) as folder:
-        replay = _load(args)
+    with output_folder(args.out, race=args.race, seed=seed_of(args), scenario=None, command=command) as folder:
+        replay = load_replay(args)
         kind = kind_of(replay.race)
         data, montecarlo = _run_files(args, folder, kind, replay)
     written = folder.written
@@ -178,8 +93,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "regulations" in data:
         print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
     if montecarlo is not None:
-        from sim.cli.bands import summary_line
-
         print(summary_line(montecarlo))
     print(f"Wrote {len(written)} files to {args.out}/ in {summary['seconds']} s:")
     for name in sorted(written):
@@ -191,22 +104,18 @@ def _run_files(args, folder, kind, replay) -> tuple[dict, dict | None]:
     """Add a run's files to `folder`: the report, the page, the plots and, with --draws, montecarlo.json (the
     report then has the holds column, the position and race-history plots the bands). Returns (report data,
     the Monte Carlo summary or None)."""
-    from sim.report import report_data, report_files
-
     montecarlo = None
     if args.draws:
-        from sim.cli.bands import run_sweep
         from sim.montecarlo.summary import to_json
 
         montecarlo = run_sweep(args, replay.race.id, args.draws)
         folder.write_text("montecarlo.json", to_json(montecarlo) + "\n")
     drawn = montecarlo if montecarlo is not None and montecarlo["calibrated"] else None  # no bands from 0 draws
-    data = (kind.report or report_data)(replay)  # checked once: the files, the charts and the summary share it
+    data = kind.report(replay)  # checked once: the files, the charts and the summary share it
     extra = {} if drawn is None else {"montecarlo": drawn}
-    for name, text in (kind.files or report_files)(replay, data, **extra).items():
+    for name, text in kind.files(replay, data, **extra).items():
         folder.write_text(name, text)
-    if kind.page is not None:  # the interactive replay, one self-contained file
-        folder.write_bytes("replay.html", kind.page(replay, data))
+    folder.write_bytes("replay.html", kind.page(replay, data))  # the interactive replay, one self-contained file
     if not args.no_plots:
         for name, image in kind.plots(replay, data, **({} if drawn is None else {"bands": drawn})).items():
             folder.write_bytes(name, image)
@@ -217,13 +126,13 @@ def _run_files(args, folder, kind, replay) -> tuple[dict, dict | None]:
 
 def add_standings_parser(subparsers) -> None:
     parser = subparsers.add_parser("standings", help="the standings at each hour (or --at given hours / clock times)")
-    _replay_arguments(parser)
+    replay_arguments(parser)
     parser.add_argument("--at", nargs="+", metavar="H",
                         help="race hours (e.g. 5 12.5) or clock times (e.g. 21:00); a time trial: controls (e.g. Roma)")
     parser.add_argument("--class", dest="car_class",
                         help="only one class, e.g. S1.1 or S-1100 (positions stay overall; see class_position)")
-    parser.add_argument("--by", choices=ORDERS, default="distance",
-                        help="the order: distance (a circuit), road or elapsed (a time trial)")
+    parser.add_argument("--by", choices=ORDERS, default=None,
+                        help="the order: distance (a circuit), elapsed or road (a time trial); default the race's own")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.set_defaults(handler=cmd_standings)
 
@@ -231,39 +140,13 @@ def add_standings_parser(subparsers) -> None:
 def cmd_standings(args: argparse.Namespace) -> int:
     from sim.kinds import kind_of
 
-    replay = _load(args)
+    replay = load_replay(args)
     kind = kind_of(replay.race)
-    if kind.standings_report is not None:
-        print(kind.standings_report(replay, args))
-        return 0
-    hours = _hours(replay, args.at)
-    car_class = _check_class(replay, args.car_class)
-    frames = []
-    for hour in hours:
-        frame = replay.standings(seconds=hour * HOUR, by=args.by)
-        if car_class:
-            frame = frame[frame["class"] == car_class].reset_index(drop=True)
-        frame.insert(0, "hour", int(hour) if float(hour).is_integer() else hour)
-        frame.insert(1, "clock", replay.clock(hour * HOUR))
-        frames.append(frame)
-    if args.format == "json":
-        out = {"race": replay.race.id, "standings": [
-            {"hour": f.hour.iloc[0], "clock": f.clock.iloc[0], "order": [
-                {"position": int(r.position), "car": r.car, "laps": int(r.laps), "status": r.status, "class": r["class"],
-                 "gap_laps": int(r.gap_laps), "gap_s": None if r.gap_s != r.gap_s else round(float(r.gap_s), 1)}
-                for _, r in f.iterrows()]}
-            for f in frames]}
-        print(json.dumps(out, indent=1, default=int))
-        return 0
-    import pandas as pd
-
-    frame = pd.concat(frames, ignore_index=True)
-    if args.format == "csv":
-        print(frame.to_csv(index=False, float_format="%.3f"), end="")
-    else:
-        for f in frames:
-            print(f"\nHour {f.hour.iloc[0]} ({f.clock.iloc[0]})")
-            print(as_text(f.drop(columns=["hour", "clock", "last_crossing_s"]).round({"gap_s": 0, "distance_km": 1})).to_string(index=False))
+    if args.by is not None and args.by not in replay.kind.orders:
+        raise RaceReplayError(f"is not an order of a {kind.name} race ({', '.join(replay.kind.orders)})", key="--by",
+                              value=args.by)
+    check_class(replay, args.car_class)
+    print(kind.standings_text(replay, args))
     return 0
 
 
@@ -271,22 +154,21 @@ def cmd_standings(args: argparse.Namespace) -> int:
 
 def add_check_parser(subparsers) -> None:
     parser = subparsers.add_parser("check", help="the checkpoint report: the replay against every published statement")
-    _replay_arguments(parser)
+    replay_arguments(parser)
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.set_defaults(handler=cmd_check)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from sim.kinds import kind_of
-    from sim.report import markdown, report_data
 
-    replay = _load(args)
+    replay = load_replay(args)
     kind = kind_of(replay.race)
-    data = (kind.report or report_data)(replay)
+    data = kind.report(replay)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     elif args.format == "markdown":
-        print((kind.files or (lambda r, d: {"checkpoints.md": markdown(d, r)}))(replay, data)["checkpoints.md"], end="")
+        print(kind.files(replay, data)["checkpoints.md"], end="")
     else:
         totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
         print(f"{replay.race.title}: {sum(data['totals'].values())} checkpoints ({totals})")
@@ -308,42 +190,47 @@ def _short(value) -> str:
 
 def add_plot_parser(subparsers) -> None:
     parser = subparsers.add_parser("plot", help="draw one plot of a replay (PNG and SVG)")
-    _replay_arguments(parser)
-    parser.add_argument("--kind", choices=PLOT_KINDS, default="positions")
+    replay_arguments(parser)
+    parser.add_argument("--kind", default=None,
+                        help="the plot (default the race kind's first: positions for a circuit, distance-time for a "
+                             "time trial)")
     parser.add_argument("--scenario", type=Path, help="a what-if scenario file (TOML) to replay instead of the real race")
-    parser.add_argument("--top", type=_top, help="only cars that reached the top N")
+    parser.add_argument("--top", type=whole_number(1), help="only cars that reached the top N")
     parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1")
     # a str, not a Path: Path("outs/") drops the slash that says "a folder"
     parser.add_argument("--out", required=True,
                         help="output file (FILE.png and FILE.svg are written), or a folder (DIR/ or an existing "
                              "folder: DIR/<kind>.png and .svg)")
-    from sim.cli.bands import add_plot_band_arguments
-
     add_plot_band_arguments(parser)
     parser.set_defaults(handler=cmd_plot)
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from sim import plots
-
-    replay = _load(args)
     from sim.kinds import kind_of
+    from sim.plots.render import save_figure
 
-    car_class = _check_class(replay, args.car_class)
-    race_kind = kind_of(replay.race)
+    race = _race(args)
+    race_kind = kind_of(race)
+    if refuses(race_kind.draw):  # a kind that draws nothing says why
+        race_kind.draw(race)
+    if args.kind is None:
+        args.kind = race_kind.plot_kinds[0]
     if args.kind not in race_kind.plot_kinds:
         raise RaceReplayError(f"is not a plot of a {race_kind.name} race ({', '.join(race_kind.plot_kinds)})",
                               key="--kind", value=args.kind)
-    from sim.cli.bands import plot_bands
-
+    replay = load_replay(args)
+    car_class = check_class(replay, args.car_class)
     bands = plot_bands(args, replay, race_kind.band_kinds)
-    if bands is not None:
-        fig = plots.draw(replay, args.kind, top=args.top, car_class=car_class, bands=bands)
-    else:
-        fig = (race_kind.draw or plots.draw)(replay, args.kind, top=args.top, car_class=car_class)
-    for path in plots.save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
+    fig = race_kind.draw(replay, args.kind, top=args.top, car_class=car_class, bands=bands)
+    for path in save_figure(fig, _plot_base(args.out, args.kind)):  # rendered first, then written atomically
         print(path)
     return 0
+
+
+def _race(args):
+    from sim.kinds import load_race
+
+    return load_race(args.race)
 
 
 def _plot_base(out: str, kind: str) -> Path:

@@ -16,7 +16,6 @@ import json
 import math
 from pathlib import Path
 
-from sim import kinds
 from sim.log import OUT_KINDS, EventKind
 from sim.plots.style import make_colour
 
@@ -39,7 +38,7 @@ def _minutes(seconds: float) -> str:
 
 def _event_text(e, replay) -> str | None:
     """The ticker's line for one event (None for the ones it does not show)."""
-    unit = kinds.kind_of(replay.race).unit
+    unit = replay.kind.unit
     if e.kind == EventKind.PIT_IN:
         return f"into the pits after {e.mark} {unit}" + (f" ({e.cause.replace('-', ' ')})" if e.cause else "")
     if e.kind == EventKind.PIT_OUT:
@@ -61,24 +60,11 @@ def _event_text(e, replay) -> str | None:
     return None
 
 
-def _bands(replay) -> list[dict]:
-    """Night and fog spans, where the race's facts have them (a time trial's do not)."""
-    assumptions = getattr(replay.facts, "assumptions", None)
-    out = []
-    for name in ("night", "fog"):
-        span = getattr(assumptions, name, None)
-        if span and span[1] > span[0]:
-            out.append({"name": name, "from": float(span[0]), "to": float(span[1])})
-    return out
-
-
-def page_data(replay, report: dict | None = None) -> dict:
-    """Everything the page shows, as JSON-ready data."""
-    from sim.report import report_data
-
-    kind = kinds.kind_of(replay.race)
+def page_data(replay, report: dict, spans: tuple = ()) -> dict:
+    """Everything the page shows, as JSON-ready data: the replay, its kind's checkpoint `report` and the `spans`
+    of time the page shades, ((name, from s, to s), ...) such as night and fog."""
+    kind = replay.kind
     table, duration = replay.table, replay.facts.duration_s
-    report = report if report is not None else (kind.report or report_data)(replay)
     per_car = {car: {"pits": [], "delays": [], "events": []} for car in table.cars}
     ticker = []
     open_pit: dict[str, float] = {}
@@ -119,12 +105,12 @@ def page_data(replay, report: dict | None = None) -> dict:
         "time_s": _number(None if c.get("time_s") is None else float(c["time_s"])),
         "marks": [list(m) for m in c.get("marks", ())], "colour": STATUS_COLOURS.get(c["status"], "#bdbdbd"),
     } for c in report["checkpoints"]]
-    marks = list(getattr(table.course, "mark_names", ()) or ())
+    marks = list(kind.moment_names(replay))
     return {
         "race": replay.race.id, "title": replay.race.title, "label": replay.label, "seed": replay.calibration.seed,
         "kind": kind.name, "order": kind.order, "unit": kind.unit, "mark_names": marks,
         "start": replay.facts.start.strftime("%Y-%m-%dT%H:%M:%S"), "duration_s": float(duration),
-        "bands": _bands(replay), "cars": cars, "ticker": ticker, "checkpoints": checkpoints,
+        "bands": [{"name": name, "from": float(lo), "to": float(hi)} for name, lo, hi in spans if hi > lo], "cars": cars, "ticker": ticker, "checkpoints": checkpoints,
         "totals": report.get("totals", {}),
     }
 
@@ -151,9 +137,9 @@ def _script_safe(text: str) -> str:
     return text
 
 
-def render_page(replay, report: dict | None = None) -> str:
+def render_page(replay, report: dict, spans: tuple = ()) -> str:
     """The whole page as one HTML text."""
-    data = page_data(replay, report)
+    data = page_data(replay, report, spans)
     template = (HERE / "template.html").read_text(encoding="utf-8")
     script = (HERE / "replay.js").read_text(encoding="utf-8")
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
@@ -166,5 +152,5 @@ def render_page(replay, report: dict | None = None) -> str:
             .replace("{{SCRIPT}}", _script_safe(script)))
 
 
-def page_bytes(replay, report: dict | None = None) -> bytes:
-    return render_page(replay, report).encode("utf-8")
+def page_bytes(replay, report: dict, spans: tuple = ()) -> bytes:
+    return render_page(replay, report, spans).encode("utf-8")

@@ -4,13 +4,12 @@ recalibrated so every known fact still holds, replayed and checked; the draws ar
 Draw i of seed S uses ``SeedSequence(S, spawn_key=(i,))`` alone, so a sweep gives the same result on one process,
 a 2-worker ``dask.distributed`` cluster or any other. :func:`monte_carlo` (``sim.monte_carlo``) runs a sweep and
 returns a :class:`MonteCarlo`, which answers what the draws say (:mod:`sim.montecarlo.api`); the bands the charts
-shade are read from the summary by :mod:`sim.montecarlo.bands`.
+shade are read from the summary by :mod:`sim.bands`.
 """
 
 from sim.montecarlo.api import MonteCarlo, monte_carlo
-from sim.montecarlo.draws import draw_values, with_values
 from sim.montecarlo.run import DrawResult, run_draw
 from sim.montecarlo.summary import summarise
 from sim.montecarlo.sweep import sweep
 
-__all__ = ["DrawResult", "MonteCarlo", "draw_values", "monte_carlo", "run_draw", "summarise", "sweep", "with_values"]
+__all__ = ["DrawResult", "MonteCarlo", "monte_carlo", "run_draw", "summarise", "sweep"]

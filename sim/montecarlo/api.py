@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.circuit.calibrate import DEFAULT_SEED
+from sim.replays import DEFAULT_SEED
+from sim import kinds
 from sim.errors import RaceReplayError
-from sim.montecarlo.bands import STATUSES, WHAT, check_summary, holds_share, margin_distribution
+from sim.montecarlo.run import base
+from sim.montecarlo.summary import summarise, to_json
+from sim.output import write_file
+from sim.montecarlo.sweep import sweep
+from sim.racekind import refuses
+from sim.bands import STATUSES, WHAT, check_summary, holds_share, margin_distribution
 
 
 class MonteCarlo:
@@ -71,15 +77,11 @@ class MonteCarlo:
         return frame.astype({"car": "string", **{c: "int64" for c in columns[1:]}})
 
     def to_json(self) -> str:
-        from sim.montecarlo.summary import to_json
-
         return to_json(self.summary)
 
     def save(self, path) -> Path:
         """Write the summary as a montecarlo.json file at `path` (atomically, parent folders created); returns the
         path. Raises OSError naming the file that cannot be written."""
-        from sim.output import write_file
-
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         return write_file(path, (self.to_json() + "\n").encode("utf-8"))
@@ -106,10 +108,11 @@ class MonteCarlo:
 def prepare(race_id, only=(), scenario=None, keys=("only", "scenario")):
     """(race, facts, scenario file or None) of a sweep, its arguments checked first: a race with ranges, `only`
     patterns that match a range, a scenario of this race. `keys` name the arguments in the errors."""
-    from sim.montecarlo.run import base
-
     race, facts = base(str(race_id))
-    if not getattr(facts, "ranges", ()):
+    kind = kinds.replay_kind(race)
+    if refuses(kind.draw_values):
+        kind.draw_values(race)
+    if not facts.ranges:
         raise RaceReplayError("has no ranged assumptions to draw (give `range` in its race files)", key="race",
                               value=race.id)
     names = [r.name for r in facts.ranges]
@@ -118,9 +121,7 @@ def prepare(race_id, only=(), scenario=None, keys=("only", "scenario")):
             raise RaceReplayError("matches no range of this race", key=keys[0], value=pattern)
     if scenario is None:
         return race, facts, None
-    from sim.scenario import Scenario, load_scenario
-
-    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)  # its errors before any draw
+    loaded = kind.load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario  # errors before any draw
     if loaded.race != race.id:
         raise RaceReplayError(f"is a scenario of {loaded.race}, not of {race.id}", file=loaded.file, key=keys[1])
     if loaded.file is None:  # each draw reads the scenario again, in its own process
@@ -131,9 +132,6 @@ def prepare(race_id, only=(), scenario=None, keys=("only", "scenario")):
 def sweep_summary(race_id, runs: int, seed: int, workers=None, scheduler=None, only=(), scenario=None,
                   progress: bool = False, keys=("only", "scenario")) -> dict:
     """Run the sweep and summarise it: the montecarlo.json dict (with `only` and `scenario` when given)."""
-    from sim.montecarlo.summary import summarise
-    from sim.montecarlo.sweep import sweep
-
     race, facts, scenario_file = prepare(race_id, tuple(only), scenario, keys)
     results = sweep(race.id, runs, seed, workers, scheduler, progress, tuple(only), scenario_file)
     summary = summarise(race.id, facts, seed, results)

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import kinds
+from sim.checkpoints import evaluate
 from sim.errors import CalibrationError
-from sim.montecarlo.draws import draw_values, with_values
+from sim.kinds import load_race
+from sim.pipeline import replay_plan, seed_text
+from sim.standings import hourly_positions
 
 _BASE: dict[str, tuple] = {}  # race id -> (race, facts): read once per process
 
@@ -38,11 +41,8 @@ class DrawResult:
 
 def base(race_id: str):
     if race_id not in _BASE:
-        from sim.pipeline import _seed_text
-        from sim.sources import load_race
-
         race = load_race(race_id)
-        _BASE[race_id] = race, kinds.replay_kind(race).facts(race, _seed_text(race))
+        _BASE[race_id] = race, kinds.replay_kind(race).facts(race, seed_text(race))
     return _BASE[race_id]
 
 
@@ -63,16 +63,12 @@ def _winner(replay, order: str) -> tuple[list, int | None, float | None]:
 def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (), scenario: str | None = None) -> DrawResult:
     """Draw `index` of the sweep of `seed`: a pure function of its arguments. `only` (glob patterns of range names)
     applies just those drawn values; every range is still drawn, so a value does not depend on what else is."""
-    from sim.checkpoints import evaluate
-    from sim.pipeline import replay_plan
-    from sim.standings import hourly_positions
-
     race, facts = base(race_id)
-    values, noise_seed = draw_values(facts, seed, index)
+    kind = kinds.replay_kind(race)
+    values, noise_seed = kind.draw_values(facts, seed, index)
     if only:
         values = {k: v for k, v in values.items() if any(fnmatch.fnmatchcase(k, pattern) for pattern in only)}
-    drawn = with_values(facts, values)
-    kind = kinds.replay_kind(race)
+    drawn = kind.with_values(facts, values)
     started = time.perf_counter()
     try:
         plan, calibration = kind.prepare(race, drawn, noise_seed)
@@ -84,9 +80,8 @@ def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (), sc
     final, margin_laps, margin_s = _winner(replay, kind.order)
     whatif = (None, None)
     if scenario is not None:
-        from sim.scenario import apply_to, load_scenario
-
-        wfinal, wmargin, _ = _winner(apply_to(load_scenario(scenario), race, drawn, plan, calibration), kind.order)
+        whatif_replay = kind.apply_scenario(kind.load_scenario(scenario), race, drawn, plan, calibration)
+        wfinal, wmargin, _ = _winner(whatif_replay, kind.order)
         whatif = (wfinal[0][0] if wfinal else None, wmargin)
     return DrawResult(
         index, values, None, tuple(cars), positions.astype(np.int16), laps.astype(np.int16),

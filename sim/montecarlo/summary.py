@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 
-from sim.montecarlo.bands import holds_text
+from sim.bands import holds_text
 from sim.montecarlo.tally import Tally, histogram_quantiles
 from sim.standings import race_hours
 

@@ -1,14 +1,16 @@
 """Typed race data from the source documents: ``load_race(race_id)`` -> :class:`~sim.records.Race`.
 
 A race is named by its id in ``seeds/manifest.toml`` or by the path of any document of the same
-shape, whose kind is then told from its tables (see :func:`detect_kind`). Parsed races are cached
-per file and modification time, so repeated loads are free and an edited file is read again.
+shape, whose kind is then told from its tables (see :func:`detect_kind`): the kinds, each with its parser and
+its recogniser, are handed in by the registry (:func:`sim.kinds.load_race`), so this layer names none. Parsed
+races are cached per file and modification time, so repeated loads are free and an edited file is read again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,8 +18,6 @@ from sim.document import Document, read_document
 from sim.errors import ParseError, RaceReplayError
 from sim.anomalies import find_anomalies
 from sim.records import Race
-from sim.sources import lemans, millemiglia, practice
-from sim.sources.layout import label
 from sim.sources.manifest import RaceInfo, read_manifest, seeds_dir
 
 log = logging.getLogger(__name__)
@@ -52,31 +52,21 @@ def resolve(race: str | Path) -> RaceInfo:
     return RaceInfo(id=path.stem, file=path)
 
 
-def detect_kind(doc: Document) -> str:
-    """The kind of race a document holds, told from its tables.
-
-    "circuit" if a table has a "Laps" column, "time-trial" if one has a "Time" column of
-    elapsed times ("10hr 27:47"), "timesheet" if a table's rows end in lap times ("3:59.900").
-    Raises ParseError if no table says.
-    """
-    for _, table in doc.tables():
-        labels = {label(c) for c in table.header or ()}
-        if "laps" in labels and ({"no", "number"} & labels):
-            return "circuit"
-        if "time" in labels and any("hr" in cell for row in table.rows for cell in row.cells):
-            return "time-trial"
-    try:
-        practice.timesheet(doc)
-    except ParseError:
-        raise ParseError(
-            "cannot tell the kind of race: no results table with a 'Laps' or 'Time' column and no timesheet",
-            file=doc.file, line=1,
-        ) from None
-    return "timesheet"
+def detect_kind(doc: Document, kinds: Mapping) -> str:
+    """The kind of race a document holds, told from its tables: the first of `kinds` (name -> kind) that
+    recognises it. Raises ParseError if none does."""
+    for name, kind in kinds.items():
+        if kind.recognises(doc):
+            return name
+    raise ParseError(
+        "cannot tell the kind of race: no results table with a 'Laps' or 'Time' column and no timesheet",
+        file=doc.file, line=1,
+    )
 
 
-def load_race(race: str | Path) -> Race:
-    """The race named by a manifest id or a document path, parsed (and cached).
+def load_race(race: str | Path, kinds: Mapping) -> Race:
+    """The race named by a manifest id or a document path, parsed (and cached) by its kind's parser (`kinds`:
+    name -> kind, from the registry).
 
     Raises RaceReplayError for an unknown race and ParseError for a document that cannot be read.
     """
@@ -85,18 +75,30 @@ def load_race(race: str | Path) -> Race:
         mtime = info.file.stat().st_mtime_ns
     except OSError as exc:
         raise ParseError(f"cannot read the document: {exc.strerror}", file=info.file) from None
-    return _load(info, mtime)
+    return _load(info, mtime, _Kinds(kinds))
+
+
+class _Kinds:
+    """The registry's kinds as a cache key: the same registry is the same key."""
+
+    def __init__(self, kinds: Mapping):
+        self.kinds = kinds
+
+    def __hash__(self) -> int:
+        return id(self.kinds)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Kinds) and other.kinds is self.kinds
 
 
 @lru_cache(maxsize=32)
-def _load(info: RaceInfo, mtime_ns: int) -> Race:
+def _load(info: RaceInfo, mtime_ns: int, registry: _Kinds) -> Race:
     doc = read_document(info.file)
-    kind = info.kind or detect_kind(doc)
-    from sim.kinds import KINDS  # the registry of race kinds holds each kind's parser
-
-    if kind not in KINDS:
-        raise ParseError(f"unknown race kind (known: {', '.join(KINDS)})", file=info.file, key="kind", value=kind)
-    race = KINDS[kind].parse(doc, dataclasses.replace(info, kind=kind))
+    kinds = registry.kinds
+    kind = info.kind or detect_kind(doc, kinds)
+    if kind not in kinds:
+        raise ParseError(f"unknown race kind (known: {', '.join(kinds)})", file=info.file, key="kind", value=kind)
+    race = kinds[kind].parse(doc, dataclasses.replace(info, kind=kind))
     race = dataclasses.replace(race, anomalies=tuple(find_anomalies(race)))
     if race.anomalies:
         log.info("%s: %d anomalies in %s (see 'race-replay inspect %s')", race.id, len(race.anomalies),

@@ -207,3 +207,12 @@ def _classes(file: str, row: Row) -> set[str]:
             except fields.FieldError as exc:
                 raise fields.cell_error(exc, file, row, 1, "Classes") from None
     return codes
+
+
+def recognises(doc: Document) -> bool:
+    """A circuit's results: a table with a "Laps" column and a car number column."""
+    for _, table in doc.tables():
+        labels = {label(c) for c in table.header or ()}
+        if "laps" in labels and ({"no", "number"} & labels):
+            return True
+    return False

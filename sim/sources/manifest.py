@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-import sim
 from sim.document import decode
 from sim.errors import ParseError
 
@@ -35,7 +34,7 @@ class RaceInfo:
 def seeds_dir() -> Path:
     """The seeds directory: $RACE_REPLAY_SEEDS, else ``seeds/`` beside the ``sim`` package."""
     override = os.environ.get(SEEDS_ENV)
-    return Path(override) if override else Path(sim.__file__).resolve().parent.parent / "seeds"
+    return Path(override) if override else Path(__file__).resolve().parent.parent.parent / "seeds"
 
 
 def read_manifest(directory: Path | None = None) -> dict[str, RaceInfo]:

@@ -207,3 +207,12 @@ def _entry(row: Row, cols: dict[str, int], file: str, race: str, race_day: date 
         finish_time=start + elapsed if start and elapsed and status == "classified" else None,
     )
     return entry, anomalies
+
+
+def recognises(doc: Document) -> bool:
+    """A time trial's results: a table with a "Time" column of elapsed times ("10hr 27:47")."""
+    for _, table in doc.tables():
+        labels = {label(c) for c in table.header or ()}
+        if "time" in labels and any("hr" in cell for row in table.rows for cell in row.cells):
+            return True
+    return False

@@ -78,3 +78,12 @@ def _time_columns(file: str, table: Table, entries: tuple[Entry, ...]) -> list[A
                              f"car {entry.number}: the time columns disagree ({shown}) while they are equal "
                              f"on {len(entries) - len(differing)} of {len(entries)} rows"))
     return found
+
+
+def recognises(doc: Document) -> bool:
+    """A practice timesheet: a table whose rows end in lap times ("3:59.900")."""
+    try:
+        timesheet(doc)
+    except ParseError:
+        return False
+    return True

@@ -1,7 +1,7 @@
 """A time trial's checkpoints: reading them from checkpoints.toml, and one small function per claim kind.
 
-The functions are registered in :data:`sim.checkpoints.CLAIMS_AT` (the one registry of claim kinds), so the shared
-checker and report judge them like any other claim. Each is judged at a control (``at``, default the finish).
+The functions are the time trial's :data:`CLAIMS`, which its kind hands to the shared checker
+(:mod:`sim.checkpoints`), so they are judged like any other claim. Each is judged at a control (``at``, default the finish).
 """
 
 from __future__ import annotations
@@ -9,11 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from sim.checkpoints import Claims, result
 from sim.errors import RaceDataError
-from sim.facts import CLAIM_KEYS, Checkpoint, _check_quote, _load_toml, _reader
+from sim.factfile import Checkpoint, check_quote, load_toml, reader
 from sim.records import Race
 from sim.timetrial.course import Route
 
+CLAIM_KEYS = {  # what each kind of a time trial's checkpoint must state, each judged at a control
+    "elapsed": ("car", "value"), "elapsed_position": ("car", "position"), "elapsed_gap": ("car", "ahead", "value"),
+    "arrival_gap": ("cars", "value"), "start_clock": ("car", "value"), "route_speed": ("car", "kph"),
+    "classified_order": (), "class_winners": ("winners",), "did_not_reach": ("car", "control"),
+    "stopped_at": ("car", "km"), "listed_count": ("what", "value"), "not_started": ("driver",),
+}
 TRIAL_CLAIMS = ("elapsed", "elapsed_position", "elapsed_gap", "arrival_gap", "start_clock", "route_speed",
                 "classified_order", "class_winners", "did_not_reach", "stopped_at", "listed_count", "not_started")
 KEYS = {"id", "kind", "quote", "section", "at", "tolerance", "fitted", "reason", "conflict", *{
@@ -59,8 +66,8 @@ def read_checkpoints(path: Path, race: Race, route: Route, start: datetime, dura
                      seed_text: str) -> tuple[Checkpoint, ...]:
     """The race's checkpoints; each is judged at the end of the replay, at its control."""
     numbers, seen, out = {e.number for e in race.entries}, set(), []
-    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("checkpoint")):
-        r = _reader(path, item, f"checkpoint[{i}]")
+    for i, item in enumerate(reader(path, load_toml(path), "").tables("checkpoint")):
+        r = reader(path, item, f"checkpoint[{i}]")
         cid = r.string("id")
         r.prefix = f"checkpoint.{cid}"
         if cid in seen:
@@ -70,14 +77,14 @@ def read_checkpoints(path: Path, race: Race, route: Route, start: datetime, dura
         if unknown:
             raise r.error(unknown[0], "is not a key of a time-trial checkpoint", item[unknown[0]])
         kind = r.string("kind", choices=TRIAL_CLAIMS)
-        quote = _check_quote(path, r.key("quote"), item.get("quote"), seed_text, item.get("car"))
+        quote = check_quote(path, r.key("quote"), item.get("quote"), seed_text, item.get("car"))
         out.append(Checkpoint(cid, kind, quote, r.string("section", ""), ("at", duration_s),
                               tolerance=r.number("tolerance", 0.0, low=0), fitted=r.string("fitted", None),
                               claim=_check_claim(r, kind, numbers, route)))
     return tuple(out)
 
 
-# -- the claims: one function each, judged on sim.checkpoints._At ---------------------------------------------
+# -- the claims: one function each, judged on sim.checkpoints.At ---------------------------------------------
 
 def _mark(at) -> int:
     return at.replay.log.course.mark_names.index(at.claim["at"])
@@ -102,8 +109,6 @@ def _hms(seconds) -> str | None:
 
 
 def _result(at, published, value, ok: bool, note: str = "", moment: str | None = None):
-    from sim.checkpoints import _result as result
-
     return result(at.cp, moment or at.claim["at"], published, value, ok, note)
 
 
@@ -194,4 +199,5 @@ def not_started(at):
                    moment="start")
 
 
-CLAIMS = {name: globals()[name] for name in TRIAL_CLAIMS}
+CLAIMS_AT = {name: globals()[name] for name in TRIAL_CLAIMS}
+CLAIMS = Claims(CLAIMS_AT)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sim.errors import RaceDataError
-from sim.facts import RACES_DIR, Checkpoint, Conflict, _check_quote, _load_toml, _read_conflicts, _reader
+from sim.factfile import RACES_DIR, Checkpoint, Conflict, check_quote, load_toml, read_conflicts, reader
 from sim.records import Race
 from sim.tomlfile import Table
 from sim.timetrial.course import ROAD_KINDS, Route, read_course
@@ -87,7 +87,7 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> TimeTr
     """Load and check a time trial's facts. RaceDataError names the file, key and value of the first bad one."""
     folder = Path(folder) if folder else RACES_DIR / race.id
     path = folder / "race.toml"
-    doc = _reader(path, _load_toml(path), "")
+    doc = reader(path, load_toml(path), "")
     head = doc.sub("race", required=True)
     start = _read_start(head, race, folder, seed_text)
     course = doc.sub("course", required=True)
@@ -101,7 +101,7 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> TimeTr
     from sim.timetrial.claims import read_checkpoints
 
     checkpoints = read_checkpoints(folder / "checkpoints.toml", race, route, start, duration_s, seed_text)
-    conflicts = _read_conflicts(folder / "conflicts.toml", seed_text)
+    conflicts = read_conflicts(folder / "conflicts.toml", seed_text)
     return TimeTrialFacts(race.id, start, duration_s, route, factors, rule, fraction, readings, events, checkpoints,
                           conflicts, folder, reasons)
 
@@ -113,7 +113,7 @@ def _read_start(head: Table, race: Race, folder: Path, seed_text: str) -> dateti
     head.string("kind", choices=("time-trial",))
     for key in ("quote", "start_quote"):
         if key in head:
-            _check_quote(head.path, head.key(key), head.table[key], seed_text)
+            check_quote(head.path, head.key(key), head.table[key], seed_text)
     text = head.string("start")
     try:
         return datetime.fromisoformat(text)
@@ -173,7 +173,7 @@ def _read_reading(r: Table, race: Race, route: Route, seed_text: str) -> Reading
         raise r.error("means", "'none' is for a car without a time, and only for it", means)
     if time_s is not None and r.string("time") not in seed_text:
         raise r.error("time", "is not the table's time as the seed writes it", r.table["time"])
-    quote = _check_quote(r.path, r.key("quote"), r.table["quote"], seed_text, car) if "quote" in r else ""
+    quote = check_quote(r.path, r.key("quote"), r.table["quote"], seed_text, car) if "quote" in r else ""
     control = r.string("control", None)
     if (control is None) == (means == "elapsed-at-control"):
         raise r.error("control", "is needed by 'elapsed-at-control', and only by it", control)
@@ -196,8 +196,8 @@ def _read_reading(r: Table, race: Race, route: Route, seed_text: str) -> Reading
 
 def _read_readings(path: Path, race: Race, route: Route, seed_text: str) -> dict[str, Reading]:
     readings = {}
-    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("reading")):
-        reading = _read_reading(_reader(path, item, f"reading[{i}]"), race, route, seed_text)
+    for i, item in enumerate(reader(path, load_toml(path), "").tables("reading")):
+        reading = _read_reading(reader(path, item, f"reading[{i}]"), race, route, seed_text)
         if reading.car in readings:
             raise RaceDataError("has two readings", file=path, key=f"reading.{reading.car}", car=reading.car)
         readings[reading.car] = reading
@@ -207,8 +207,8 @@ def _read_readings(path: Path, race: Race, route: Route, seed_text: str) -> dict
 def _read_events(path: Path, race: Race, seed_text: str) -> tuple[TrialEvent, ...]:
     events, seen = [], set()
     numbers = {e.number for e in race.entries}
-    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("event")):
-        r = _reader(path, item, f"event[{i}]")
+    for i, item in enumerate(reader(path, load_toml(path), "").tables("event")):
+        r = reader(path, item, f"event[{i}]")
         event_id = r.string("id")
         r.prefix = f"event.{event_id}"
         if event_id in seen:
@@ -218,7 +218,7 @@ def _read_events(path: Path, race: Race, seed_text: str) -> tuple[TrialEvent, ..
             raise r.error("car", "names no car of the results table", car)
         if not car and not r.string("driver", ""):
             raise r.error("driver", "an event without a car names its driver")
-        quote = _check_quote(path, r.key("quote"), r.table.get("quote"), seed_text, car or None)
+        quote = check_quote(path, r.key("quote"), r.table.get("quote"), seed_text, car or None)
         events.append(TrialEvent(event_id, r.string("kind", choices=EVENT_KINDS), quote, r.string("section", ""), car,
                                  r.string("driver", "")))
         seen.add(event_id)

@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 
 from sim.clock import HOUR, clock_label
-from sim.plots.charts import render_figure
+from sim.plots.render import render_figure
 from sim.plots.style import CAR_COLOURS, new_figure, place_labels
 from sim.timetrial.standings import control_standings
 

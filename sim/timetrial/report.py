@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from sim.checkpoints import check
+from sim.checkpoints import STATUS_ORDER, check
+from sim.checkpoints import cell as _cell
 from sim.clock import clock_label, parse_clock
 from sim.errors import RaceReplayError
 from sim.frames import as_text
-from sim.report import STATUS_ORDER, _cell
-from sim.timetrial.standings import _hms, control_standings, provisional, road_order, table_conflicts
+from sim.timetrial.standings import _hms, control_named, control_standings, provisional, road_order, table_conflicts
 
 
 def report_data(replay) -> dict:
@@ -115,15 +115,6 @@ def standings_json(replay, frame) -> dict:
     return {"race": replay.race.id, "standings": out}
 
 
-def _control(replay, value: str) -> str | None:
-    names = replay.log.course.mark_names
-    for name in names:
-        if value.casefold() in (name.casefold(), name.split(" (")[0].casefold()) or (
-                value.casefold() == "finish" and name == names[-1]):
-            return name
-    return None
-
-
 def standings_report(replay, args) -> str:
     """`race-replay standings` for a time trial: every control (or the --at controls), or the order at clock times."""
     frame = control_standings(replay)
@@ -131,7 +122,7 @@ def standings_report(replay, args) -> str:
     if car_class:
         frame = frame[frame["class"] == car_class]
     values = args.at or []
-    controls = [_control(replay, v) for v in values]
+    controls = [control_named(replay, v) for v in values]
     if values and all(c is not None for c in controls):
         frame = frame[frame.control.isin(controls)]
     elif values:

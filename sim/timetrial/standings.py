@@ -46,6 +46,30 @@ def control_standings(replay) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CONTROL_COLUMNS)).astype(CONTROL_COLUMNS)
 
 
+def control_names(replay) -> tuple[str, ...]:
+    """The route's controls, in route order: the moments a time trial's standings are taken at by name."""
+    return tuple(replay.log.course.mark_names)
+
+
+def control_named(replay, value: str) -> str | None:
+    """The control `value` names ("Roma", "roma", "Brescia (finish)", "finish"), or None."""
+    names = control_names(replay)
+    for name in names:
+        if value.casefold() in (name.casefold(), name.split(" (")[0].casefold()) or (
+                value.casefold() == "finish" and name == names[-1]):
+            return name
+    return None
+
+
+def named_standings(replay, value: str) -> pd.DataFrame | None:
+    """The standings at the control `value` names (its cars by elapsed time there), or None if it names none."""
+    name = control_named(replay, value)
+    if name is None:
+        return None
+    frame = control_standings(replay)
+    return frame[frame.control == name].reset_index(drop=True)
+
+
 def road_order(replay, t: float) -> pd.DataFrame:
     """Every car that has started, by km on the route at time t (who is physically ahead), the stopped ones last."""
     table, rows = replay.table, []

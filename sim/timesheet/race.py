@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sim.clock import HOUR, parse_clock
 from sim.errors import RaceDataError
-from sim.facts import RACES_DIR
+from sim.factfile import RACES_DIR
 from sim.records import Race
 from sim.tomlfile import Table, read_toml
 

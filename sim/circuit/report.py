@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.checkpoints import check
+from sim.checkpoints import STATUS_ORDER, check
+from sim.checkpoints import cell as _cell
 from sim.clock import HOUR
 from sim.circuit.regulations import check_regulations
 from sim.output import write_file
-from sim.pipeline import Replay
-
-STATUS_ORDER = ("pass", "fitted", "conflict", "fail", "not evaluated")
-
-
-def _cell(value) -> str:
-    if isinstance(value, (list, tuple)):
-        value = ", ".join(str(v) for v in value)
-    return str(value).replace("|", "\\|").replace("\n", " ") if value is not None else ""
-
+from sim.replays import Replay
 
 def report_data(replay: Replay) -> dict:
     """Checkpoints, conflicts, regulation breaches and what was fitted, as JSON-ready data."""
@@ -44,7 +36,7 @@ def _holds(montecarlo: dict | None) -> dict[str, str]:
     """{checkpoint id: "97%"}: the share of a Monte Carlo's draws in which each checkpoint holds ({} without one)."""
     if montecarlo is None:
         return {}
-    from sim.montecarlo.bands import holds_text
+    from sim.bands import holds_text
 
     return {cp["id"]: holds_text(cp["status_share"]) for cp in montecarlo["checkpoints"]}
 

@@ -56,7 +56,7 @@ def fan_chart(fc) -> Figure:
 def hazard_chart(fc) -> Figure:
     """The learnt failure rate per hour for a car of the replayed field's average pace gap (no make term), with its
     band."""
-    from sim.forecast.hazard import TERMS
+    from sim.timesheet.hazard import TERMS
 
     learnt = fc.learnt
     x = learnt.sample.x.mean(axis=0, keepdims=True) * 0

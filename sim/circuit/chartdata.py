@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.checkpoints import index_at
+from sim.circuit.claims import index_at
 from sim.clock import HOUR
 from sim.plots.style import CHECKPOINT_STYLES, LONG_STOP_S, race_times
 from sim.log import OUT_KINDS, EventKind

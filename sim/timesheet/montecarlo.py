@@ -3,8 +3,8 @@
 Each run draws, per car: its race pace (practice time x the practice-to-race ratio x a lognormal spread), its time
 per pit stop, a scatter per lap, and a failure time from one bootstrap refit of the hazard model (so the model's
 own uncertainty is in the forecast). The race is then timed stint by stint exactly as the circuit engine
-(:mod:`sim.circuit.engine`) times it, for a batch of runs at once in numpy (``engine="numpy"``, the default), or
-by the SimPy engine itself, one environment per run (``engine="simpy"``; a test keeps the two equal). A failure
+(:mod:`sim.circuit.engine`) times it, for a batch of runs at once in numpy (a test, ``tests/helpers/simpy_forecast.py``, keeps it equal to the SimPy
+engine itself, one environment per run). A failure
 ends the car's race at its drawn time: its laps are those completed by then. Runs are split into fixed chunks,
 each seeded from the forecast's seed, and run on every core: the same seed gives the same forecast.
 """
@@ -71,7 +71,7 @@ def draw(setup: Setup, n: int, rng: np.random.Generator) -> Draws:
 
 
 def _failures(rates, edges_h, e):
-    from sim.forecast.hazard import failure_times_h
+    from sim.timesheet.hazard import failure_times_h
 
     return failure_times_h(rates, edges_h, e)
 
@@ -131,23 +131,14 @@ def _hourly(setup: Setup, crossings: np.ndarray, end: np.ndarray) -> np.ndarray:
     return out
 
 
-def run_chunk(setup: Setup, seed: np.random.SeedSequence, n: int, engine: str = "numpy") -> dict:
+def run_chunk(setup: Setup, seed: np.random.SeedSequence, n: int) -> dict:
     """`n` runs from one seed: a pure function of its inputs (the unit of parallel work)."""
     rng = np.random.default_rng(seed)
     d = draw(setup, n, rng)
-    crossings = time_laps(setup, d) if engine == "numpy" else _simpy_crossings(setup, d)
-    return classify(setup, crossings, d.fail_h)
+    return classify(setup, time_laps(setup, d), d.fail_h)
 
 
-def _simpy_crossings(setup: Setup, d: Draws) -> np.ndarray:
-    """The same crossings from the SimPy circuit engine, one environment per run (the reference, slower)."""
-    from sim.forecast.engine import simpy_crossings
-
-    return simpy_crossings(setup, d)
-
-
-def run(setup: Setup, runs: int, seed: int, workers: int | None = None, progress: bool | None = None,
-        engine: str = "numpy") -> dict:
+def run(setup: Setup, runs: int, seed: int, workers: int | None = None, progress: bool | None = None) -> dict:
     """All runs, in chunks seeded from `seed`, on `workers` processes (default: every core, at most 2 per chunk
     count); results concatenated in chunk order. A progress bar on a terminal (stderr) unless `progress` is False."""
     sizes = [min(CHUNK, runs - i) for i in range(0, runs, CHUNK)]
@@ -158,11 +149,11 @@ def run(setup: Setup, runs: int, seed: int, workers: int | None = None, progress
     parts = []
     if workers == 1:
         for s, n in zip(seeds, sizes):
-            parts.append(run_chunk(setup, s, n, engine))
+            parts.append(run_chunk(setup, s, n))
             bar.update(n)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for part, n in zip(pool.map(run_chunk, [setup] * len(sizes), seeds, sizes, [engine] * len(sizes)), sizes):
+            for part, n in zip(pool.map(run_chunk, [setup] * len(sizes), seeds, sizes), sizes):
                 parts.append(part)
                 bar.update(n)
     bar.close()

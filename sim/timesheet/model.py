@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.clock import HOUR
-from sim.forecast import hazard as hz
-from sim.forecast.montecarlo import Setup, run
-from sim.forecast.race import ForecastRace, load_forecast_race
-from sim.forecast.summary import summarise
+from sim.records import Race
+from sim.timesheet import hazard as hz
+from sim.timesheet.montecarlo import Setup, run
+from sim.timesheet.report import markdown_report
+from sim.timesheet.race import ForecastRace, load_forecast_race
+from sim.timesheet.summary import summarise
 
 DEFAULT_RUNS = 2000
 DEFAULT_SEED = 0  # a forecast's seed is the user's choice; 0 unless one is given
@@ -40,18 +42,24 @@ class Forecast:
     results: dict = field(repr=False)
     summary: dict = field(repr=False)
 
+    def files(self, json_text: str) -> dict[str, bytes]:
+        """What `race-replay forecast --out` writes: forecast.json (`json_text`), report.md and the plots."""
+        from sim.timesheet.plots import render_plots  # matplotlib: only when the files are written
+
+        images = render_plots(self)
+        report = markdown_report(self, sorted(images))
+        return {"forecast.json": json_text.encode("utf-8"), "report.md": report.encode("utf-8"), **images}
+
     def __repr__(self) -> str:
         top = max(self.summary["cars"], key=lambda c: c["p_win"])
         return (f"<Forecast {self.race.race_id}: {self.runs} runs, seed {self.seed}, {len(self.race.cars)} cars, "
                 f"favourite car {top['car']} (P(win) {top['p_win']:.2f})>")
 
 
-def learn(race: ForecastRace, seed: int = 0) -> Learnt:
-    """Fit the hazard on the replayed race the race's data names, with its bootstrap and cross-validation."""
-    import sim
-
+def learn(race: ForecastRace, replay, seed: int = 0) -> Learnt:
+    """Fit the hazard on `replay`, the replayed race the race's data names (``learn_from``), with its bootstrap and
+    cross-validation."""
     h = race.hazard
-    replay = sim.replay(h["learn_from"])
     known = sorted({e.make for e in replay.race.starters} & {c.make for c in race.cars})
     sample = hz.learn_from_replay(replay, known)
     shrink = {"bands": h["shrink_bands"], "terms": h["shrink_terms"], "makes": h["shrink_makes"]}
@@ -80,14 +88,17 @@ def build_setup(race: ForecastRace, learnt: Learnt) -> Setup:
                  race.final_lap_s, np.asarray(learnt.fit.edges_h, float), rates, laps)
 
 
-def forecast(race, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, workers: int | None = None,
-             progress: bool | None = None, engine: str = "numpy") -> Forecast:
-    """Forecast a timesheet race (a parsed :class:`~sim.records.Race`, an id or a path): `runs` races from `seed`."""
-    import sim
+def source(race: Race) -> str:
+    """The race id the forecast of `race` learns from (its race data's ``hazard.learn_from``)."""
+    return load_forecast_race(race).hazard["learn_from"]
 
-    parsed = sim.load_race(race) if not hasattr(race, "entries") else race
-    data = load_forecast_race(parsed)
-    learnt = learn(data, seed)
+
+def forecast(race: Race, learn_from, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, workers: int | None = None,
+             progress: bool | None = None) -> Forecast:
+    """Forecast a timesheet race (a parsed :class:`~sim.records.Race`): `runs` races from `seed`, with the
+    reliability learnt from `learn_from`, the replay of the race :func:`source` names."""
+    data = load_forecast_race(race)
+    learnt = learn(data, learn_from, seed)
     setup = build_setup(data, learnt)
-    results = run(setup, runs, seed, workers, progress, engine)
+    results = run(setup, runs, seed, workers, progress)
     return Forecast(data, learnt, setup, runs, seed, results, summarise(data, setup, results, runs, seed))

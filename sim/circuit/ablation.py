@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sim.circuit.calibrate import DEFAULT_SEED, calibrate
 from sim.checkpoints import check
+from sim.circuit.calibrate import calibrate
+from sim.circuit.replay import REPLAY
 from sim.errors import CalibrationError, ScenarioError
-from sim.pipeline import prepare, replay_plan
+from sim.replays import replay_of
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,19 @@ class AnchorDependence:
         return tuple(cid for cid, before, after in self.changed if before == "pass")
 
 
-def anchor_ids(race_id: str, seed: int = DEFAULT_SEED) -> list[str]:
-    """Every anchor of the race's plan, in the order of the cars."""
-    _, _, plan, _ = prepare(race_id, seed)
+def anchor_ids(plan) -> list[str]:
+    """Every anchor of a plan, in the order of the cars."""
     return [a.event_id for car in plan.cars for a in car.anchors]
 
 
-def anchor_dependence(race_id: str, seed: int = DEFAULT_SEED,
-                      anchors: list[str] | None = None) -> list[AnchorDependence]:
-    """For each anchor (default: all), the checkpoints whose status changes when it is taken out."""
-    race, facts, plan, calibration = prepare(race_id, seed)
-    known = anchor_ids(race_id, seed)
+def anchor_dependence(race, facts, plan, calibration, anchors: list[str] | None = None) -> list[AnchorDependence]:
+    """For each anchor (default: all) of a prepared race, the checkpoints whose status changes when it is taken out."""
+    known = anchor_ids(plan)
     for event_id in anchors or []:
         if event_id not in known:
             raise ScenarioError("is not an anchor of this race (see events.toml)", key="anchor", value=event_id)
-    before = {c["id"]: c["status"] for c in check(replay_plan(race, facts, plan, calibration))["checkpoints"]}
-    fastest = race.statistics["fastest_lap_s"]
+    before = {c["id"]: c["status"] for c in check(replay_of(REPLAY, race, facts, plan, calibration))["checkpoints"]}
+    fastest, seed = race.statistics["fastest_lap_s"], calibration.seed
     out = []
     for event_id in anchors or known:
         owner = next(c.number for c in plan.cars if any(a.event_id == event_id for a in c.anchors))
@@ -54,7 +52,7 @@ def anchor_dependence(race_id: str, seed: int = DEFAULT_SEED,
         except CalibrationError as err:
             out.append(AnchorDependence(event_id, owner, (), str(err)))
             continue
-        after = {c["id"]: c["status"] for c in check(replay_plan(race, facts, without, recalibrated))["checkpoints"]}
+        after = {c["id"]: c["status"] for c in check(replay_of(REPLAY, race, facts, without, recalibrated))["checkpoints"]}
         changed = tuple((cid, before[cid], after[cid]) for cid in before if after[cid] != before[cid])
         out.append(AnchorDependence(event_id, owner, changed))
     return out

@@ -18,10 +18,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.checkpoints import check
+from sim.circuit.plotkinds import BAND_PLOT_KINDS as BAND_KINDS
+from sim.circuit.plotkinds import PLOT_KINDS
 from sim.clock import HOUR
-from sim.montecarlo.bands import band_label, car_band, check_race, summary_of
-from sim.output import write_file
-from sim.plots.data import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
+from sim.bands import band_label, car_band, check_race, summary_of
+from sim.plots.render import render_figure, save_figure, write_file
+from sim.circuit.chartdata import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
                           long_stops, out_time, position_series, select_cars)
 from sim.plots.style import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_STOP_S, line_styles, make_colour,
                            new_figure, place_labels, positions_axis, race_axis, race_times)
@@ -361,34 +363,6 @@ def comparison_chart(real, whatif, cars=None):
     return fig
 
 
-from sim.circuit import PLOT_KINDS  # noqa: E402  (the circuit kind's plots, in the order run writes them)
-
-
-def render_figure(fig) -> dict[str, bytes]:
-    """`fig` as PNG and SVG bytes, {".png": ..., ".svg": ...}, rendered in memory (nothing is written).
-
-    No dates and a fixed SVG id salt, so that the same replay gives byte-identical files."""
-    import io
-
-    rendered = {}
-    with matplotlib.rc_context({"svg.hashsalt": "race-replay"}):
-        for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=suffix[1:], dpi=fig.dpi, metadata=metadata)
-            rendered[suffix] = buffer.getvalue()
-    return rendered
-
-
-def save_figure(fig, path_without_suffix) -> list[Path]:
-    """Write `fig` as PNG and SVG next to each other (parent folders created); returns the two paths.
-
-    Both are rendered before either is written, and each is written atomically (a killed run leaves
-    the old file or the new one, never half of one). Raises OSError naming the file that cannot be written."""
-    base = Path(path_without_suffix)
-    base.parent.mkdir(parents=True, exist_ok=True)
-    return [write_file(base.with_name(base.name + suffix), data) for suffix, data in render_figure(fig).items()]
-
-
 _DRAW = {  # plot kind -> how to draw it from (replay, top, car_class, report, bands)
     "positions": lambda replay, top, car_class, report, bands: position_chart(replay, report=report, top=top,
                                                                               car_class=car_class, bands=bands),
@@ -396,7 +370,6 @@ _DRAW = {  # plot kind -> how to draw it from (replay, top, car_class, report, b
     "class": lambda replay, top, car_class, report, bands: class_chart(replay, car_class=car_class),
     "index": lambda replay, top, car_class, report, bands: index_chart(replay, top=top or 10),
 }
-BAND_KINDS = ("positions", "history")  # the plots that draw Monte Carlo bands
 
 
 def draw(replay, kind: str, top=None, car_class=None, report=None, bands=None):

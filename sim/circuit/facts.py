@@ -14,9 +14,8 @@ from pathlib import Path
 from sim.clock import HOUR, parse_clock, parse_window
 from sim.errors import RaceDataError
 from sim.records import Race
+from sim.factfile import RACES_DIR, Checkpoint, Conflict, Range, check_quote, load_toml, read_conflicts, reader
 from sim.tomlfile import Table, _range_text, in_range, read_toml
-
-RACES_DIR = Path(__file__).parent / "races"
 
 ANCHOR_SIDES = ("ahead", "behind", "either")
 ANCHOR_EDGES = ("start", "end")  # of the event an anchor's moment is tied to
@@ -29,13 +28,8 @@ CLAIM_KEYS = {  # what each kind of checkpoint must state
     "pit_time": ("car", "seconds"), "fastest_lap": ("car", "seconds"), "average_speed": ("car", "kph"),
     "clock": ("value",), "refuels_done": ("min_refuels", "share"), "getaway": ("first", "next"),
     "not_evaluated": ("reason",),
-    # a time trial (sim.timetrial.claims), each judged at a control
-    "elapsed": ("car", "value"), "elapsed_position": ("car", "position"), "elapsed_gap": ("car", "ahead", "value"),
-    "arrival_gap": ("cars", "value"), "start_clock": ("car", "value"), "route_speed": ("car", "kph"),
-    "classified_order": (), "class_winners": ("winners",), "did_not_reach": ("car", "control"),
-    "stopped_at": ("car", "km"), "listed_count": ("what", "value"), "not_started": ("driver",),
 }
-CHECKPOINT_KINDS = tuple(CLAIM_KEYS)  # sim.checkpoints has one function per kind (a test keeps them equal)
+CHECKPOINT_KINDS = tuple(CLAIM_KEYS)  # sim.circuit.claims has one function per kind (a test keeps them equal)
 
 
 @dataclass(frozen=True)
@@ -103,44 +97,6 @@ class NarrativeEvent:
 
 
 @dataclass(frozen=True)
-class Checkpoint:
-    id: str
-    kind: str
-    quote: str
-    section: str
-    when: tuple[str, object]  # ("at", s) | ("at_leader_lap", n) | ("at_event", id) | ("during", (lo, hi)) | ("none", None)
-    offset_s: float = 0.0
-    tolerance: float = 0.0
-    fitted: str | None = None
-    reason: str | None = None
-    claim: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    id: str
-    sources: tuple[str, ...]
-    chosen: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Range:
-    """The distribution of one assumed value the sources do not give: uniform on [low, high], or triangular with
-    its peak at `mode`. `target` says what it sets: ("assumptions", field, index in a tuple field or None) or
-    ("event", event id, "seconds" | "factor"); `scale` turns the TOML's unit into the target's (minutes: 60)."""
-
-    name: str  # the dotted TOML key of the value: "assumptions.pit_stop_seconds.value", "event.<id>.minutes"
-    value: float  # the value the default replay uses, in the TOML's unit
-    low: float
-    high: float
-    mode: float | None
-    reason: str
-    target: tuple
-    scale: float = 1.0
-
-
-@dataclass(frozen=True)
 class RaceFacts:
     race_id: str
     start: datetime
@@ -164,14 +120,6 @@ MAX_FACTOR = 2.0  # lap-time factors (night, fog, pace) stay within 0.5x-2x: far
 MAX_SIGMA = 0.05  # the lap scatter is clipped at 3 sigma; from 5% on, scatter swamps the pace the sources give
 
 
-def _load_toml(path: Path) -> dict:
-    return read_toml(path, RaceDataError, "race-facts file is missing")
-
-
-def _reader(path: Path, table, prefix: str, car: str | None = None) -> Table:
-    return Table(path, table, prefix, RaceDataError, car)
-
-
 def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFacts:
     """Load and check a race's facts against its parsed source document and the seed's text.
 
@@ -179,7 +127,7 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     """
     folder = Path(folder) if folder else RACES_DIR / race.id
     race_path = folder / "race.toml"
-    doc = _reader(race_path, _load_toml(race_path), "")
+    doc = reader(race_path, load_toml(race_path), "")
     start, duration_s = _read_head(doc.sub("race", required=True), race, folder)
     regulations = _read_regulations(doc, seed_text)
     lap_length_km = _lap_length(race_path, race)
@@ -189,7 +137,7 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     event_ids = {e.id for e in events}
     drivers = {e.number: {d.name for d in e.drivers} for e in race.starters}
     checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text, drivers)
-    conflicts = _read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
+    conflicts = read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
     _check_event_laps(folder / "events.toml", race, events)
     return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints, conflicts,
@@ -222,7 +170,7 @@ def _read_regulations(doc: Table, seed_text: str) -> Regulations:
     )
     quotes = regs.sub("quotes")
     for key, quote in quotes.table.items():
-        _check_quote(regs.path, quotes.key(key), quote, seed_text)
+        check_quote(regs.path, quotes.key(key), quote, seed_text)
     return regulations
 
 
@@ -268,14 +216,6 @@ def _fits(r: Table) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise r.error("fits", "must be a checkpoint id or a list of them", value)
     return tuple(value)
-
-
-def _check_quote(path: Path, key: str, quote, seed_text: str, car: str | None = None) -> str:
-    if not isinstance(quote, str) or not quote.strip():
-        raise RaceDataError("needs the verbatim quote it came from", file=path, key=key, value=quote, car=car)
-    if quote not in seed_text:
-        raise RaceDataError("quote is not in the seed verbatim", file=path, key=key, value=quote, car=car)
-    return quote
 
 
 def _clock(r: Table, key: str, start: datetime, default=None) -> float | None:
@@ -379,7 +319,7 @@ def _read_assumptions(table: Table, start: datetime, seed_text: str) -> tuple[As
         if not isinstance(item, dict):
             raise table.error(name, "must be a table with a value and its reason", item)
         if "quote" in item:
-            _check_quote(table.path, table.key(f"{name}.quote"), item["quote"], seed_text)
+            check_quote(table.path, table.key(f"{name}.quote"), item["quote"], seed_text)
         table.sub(name).string("reason", "")
 
     def span(name):  # like a window: an end at or before the start is on the next day
@@ -458,7 +398,7 @@ def _event_head(r: Table, starters: set[str], seen: set[str], seed_text: str) ->
     if car not in starters:
         raise r.error("car", "names a car that did not start this race", car)
     kind = r.string("kind", choices=EVENT_KINDS)
-    quote = _check_quote(r.path, r.key("quote"), r.table.get("quote"), seed_text, car)
+    quote = check_quote(r.path, r.key("quote"), r.table.get("quote"), seed_text, car)
     r.string("section", "")
     return event_id, car, kind, quote
 
@@ -537,8 +477,8 @@ def _check_event_moments(path: Path, events) -> None:
 def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float,
                  seed_text: str) -> tuple[tuple[NarrativeEvent, ...], tuple[Range, ...]]:
     events, seen, ranges = [], set(), []
-    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("event")):
-        r = _reader(path, item, f"event[{i}]")
+    for i, item in enumerate(reader(path, load_toml(path), "").tables("event")):
+        r = reader(path, item, f"event[{i}]")
         event = _read_event(r, starters, seen, start, duration_s, seed_text)
         seen.add(event.id)
         events.append(event)
@@ -662,7 +602,7 @@ def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, durat
     if cid in seen:
         raise r.error("id", "is used twice", cid)
     kind = r.string("kind", choices=CHECKPOINT_KINDS)
-    quote = _check_quote(r.path, r.key("quote"), r.table.get("quote"), seed_text)
+    quote = check_quote(r.path, r.key("quote"), r.table.get("quote"), seed_text)
     claim = _read_claim(r, kind, starters, start)
     when = _when(r, kind, event_ids, start, duration_s, starters, drivers)
     offset_minutes = r.number("offset_minutes", 0, low=0, high=duration_s / 60)
@@ -676,22 +616,9 @@ def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, durat
 def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float, seed_text: str,
                       drivers: dict[str, set[str]]) -> tuple[Checkpoint, ...]:
     out, seen = [], set()
-    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("checkpoint")):
-        cp = _read_checkpoint(_reader(path, item, f"checkpoint[{i}]"), seen, starters, event_ids, start, duration_s,
+    for i, item in enumerate(reader(path, load_toml(path), "").tables("checkpoint")):
+        cp = _read_checkpoint(reader(path, item, f"checkpoint[{i}]"), seen, starters, event_ids, start, duration_s,
                               seed_text, drivers)
         seen.add(cp.id)
         out.append(cp)
-    return tuple(out)
-
-
-def _read_conflicts(path: Path, seed_text: str) -> tuple[Conflict, ...]:
-    out = []
-    for i, item in enumerate(_reader(path, _load_toml(path), "").tables("conflict")):
-        r = _reader(path, item, f"conflict[{i}]")
-        cid = r.string("id")
-        r.prefix = f"conflict.{cid}"
-        sources = r.strings("sources")
-        for j, quote in enumerate(sources):
-            _check_quote(path, r.key(f"sources[{j}]"), quote, seed_text)
-        out.append(Conflict(cid, sources, r.string("chosen"), r.string("reason")))
     return tuple(out)

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.circuit.engine import CarPace, run_cars
 from sim.circuit.plan import MAX_LAPS, CarPlan, EndRule, RacePlan, regular_refuel_laps
-from sim.facts import Assumptions, RaceFacts, Regulations
+from sim.circuit.facts import Assumptions, RaceFacts, Regulations
 
 
 def race_plan(setup) -> RacePlan:

@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from sim.facts import Range, RaceFacts
+from sim.circuit.facts import RaceFacts
+from sim.factfile import Range
 
 
 def generator(seed: int, index: int) -> np.random.Generator:

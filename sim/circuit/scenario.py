@@ -30,12 +30,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.circuit.calibrate import DEFAULT_SEED
 from sim.circuit.engine import CarPace
 from sim.errors import ScenarioError
 from sim.circuit.plan import EndRule, build_plan
-from sim.facts import MAX_FACTOR, MAX_LAPS, RACES_DIR, RaceFacts
-from sim.pipeline import Replay, prepare, replay_plan
+from sim.circuit.replay import REPLAY
+from sim.circuit.facts import MAX_FACTOR, MAX_LAPS, RaceFacts
+from sim.factfile import RACES_DIR
+from sim.replays import Replay, replay_of
 from sim.sources import race_ids
 from sim.tomlfile import Table, in_range, read_toml
 
@@ -140,14 +141,9 @@ def _check_race(scenario: Scenario) -> None:
                             value=scenario.race)
 
 
-def apply(scenario: Scenario, seed: int = DEFAULT_SEED, use_cache: bool = True) -> Replay:
-    """Replay the race with the scenario's changes and the real race's calibrated paces."""
-    _check_race(scenario)
-    return apply_to(scenario, *prepare(scenario.race, seed, use_cache))
-
-
 def apply_to(scenario: Scenario, race, facts: RaceFacts, plan, calibration) -> Replay:
     """The scenario's replay on a given calibration of the race (a Monte Carlo draw's, or the real race's)."""
+    _check_race(scenario)
     events = {e.id: e for e in facts.events}
     starters = {c.number for c in plan.cars}
     for i, event_id in enumerate(scenario.remove_events):
@@ -183,7 +179,7 @@ def apply_to(scenario: Scenario, race, facts: RaceFacts, plan, calibration) -> R
     for number, factor in factors.items():
         pace = paces[number]
         paces[number] = CarPace(tuple((first, base * factor) for first, base in pace.segments), pace.noise, pace.end_fraction)
-    return replay_plan(race, new_facts, new_plan, replace(calibration, paces=paces), label=scenario.name)
+    return replay_of(REPLAY, race, new_facts, new_plan, replace(calibration, paces=paces), label=scenario.name)
 
 
 def final_classification(replay: Replay) -> pd.DataFrame:

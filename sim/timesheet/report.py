@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.forecast import hazard as hz
+from sim.timesheet import hazard as hz
 
 
 def markdown_report(fc, images: list[str]) -> str:

@@ -1,0 +1,65 @@
+"""The time trial's entry in the registry (:mod:`sim.kinds`): what a time-trial race can do and which functions do it.
+
+The charts (matplotlib) and the page (Plotly) are imported when first used, so a command that only prints
+standings or checks does not pay for them.
+"""
+
+from __future__ import annotations
+
+from sim.racekind import RaceKind, Refusal
+from sim.sources import millemiglia
+from sim.timetrial.replay import REPLAY, facts_for, prepare
+from sim.timetrial.report import report_data, report_files, standings_report
+
+PLOT_KINDS = ("distance-time", "controls", "gaps", "road-vs-elapsed")  # in the order `run` writes them
+
+
+def _files(replay, data: dict, montecarlo: dict | None = None) -> dict[str, str]:
+    return report_files(replay, data)  # montecarlo is refused before a sweep: a time trial has no ranges yet
+
+
+def _plots(replay, report: dict | None = None, bands: dict | None = None) -> dict[str, bytes]:
+    from sim.timetrial.plots import render_all  # matplotlib: only for the commands that draw
+
+    return render_all(replay)
+
+
+def _draw(replay, kind: str, top=None, car_class=None, bands=None):
+    from sim.timetrial.plots import draw
+
+    return draw(replay, kind, top=top, car_class=car_class)
+
+
+_CHARTS = {"distance-time": "distance_time_chart", "controls": "control_chart", "gaps": "gap_chart",
+           "road-vs-elapsed": "road_vs_elapsed_chart"}
+
+
+def _chart(name: str):
+    from sim.timetrial import plots  # matplotlib: only for the commands that draw
+
+    return getattr(plots, _CHARTS[name])
+
+
+def _page(replay, report: dict) -> bytes:
+    from sim.html import page_bytes  # Plotly's script: only for the commands that write the page
+
+    return page_bytes(replay, report)
+
+
+def _refusal(action: str, reason: str) -> Refusal:
+    return Refusal("time-trial", action, reason)
+
+
+_NO_WHAT_IF = _refusal("replay a what-if scenario", "what-ifs are modelled for circuit races only (yet)")
+_NO_DRAWS = _refusal("draw ranged assumptions", "its race folder gives none (Monte Carlo covers circuit races only, yet)")
+_NO_FORECAST = _refusal("be forecast", "only a practice timesheet (a race with no results) is forecast")
+
+KIND = RaceKind(
+    name="time-trial", what="a point-to-point road race, each car timed from its own start",
+    parse=millemiglia.parse, recognises=millemiglia.recognises, replay=REPLAY, facts=facts_for, prepare=prepare,
+    report=report_data, files=_files, plots=_plots, plot_kinds=PLOT_KINDS, draw=_draw, chart=_chart, band_kinds=(),
+    page=_page, standings_text=standings_report, load_scenario=_NO_WHAT_IF, apply_scenario=_NO_WHAT_IF,
+    draw_values=_NO_DRAWS, with_values=_NO_DRAWS,
+    anchor_dependence=_refusal("take its anchors out one by one", "a time trial's replay has no anchors"),
+    forecast=_NO_FORECAST, forecast_source=_NO_FORECAST,
+)
