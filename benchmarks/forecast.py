@@ -10,12 +10,11 @@ import os
 import sys
 import time
 
+from sim.kinds import KINDS, load_race
+from sim.sources import race_ids
 from sim.timesheet.model import build_setup, learn
 from sim.timesheet.montecarlo import run
 from sim.timesheet.race import load_forecast_race
-from sim.kinds import load_race
-from sim.sources import race_ids
-from sim.kinds import KINDS
 
 
 def main() -> None:

@@ -107,8 +107,8 @@ def run_race_mutant(rng: random.Random, folder: Path, context, replays: list[int
     While `replays` (a one-item budget) is above 0, a mutant whose facts differ from the real ones is also
     calibrated and replayed (about two seconds: kept for a few mutants a run).
     """
-    from sim.circuit.plan import build_plan
     from sim.circuit.facts import load_facts
+    from sim.circuit.plan import build_plan
 
     race, seed_text, real = context
     name = rng.choice(RACE_FILES)

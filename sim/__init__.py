@@ -91,7 +91,7 @@ def __dir__() -> list[str]:
 def replay(race: str | _Path, seed: int | None = None, scenario=None):
     """Replay a race (a race id or the path of a document), or a what-if `scenario` of it (a TOML file or a loaded
     :class:`Scenario`), with the lap-time scatter of `seed` (default 1957)."""
-    from sim.pipeline import run_replay, what_if
+    from sim.pipeline import run_replay, what_if  # `import sim` stays light: the replay loads on first use
 
     if scenario is None:
         return run_replay(race, seed)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim import cache, kinds
-from sim.records import Race
-from sim.replays import DEFAULT_SEED, Replay, replay_of
 from sim.errors import ScenarioError
 from sim.kinds import load_race
+from sim.racekind import refuses
+from sim.records import Race
+from sim.replays import DEFAULT_SEED, Replay, replay_of
 from sim.sources import race_ids
 from sim.tomlfile import read_toml
-from sim.racekind import refuses
 
 
 def seed_text(race: Race) -> str:

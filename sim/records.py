@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import datetime, timedelta
+from pathlib import Path
 
 STATUSES = ("classified", "NC", "DNF", "DSQ", "DNS", "DNA")
 STARTED = ("classified", "NC", "DNF", "DSQ")

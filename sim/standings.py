@@ -14,8 +14,8 @@ in elapsed time at the car's last mark). Cars on the same marks at the start kee
 from __future__ import annotations
 
 import math
-import shutil
 import re
+import shutil
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple

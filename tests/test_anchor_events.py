@@ -15,14 +15,14 @@ import pytest
 
 from sim import kinds
 from sim.circuit.calibrate import _resolve
+from sim.circuit.chartdata import position_at
+from sim.circuit.draws import draw_values, with_values
 from sim.circuit.engine import CarRun
+from sim.circuit.facts import load_facts
 from sim.circuit.plan import Anchor
 from sim.errors import CalibrationError, RaceDataError
-from sim.circuit.facts import load_facts
-from sim.circuit.draws import draw_values, with_values
 from sim.montecarlo.run import base
 from sim.pipeline import replay_plan
-from sim.circuit.chartdata import position_at
 from tests.test_racefacts import broken
 
 STOREZ_ANCHOR = ('at_event = "rousselle-pit-repair"\nat_edge = "start"\noffset_minutes = 0.5\nrelative_to = "16"')

@@ -170,8 +170,9 @@ def test_no_request_leaves_the_page_and_the_console_is_clean(browser, le_mans_pa
 
 
 def test_the_mille_miglia_page(browser, tmp_path):
-    import sim
     from helpers.pages import page_of
+
+    import sim
 
     mm = sim.replay("mille-miglia-1957")
     path = tmp_path / "mm.html"

@@ -7,13 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.circuit.calibrate import calibrate
 from sim.checkpoints import check
-from sim.clock import parse_clock
+from sim.circuit.calibrate import calibrate
 from sim.circuit.engine import run_cars
-from sim.errors import CalibrationError, RaceDataError
-from sim.circuit.plan import Anchor, build_plan
 from sim.circuit.facts import load_facts
+from sim.circuit.plan import Anchor, build_plan
+from sim.clock import parse_clock
+from sim.errors import CalibrationError, RaceDataError
 from tests.test_racefacts import broken
 
 

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from helpers.simpy_forecast import simpy_crossings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from sim.timesheet import hazard as hz
 from sim.timesheet.model import build_setup, learn
 from sim.timesheet.montecarlo import classify, draw, run_chunk, time_laps
 from sim.timesheet.race import load_forecast_race
-from helpers.simpy_forecast import simpy_crossings
 
 RACE = "le-mans-1961"
 
@@ -79,9 +79,9 @@ def test_the_hazard_learnt_from_1957_beats_a_constant_rate_out_of_sample(learnt)
 
 
 def test_no_engine_size_or_class_table_in_the_race_data():
+    from sim.errors import RaceDataError
     from sim.factfile import RACES_DIR
     from sim.tomlfile import read_toml
-    from sim.errors import RaceDataError
 
     doc = read_toml(RACES_DIR / RACE / "race.toml", RaceDataError, "")
     assert "models" not in doc and "bands" not in doc["assumptions"]["classes"]

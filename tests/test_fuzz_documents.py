@@ -11,10 +11,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from fuzzing import SEED_FILES, fuzz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fuzzing import SEED_FILES, fuzz
 from sim.sources import fields
 
 MUTANTS = 360

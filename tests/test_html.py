@@ -4,11 +4,11 @@ import json
 import re
 
 import pytest
-
-from sim.cli import main
 from helpers.pages import page_of
+
 from sim.circuit.kind import page_spans
 from sim.circuit.report import report_data
+from sim.cli import main
 from sim.html import page_data
 
 MAX_BYTES = 5_000_000

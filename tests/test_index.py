@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from sim.index import compare_with_published, index_of_performance, lap_length_km, ranking, target_km
-from sim.records import Race
 from sim.kinds import load_race
+from sim.records import Race
 
 DOC = Path(__file__).parent.parent / "docs" / "index_of_performance.md"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sim.anomalies import find_anomalies, ordinal, positions
-from sim.records import Anomaly, Entry, Race
 from sim.kinds import load_race
+from sim.records import Anomaly, Entry, Race
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from sim.errors import RaceDataError
 from sim.circuit.facts import load_facts
+from sim.errors import RaceDataError
 from sim.factfile import RACES_DIR
 
 RACE_DIR = RACES_DIR / "le-mans-1957"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.anomalies import find_anomalies
 from sim.cli import main
 from sim.errors import ParseError, RaceReplayError
 from sim.frames import entries_frame
-from sim.anomalies import find_anomalies
 from sim.kinds import load_race
 from sim.sources.manifest import read_manifest
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.records import Driver, Race
 from sim.kinds import load_race
+from sim.records import Driver, Race
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_04c9cf36cbb82ecf.txt"
 

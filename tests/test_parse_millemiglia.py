@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.records import Driver, Race
 from sim.kinds import load_race
+from sim.records import Driver, Race
 from sim.sources.millemiglia import start_time
 
 SEED = Path(__file__).parent.parent / "seeds" / "001_e8a38369d577c846.txt"

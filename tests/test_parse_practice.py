@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from sim.records import Driver, Race
 from sim.kinds import load_race
+from sim.records import Driver, Race
 
 
 @pytest.fixture(scope="module")

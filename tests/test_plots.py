@@ -15,13 +15,13 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
 from sim.checkpoints import check
-from sim.clock import HOUR
 from sim.circuit.chartdata import checkpoint_marks, comparison_cars, long_stops, select_cars
 from sim.circuit.charts import class_chart, comparison_chart, index_chart, position_chart, race_history_chart
+from sim.circuit.scenario import load_scenario
+from sim.clock import HOUR
+from sim.pipeline import apply_scenario as apply
 from sim.plots.render import save_figure
 from sim.plots.style import CHECKPOINT_STYLES, MAKE_COLOURS, line_styles, make_colour
-from sim.circuit.scenario import load_scenario
-from sim.pipeline import apply_scenario as apply
 from sim.standings import positions_matrix
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -256,8 +256,9 @@ def test_colours_and_styles_are_fixed():
 
 
 def test_each_chart_of_one_panel_draws_into_the_callers_axes(replay):
-    import sim
     from matplotlib.figure import Figure
+
+    import sim
 
     fig = Figure(figsize=(12, 8))
     axes = fig.subplots(2, 2)

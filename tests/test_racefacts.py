@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from sim.circuit.calibrate import calibrate
-from sim.errors import CalibrationError, RaceDataError
-from sim.circuit.plan import build_plan
 from sim.circuit.facts import load_facts
+from sim.circuit.plan import build_plan
+from sim.errors import CalibrationError, RaceDataError
 from sim.factfile import RACES_DIR
 
 RACE_DIR = RACES_DIR / "le-mans-1957"

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.errors import ScenarioError
 from sim.circuit.scenario import compare, load_scenario
+from sim.errors import ScenarioError
 from sim.pipeline import apply_scenario as apply
 from sim.sources import race_ids
 

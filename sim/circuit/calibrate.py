@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.optimize import brentq
 
-from sim.clock import HOUR, clock_label
 from sim.circuit.engine import CarPace, CarRun, run_alone
-from sim.replays import DEFAULT_SEED
-from sim.errors import CalibrationError
 from sim.circuit.plan import Anchor, CarPlan, Delay, RacePlan
+from sim.clock import HOUR, clock_label
+from sim.errors import CalibrationError
+from sim.replays import DEFAULT_SEED
 
 log = logging.getLogger(__name__)
 

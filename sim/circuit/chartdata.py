@@ -10,8 +10,8 @@ import numpy as np
 
 from sim.circuit.claims import index_at
 from sim.clock import HOUR
-from sim.plots.style import CHECKPOINT_STYLES, LONG_STOP_S, race_times
 from sim.log import OUT_KINDS, EventKind
+from sim.plots.style import CHECKPOINT_STYLES, LONG_STOP_S, race_times
 from sim.standings import positions_matrix
 
 DEFAULT_TOP = 10  # charts show the cars that were in the top 10 at the end of some hour

@@ -12,21 +12,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.bands import band_label, car_band, check_race, summary_of
 from sim.checkpoints import check
+from sim.circuit.chartdata import (
+    DEFAULT_TOP,
+    changed_cars,
+    checkpoint_marks,
+    comparison_cars,
+    fractional_laps,
+    index_series,
+    long_stops,
+    out_time,
+    position_series,
+    select_cars,
+)
 from sim.circuit.plotkinds import BAND_PLOT_KINDS as BAND_KINDS
 from sim.circuit.plotkinds import PLOT_KINDS
 from sim.clock import HOUR
-from sim.bands import band_label, car_band, check_race, summary_of
 from sim.plots.render import render_figure, save_figure, write_file
-from sim.circuit.chartdata import (DEFAULT_TOP, changed_cars, checkpoint_marks, comparison_cars, fractional_laps, index_series,
-                          long_stops, out_time, position_series, select_cars)
-from sim.plots.style import (CAR_COLOURS, CHECKPOINT_STYLES, LINESTYLES, LONG_STOP_S, line_styles, make_colour,
-                           new_figure, place_labels, positions_axis, race_axis, race_times)
+from sim.plots.style import (
+    CAR_COLOURS,
+    CHECKPOINT_STYLES,
+    LINESTYLES,
+    LONG_STOP_S,
+    line_styles,
+    make_colour,
+    new_figure,
+    place_labels,
+    positions_axis,
+    race_axis,
+    race_times,
+)
 from sim.standings import positions_matrix
 
 __all__ = ["changed_cars", "checkpoint_marks", "class_chart", "comparison_cars", "comparison_chart", "draw", "index_chart",

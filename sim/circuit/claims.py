@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.checkpoints import At, CheckResult, Claims, SourceConflict, lap_chart, result
+from sim.checkpoints import At, CheckResult, Claims, SourceConflict, result
 from sim.clock import HOUR, parse_clock
 from sim.factfile import Checkpoint
 from sim.index import target_km

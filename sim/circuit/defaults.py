@@ -13,8 +13,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sim.clock import HOUR
 from sim.circuit.facts import RaceFacts, Regulations, _read_assumptions
+from sim.clock import HOUR
 from sim.factfile import reader
 from sim.records import Race
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sim.clock import HOUR, parse_clock, parse_window
 from sim.errors import RaceDataError
-from sim.records import Race
 from sim.factfile import RACES_DIR, Checkpoint, Conflict, Range, check_quote, load_toml, read_conflicts, reader
-from sim.tomlfile import Table, _range_text, in_range, read_toml
+from sim.records import Race
+from sim.tomlfile import Table, _range_text, in_range
 
 ANCHOR_SIDES = ("ahead", "behind", "either")
 ANCHOR_EDGES = ("start", "end")  # of the event an anchor's moment is tied to

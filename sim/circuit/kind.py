@@ -15,7 +15,6 @@ from sim.racekind import RaceKind, Refusal
 from sim.sources import lemans
 
 
-
 def _plots(replay, report: dict | None = None, bands: dict | None = None) -> dict[str, bytes]:
     from sim.circuit.charts import render_all_plots  # matplotlib: only for the commands that draw
 
@@ -23,7 +22,7 @@ def _plots(replay, report: dict | None = None, bands: dict | None = None) -> dic
 
 
 def _draw(replay, kind: str, top=None, car_class=None, bands=None):
-    from sim.circuit.charts import draw
+    from sim.circuit.charts import draw  # matplotlib: only for the commands that draw
 
     return draw(replay, kind, top=top, car_class=car_class, bands=bands)
 

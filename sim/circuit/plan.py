@@ -7,12 +7,12 @@ runs them and the calibration fits their pace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from sim.circuit.facts import RaceFacts
 from sim.clock import HOUR
 from sim.errors import RaceDataError
 from sim.records import Race
-from sim.circuit.facts import RaceFacts
 
 END_KINDS = ("finish", "retire", "stop", "disqualified")
 MAX_LAPS = 1000  # more than any car can run in a day: the plan of stops reaches past every possible end

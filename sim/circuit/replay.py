@@ -10,13 +10,12 @@ from sim.circuit.calibrate import Calibration, calibrate
 from sim.circuit.claims import CLAIMS
 from sim.circuit.defaults import default_facts, pace_bound_s
 from sim.circuit.engine import run_cars
-from sim.circuit.plan import RacePlan, build_plan
 from sim.circuit.facts import RaceFacts, load_facts
+from sim.circuit.plan import RacePlan, build_plan
 from sim.factfile import RACES_DIR
 from sim.records import Race
 from sim.replays import ReplayKind
 from sim.sources.manifest import read_manifest
-
 
 
 def facts_for(race: Race, seed_text: str) -> RaceFacts:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sim.bands import holds_text
 from sim.checkpoints import STATUS_ORDER, check
 from sim.checkpoints import cell as _cell
-from sim.clock import HOUR
 from sim.circuit.regulations import check_regulations
+from sim.clock import HOUR
 from sim.output import write_file
 from sim.replays import Replay
+
 
 def report_data(replay: Replay) -> dict:
     """Checkpoints, conflicts, regulation breaches and what was fitted, as JSON-ready data."""
@@ -36,8 +38,6 @@ def _holds(montecarlo: dict | None) -> dict[str, str]:
     """{checkpoint id: "97%"}: the share of a Monte Carlo's draws in which each checkpoint holds ({} without one)."""
     if montecarlo is None:
         return {}
-    from sim.bands import holds_text
-
     return {cp["id"]: holds_text(cp["status_share"]) for cp in montecarlo["checkpoints"]}
 
 

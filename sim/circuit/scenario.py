@@ -31,10 +31,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim.circuit.engine import CarPace
-from sim.errors import ScenarioError
+from sim.circuit.facts import MAX_FACTOR, MAX_LAPS, RaceFacts
 from sim.circuit.plan import EndRule, build_plan
 from sim.circuit.replay import REPLAY
-from sim.circuit.facts import MAX_FACTOR, MAX_LAPS, RaceFacts
+from sim.errors import ScenarioError
 from sim.factfile import RACES_DIR
 from sim.replays import Replay, replay_of
 from sim.sources import race_ids

@@ -19,16 +19,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-import sim
+from sim.anomalies import find_anomalies
 from sim.cli import forecast as cli_forecast  # noqa: I001
 from sim.cli import html as cli_html
 from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
 from sim.frames import as_text, entries_frame, to_json
-from sim.anomalies import find_anomalies
 from sim.kinds import load_race
 from sim.sources import race_ids
+from sim.version import VERSION
 
 PROG = "race-replay"
 EXIT_ERROR = 2
@@ -102,7 +102,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog=PROG, description="Replay historical motor races from their source documents.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {sim.__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log the library's warnings and progress")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     for add in SUBCOMMANDS:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from sim.cli.common import whole_number
-from sim.replays import DEFAULT_SEED
 from sim.errors import RaceReplayError
+from sim.replays import DEFAULT_SEED
 
 DEFAULT_RUNS = 300
 

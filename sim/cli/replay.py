@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shlex
 import time
 from pathlib import Path
 
-from sim.cli.bands import add_plot_band_arguments, add_run_band_arguments, check_draws, plot_bands, run_sweep, summary_line
+from sim.cli.bands import (
+    add_plot_band_arguments,
+    add_run_band_arguments,
+    check_draws,
+    plot_bands,
+    run_sweep,
+    summary_line,
+)
 from sim.cli.common import check_class, load_replay, replay_arguments, seed_of, whole_number
 from sim.errors import RaceReplayError
 from sim.racekind import refuses

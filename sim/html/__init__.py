@@ -14,6 +14,7 @@ import functools
 import gzip
 import json
 import math
+from html import escape
 from pathlib import Path
 
 from sim.log import OUT_KINDS, EventKind
@@ -121,7 +122,7 @@ END_REASON = {EventKind.RETIRED, EventKind.DISQUALIFIED, EventKind.STOPPED}
 @functools.cache
 def _plotly_packed() -> str:
     """Plotly's JavaScript, gzipped (mtime 0: the same bytes every time) and base64-encoded."""
-    from plotly.offline import get_plotlyjs
+    from plotly.offline import get_plotlyjs  # Plotly: only when a page is written
 
     return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
 
@@ -144,8 +145,6 @@ def render_page(replay, report: dict, spans: tuple = ()) -> str:
     script = (HERE / "replay.js").read_text(encoding="utf-8")
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
     title = f"{data['title']}: interactive replay"
-    from html import escape
-
     return (template.replace("{{TITLE}}", escape(title))
             .replace("{{PLOTLY_GZ}}", _plotly_packed())
             .replace("{{DATA}}", _json_safe(payload))

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.replays import DEFAULT_SEED
 from sim import kinds
+from sim.bands import STATUSES, WHAT, check_summary, holds_share, margin_distribution
 from sim.errors import RaceReplayError
 from sim.montecarlo.run import base
 from sim.montecarlo.summary import summarise, to_json
-from sim.output import write_file
 from sim.montecarlo.sweep import sweep
+from sim.output import write_file
 from sim.racekind import refuses
-from sim.bands import STATUSES, WHAT, check_summary, holds_share, margin_distribution
+from sim.replays import DEFAULT_SEED
 
 
 class MonteCarlo:

@@ -7,6 +7,7 @@ the summary is the same whatever the batches, the workers or the order they fini
 
 from __future__ import annotations
 
+import logging
 import os
 
 from sim.montecarlo.run import run_draw
@@ -30,7 +31,7 @@ def batches(runs: int, workers: int) -> list[range]:
 def sweep(race_id: str, runs: int, seed: int, workers: int | None = None, scheduler: str | None = None,
           progress: bool = False, only: tuple[str, ...] = (), scenario: str | None = None) -> Tally:
     """The tally of every draw. The draws are the same whatever runs them."""
-    from tqdm import tqdm
+    from tqdm import tqdm  # only when draws are run
 
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=runs, disable=not progress, desc="draws")
@@ -47,9 +48,7 @@ def sweep(race_id: str, runs: int, seed: int, workers: int | None = None, schedu
 
 
 def _on_dask(race_id, runs, seed, workers, scheduler, only, scenario, bar) -> Tally:
-    import logging
-
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, LocalCluster, as_completed  # Dask: only for a sweep on workers
 
     if not logging.getLogger().isEnabledFor(logging.INFO):  # Dask's start-up chatter only with --verbose
         logging.getLogger("distributed").setLevel(logging.ERROR)

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from sim.anomalies import find_anomalies
 from sim.document import Document, read_document
 from sim.errors import ParseError, RaceReplayError
-from sim.anomalies import find_anomalies
 from sim.records import Race
 from sim.sources.manifest import RaceInfo, read_manifest, seeds_dir
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
+from sim.anomalies import ordinal
 from sim.document import Document, Row, Section
 from sim.errors import ParseError, excerpt
-from sim.anomalies import ordinal
 from sim.records import STARTED, Anomaly, Entry, Race
 from sim.sources import checks, fields, published
 from sim.sources.layout import column_map, first_table, label

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.clock import HOUR
 from sim.records import Race
 from sim.timesheet import hazard as hz
 from sim.timesheet.montecarlo import Setup, run
-from sim.timesheet.report import markdown_report
 from sim.timesheet.race import ForecastRace, load_forecast_race
+from sim.timesheet.report import markdown_report
 from sim.timesheet.summary import summarise
 
 DEFAULT_RUNS = 2000

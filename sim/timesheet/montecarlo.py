@@ -71,7 +71,7 @@ def draw(setup: Setup, n: int, rng: np.random.Generator) -> Draws:
 
 
 def _failures(rates, edges_h, e):
-    from sim.timesheet.hazard import failure_times_h
+    from sim.timesheet.hazard import failure_times_h  # scipy.optimize comes with it: a worker needs only this
 
     return failure_times_h(rates, edges_h, e)
 
@@ -162,6 +162,6 @@ def run(setup: Setup, runs: int, seed: int, workers: int | None = None, progress
 
 
 def _bar(total: int, show: bool):
-    from tqdm import tqdm
+    from tqdm import tqdm  # only when the forecast runs
 
     return tqdm(total=total, disable=not show, unit="run", desc="forecast", file=sys.stderr)

@@ -4,10 +4,14 @@ Each function returns a Figure; :func:`render_plots` gives them as PNG bytes for
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from sim.plots.style import make_colour
+from sim.timesheet.hazard import TERMS
 
 FAN_CARS = 6
 
@@ -25,8 +29,6 @@ def probability_chart(fc) -> Figure:
     axes[1].set_xticks(x, [f"{c['car']}" for c in cars], rotation=90, fontsize=8)
     axes[1].set_xlabel("car (sorted by P(win), then P(finish))")
     makes = sorted({c["make"] for c in cars})
-    from matplotlib.patches import Patch
-
     axes[0].legend([Patch(color=make_colour(m)) for m in makes], makes, ncol=4, fontsize=8, loc="upper right")
     fig.suptitle(f"{fc.race.title}: forecast from {fc.runs} runs (seed {fc.seed})")
     return fig
@@ -56,8 +58,6 @@ def fan_chart(fc) -> Figure:
 def hazard_chart(fc) -> Figure:
     """The learnt failure rate per hour for a car of the replayed field's average pace gap (no make term), with its
     band."""
-    from sim.timesheet.hazard import TERMS
-
     learnt = fc.learnt
     x = learnt.sample.x.mean(axis=0, keepdims=True) * 0
     x[0, :len(TERMS)] = learnt.sample.x[:, :len(TERMS)].mean(axis=0)
@@ -97,8 +97,6 @@ def practice_chart(fc) -> Figure:
 
 def render_plots(fc) -> dict[str, bytes]:
     """Every plot as PNG bytes, by file name."""
-    import io
-
     out = {}
     for name, build in (("probabilities", probability_chart), ("fan", fan_chart), ("hazard", hazard_chart),
                         ("practice-vs-laps", practice_chart)):

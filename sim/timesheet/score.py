@@ -72,7 +72,7 @@ def _baselines(cars: list[dict]) -> dict[str, dict]:
 def _order_probability(rank: np.ndarray, top: int, f: float) -> np.ndarray:
     """P(a car of practice rank r is in the first `top` places) when each car finishes with chance f, independently,
     and finishers keep practice order: at most top-1 of the r-1 quicker cars finish (binomial), and it finishes."""
-    from scipy.stats import binom
+    from scipy.stats import binom  # scipy.stats takes a second to load: only `score` needs it
 
     return np.clip(f * binom.cdf(top - 1, rank - 1, f), EPS, 1 - EPS)
 

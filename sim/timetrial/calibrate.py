@@ -55,7 +55,7 @@ def _dnf_pace(plan: TrialPlan, car: TrialCar, effort: np.ndarray, medians, overa
         return TrialPace(pace, reading.stop_km, "class-median")
     stop_effort = reading.time_s / pace
     if stop_effort >= effort[-1]:
-        raise RaceDataError(f"as the moment the car stopped, at its class's pace it would be past the finish",
+        raise RaceDataError("as the moment the car stopped, at its class's pace it would be past the finish",
                             file=plan.facts.folder / "conflicts.toml", key=f"reading.{car.number}.time",
                             value=reading.time_s, car=car.number)
     return TrialPace(pace, float(np.interp(stop_effort, effort, route.km)), "class-median")

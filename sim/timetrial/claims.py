@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.checkpoints import Claims, result
-from sim.errors import RaceDataError
 from sim.factfile import Checkpoint, check_quote, load_toml, reader
 from sim.records import Race
 from sim.timetrial.course import Route

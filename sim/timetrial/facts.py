@@ -14,8 +14,9 @@ from pathlib import Path
 from sim.errors import RaceDataError
 from sim.factfile import RACES_DIR, Checkpoint, Conflict, check_quote, load_toml, read_conflicts, reader
 from sim.records import Race
-from sim.tomlfile import Table
+from sim.timetrial.claims import read_checkpoints
 from sim.timetrial.course import ROAD_KINDS, Route, read_course
+from sim.tomlfile import Table
 
 READING_MEANS = ("stop-time", "elapsed-at-control", "none")
 START_RULES = ("minutes-after-midnight", "off-the-road")
@@ -98,8 +99,6 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> TimeTr
     duration_s = _check_starts(path, race, start, rule, day)
     readings = _read_readings(folder / "conflicts.toml", race, route, seed_text)
     events = _read_events(folder / "events.toml", race, seed_text)
-    from sim.timetrial.claims import read_checkpoints
-
     checkpoints = read_checkpoints(folder / "checkpoints.toml", race, route, start, duration_s, seed_text)
     conflicts = read_conflicts(folder / "conflicts.toml", seed_text)
     return TimeTrialFacts(race.id, start, duration_s, route, factors, rule, fraction, readings, events, checkpoints,

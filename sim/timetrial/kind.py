@@ -25,7 +25,7 @@ def _plots(replay, report: dict | None = None, bands: dict | None = None) -> dic
 
 
 def _draw(replay, kind: str, top=None, car_class=None, bands=None):
-    from sim.timetrial.plots import draw
+    from sim.timetrial.plots import draw  # matplotlib: only for the commands that draw
 
     return draw(replay, kind, top=top, car_class=car_class)
 

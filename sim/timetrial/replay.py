@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sim.records import Race
 from sim.replays import ReplayKind
-from sim.timetrial.claims import CLAIMS
 from sim.timetrial.calibrate import TrialCalibration, calibrate
+from sim.timetrial.claims import CLAIMS
 from sim.timetrial.engine import run_cars
 from sim.timetrial.facts import TimeTrialFacts, load_facts
 from sim.timetrial.plan import TrialPlan, build_plan

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from sim.circuit.engine import CarPace, run_cars
-from sim.circuit.plan import MAX_LAPS, CarPlan, EndRule, RacePlan, regular_refuel_laps
 from sim.circuit.facts import Assumptions, RaceFacts, Regulations
+from sim.circuit.plan import MAX_LAPS, CarPlan, EndRule, RacePlan, regular_refuel_laps
 
 
 def race_plan(setup) -> RacePlan:
