@@ -24,7 +24,7 @@ _EXPORTS = {  # public name -> (module, name): imported on first use, so `import
     "CalibrationError": ("sim.errors", "CalibrationError"),
     "changed_cars": ("sim.circuit.chartdata", "changed_cars"),
     "check": ("sim.checkpoints", "check"),
-    "check_regulations": ("sim.circuit.regulations", "check_regulations"),
+    "check_regulations": ("sim.api", "check_regulations"),
     "class_chart": ("sim.charts", "class_chart"),
     "compare": ("sim.circuit.scenario", "compare"),
     "comparison_chart": ("sim.charts", "comparison_chart"),

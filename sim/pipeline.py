@@ -73,6 +73,8 @@ def what_if(race: str | Path, scenario, seed: int = DEFAULT_SEED, use_cache: boo
     """The what-if `scenario` (a file of the race's kind, or one already loaded) of a race, on its calibration."""
     parsed = load_race(race)
     kind = kinds.replay_kind(parsed)
+    if refuses(kind.load_scenario):
+        kind.load_scenario(parsed)
     loaded = kind.load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     if loaded.race != str(race):
         raise ScenarioError(f"the scenario is for {loaded.race}, not {race}", file=loaded.file, key="scenario.race",

@@ -49,6 +49,7 @@ class RaceKind:
     replay: ReplayKind | Refusal  # what a replay of this kind needs (or why there is none)
     facts: Callable  # (race, seed text) -> the kind's facts
     prepare: Callable  # (race, facts, seed, rules) -> (plan, calibration)
+    regulations: Callable  # (replay) -> the breaches of the race's regulations the replay shows
     report: Callable  # (replay) -> report data (checkpoints, conflicts, totals, ...)
     files: Callable  # (replay, report data, montecarlo=None) -> {file name: text}: the text files `run` writes
     plots: Callable  # (replay, report data, bands=None) -> {file name: PNG or SVG bytes}: the plots `run` writes
@@ -58,6 +59,7 @@ class RaceKind:
     band_kinds: tuple[str, ...]  # the plots that shade Monte Carlo bands (none: bands are refused)
     page: Callable  # (replay, report data) -> bytes: the interactive replay page (replay.html)
     standings_text: Callable  # (replay, CLI args) -> text: `race-replay standings` for this kind
+    summary_lines: Callable  # (replay, report data) -> lines `race-replay run` prints after the checkpoints' count
     load_scenario: Callable  # (path) -> a what-if scenario of this kind
     apply_scenario: Callable  # (scenario, race, facts, plan, calibration) -> Replay: the what-if on a calibration
     draw_values: Callable  # (facts, seed, index) -> (values, noise seed): one Monte Carlo draw of the ranges

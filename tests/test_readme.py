@@ -27,3 +27,7 @@ def test_the_readme_python_api_examples_run(monkeypatch, capsys):
     assert out.startswith("<Replay le-mans-1957 (real race), seed 1957: 54 cars, 24 h, winner car 3 (327 laps)")
     assert "['3', 'Ron Flockhart / Ivor Bueb', 'Ecurie Ecosse'] 69" in out
     assert "{'fitted': 46, 'pass': 18, 'conflict': 1}" in out
+    assert "{'15': 319, '3': 327}" in out and "2 stops for car 7" in out
+    assert "<Replay mille-miglia-1957 (real race), seed 1957: 84 cars, 20 h 03 min" in out
+    assert "position_chart draws circuit races, not a time-trial race" in out
+    assert "<Forecast le-mans-1961: 200 runs" in out

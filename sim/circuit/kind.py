@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.circuit import ablation, draws, scenario
 from sim.circuit.plotkinds import BAND_PLOT_KINDS, PLOT_KINDS
+from sim.circuit.regulations import check_regulations
 from sim.circuit.replay import REPLAY, facts_for, prepare
 from sim.circuit.report import report_data, report_files
 from sim.circuit.standings_text import standings_text
@@ -49,13 +50,41 @@ def _page(replay, report: dict) -> bytes:
     return page_bytes(replay, report, page_spans(replay))
 
 
+def _summary_lines(replay, data: dict) -> list[str]:
+    lines = []
+    if data["defaults"]:  # a race folder gives every value: defaults are used only for a document alone
+        lines.append(f"Defaults used: {len(data['defaults'])} (no race folder; listed in checkpoints.md)")
+    breaches = [f"car {b['car']}: {b['detail']}" + (" (recorded)" if b["recorded"] else "")
+                for b in data["regulations"]]
+    return [*lines, "Regulations: " + ("; ".join(breaches) or "no breach")]
+
+
 _NO_FORECAST = Refusal("circuit", "be forecast", "only a practice timesheet (a race with no results) is forecast")
 
 KIND = RaceKind(
-    name="circuit", what="laps of a closed circuit from a common start to a flag",
-    parse=lemans.parse, recognises=lemans.recognises, replay=REPLAY, facts=facts_for, prepare=prepare,
-    report=report_data, files=report_files, plots=_plots, plot_kinds=PLOT_KINDS, draw=_draw, chart=_chart, band_kinds=BAND_PLOT_KINDS,
-    page=_page, standings_text=standings_text, load_scenario=scenario.load_scenario, apply_scenario=scenario.apply_to,
-    draw_values=draws.draw_values, with_values=draws.with_values, anchor_dependence=ablation.anchor_dependence,
-    forecast=_NO_FORECAST, forecast_source=_NO_FORECAST,
+    name="circuit",
+    what="laps of a closed circuit from a common start to a flag",
+    parse=lemans.parse,
+    recognises=lemans.recognises,
+    replay=REPLAY,
+    facts=facts_for,
+    prepare=prepare,
+    regulations=check_regulations,
+    report=report_data,
+    files=report_files,
+    plots=_plots,
+    plot_kinds=PLOT_KINDS,
+    draw=_draw,
+    chart=_chart,
+    band_kinds=BAND_PLOT_KINDS,
+    page=_page,
+    standings_text=standings_text,
+    summary_lines=_summary_lines,
+    load_scenario=scenario.load_scenario,
+    apply_scenario=scenario.apply_to,
+    draw_values=draws.draw_values,
+    with_values=draws.with_values,
+    anchor_dependence=ablation.anchor_dependence,
+    forecast=_NO_FORECAST,
+    forecast_source=_NO_FORECAST,
 )

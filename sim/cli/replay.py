@@ -91,13 +91,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
     checked = f"{sum(data['totals'].values())} ({totals})" if totals else "none (the race has no published checkpoints)"
     print(f"Checkpoints: {checked}; source conflicts: {summary['conflicts']}")
-    if data.get("readings"):
-        print(f"Time-column readings: {len(data['readings'])} (listed in checkpoints.md)")
-    if data.get("defaults"):
-        why = "" if kind.files else "no race folder; "  # a kind with its own report lists its defaults from its folder
-        print(f"Defaults used: {len(data['defaults'])} ({why}listed in checkpoints.md)")
-    if "regulations" in data:
-        print("Regulations: " + ("; ".join(summary["regulation_breaches"]) or "no breach"))
+    for line in kind.summary_lines(replay, data):
+        print(line)
     if montecarlo is not None:
         print(summary_line(montecarlo))
     print(f"Wrote {len(written)} files to {args.out}/ in {summary['seconds']} s:")

@@ -50,16 +50,43 @@ def _refusal(action: str, reason: str) -> Refusal:
     return Refusal("time-trial", action, reason)
 
 
+def _summary_lines(replay, data: dict) -> list[str]:
+    lines = [f"Time-column readings: {len(data['readings'])} (listed in checkpoints.md)"] if data["readings"] else []
+    if data["defaults"]:
+        lines.append(f"Defaults used: {len(data['defaults'])} (listed in checkpoints.md)")
+    return lines
+
+
 _NO_WHAT_IF = _refusal("replay a what-if scenario", "what-ifs are modelled for circuit races only (yet)")
-_NO_DRAWS = _refusal("draw ranged assumptions", "its race folder gives none (Monte Carlo covers circuit races only, yet)")
+_NO_DRAWS = _refusal("draw ranged assumptions",
+                     "its race folder gives none (Monte Carlo covers circuit races only, yet)")
+_NO_RULES = _refusal("be checked against stint and refuelling rules", "its race folder states none")
 _NO_FORECAST = _refusal("be forecast", "only a practice timesheet (a race with no results) is forecast")
 
 KIND = RaceKind(
-    name="time-trial", what="a point-to-point road race, each car timed from its own start",
-    parse=millemiglia.parse, recognises=millemiglia.recognises, replay=REPLAY, facts=facts_for, prepare=prepare,
-    report=report_data, files=_files, plots=_plots, plot_kinds=PLOT_KINDS, draw=_draw, chart=_chart, band_kinds=(),
-    page=_page, standings_text=standings_report, load_scenario=_NO_WHAT_IF, apply_scenario=_NO_WHAT_IF,
-    draw_values=_NO_DRAWS, with_values=_NO_DRAWS,
+    name="time-trial",
+    what="a point-to-point road race, each car timed from its own start",
+    parse=millemiglia.parse,
+    recognises=millemiglia.recognises,
+    replay=REPLAY,
+    facts=facts_for,
+    prepare=prepare,
+    regulations=_NO_RULES,
+    report=report_data,
+    files=_files,
+    plots=_plots,
+    plot_kinds=PLOT_KINDS,
+    draw=_draw,
+    chart=_chart,
+    band_kinds=(),
+    page=_page,
+    standings_text=standings_report,
+    summary_lines=_summary_lines,
+    load_scenario=_NO_WHAT_IF,
+    apply_scenario=_NO_WHAT_IF,
+    draw_values=_NO_DRAWS,
+    with_values=_NO_DRAWS,
     anchor_dependence=_refusal("take its anchors out one by one", "a time trial's replay has no anchors"),
-    forecast=_NO_FORECAST, forecast_source=_NO_FORECAST,
+    forecast=_NO_FORECAST,
+    forecast_source=_NO_FORECAST,
 )
