@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,29 @@ LAP_DTYPES = {
 # ASCII digits only: float() also reads other scripts' digits ("١٢" is 12) and "nan", "inf", "1e3"
 _HOUR = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 _CLOCK = re.compile(r"[0-9]{1,2}:[0-9]{2}")
+
+
+class Facts(Protocol):
+    """What every kind's facts give a replay: when it starts and lasts, what was published and what conflicts."""
+
+    start: datetime
+    duration_s: float
+    checkpoints: tuple
+    conflicts: tuple
+
+
+class Plan(Protocol):
+    """What every kind's plan gives: its cars (each with a number), in the order of the results table."""
+
+    cars: tuple
+
+
+class Calibration(Protocol):
+    """What every kind's calibration gives: its seed, each car's pace and how each car's end was placed."""
+
+    seed: int
+    paces: dict
+    ends: dict
 
 
 def _no_named_standings(replay: Replay, name: str) -> pd.DataFrame | None:
@@ -79,9 +103,9 @@ class Replay:
     """
 
     race: Race
-    facts: object  # the kind's facts: a start, a duration_s, checkpoints and conflicts at least
-    plan: object  # the kind's plan: its cars
-    calibration: object  # the kind's calibration: a seed and each car's pace
+    facts: Facts
+    plan: Plan
+    calibration: Calibration
     log: EventLog
     table: Progress
     kind: ReplayKind
