@@ -1,4 +1,4 @@
-"""A seeded mutation fuzzer for source documents, shared by tests/test_fuzz_documents.py and benchmarks/fuzz.py.
+"""A seeded mutation fuzzer for source documents, shared by tests/shared/test_fuzz_documents.py and benchmarks/fuzz.py.
 
 ``mutant(seed_text, rng)`` applies a few random edits (one to three, now and then a dozen) to a document: deleted, duplicated and
 swapped lines, mutated table cells (huge, Unicode, superscript and negative numbers, stray text),

@@ -1,7 +1,7 @@
 """Write tests/data/le-mans-1957-bisection-seed-<seed>.npz: the 1957 replay calibrated by the bisection the
 calibration used before its secant/Brent solver (commit 974340f), on today's race data.
 
-The faster solver must give the same race (tests/test_fast_calibration.py). Regenerate this file whenever the
+The faster solver must give the same race (tests/circuit/test_fast_calibration.py). Regenerate this file whenever the
 race's data change what the calibration fits (an anchor moved, a range's default changed):
 
     .venv/bin/python tests/data/make_bisection_reference.py [--seed 1957]

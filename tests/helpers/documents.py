@@ -1,0 +1,54 @@
+"""Synthetic Le Mans-shaped documents (no race folder: replayed with the written defaults) and the acceptance every
+such replay must meet; used by tests/circuit/test_generic_documents.py and tests/circuit/test_synthetic_race.py."""
+
+from __future__ import annotations
+
+from sim.clock import HOUR
+from sim.log import END_KINDS, EventKind
+
+
+def document(title: str, results, dnf=(), statistics=(), narrative=()) -> str:
+    """A document of the 1957 seed's shape. `results`: (pos, class, no, laps); `dnf`: (pos, class, no, laps, reason)."""
+    lines = [f"= {title} =", ""]
+    if narrative:
+        lines += ["==Race==", *narrative, ""]
+    lines += ["==Official results==", "| Pos | Class | No | Team | Drivers | Chassis | Engine | Laps |"]
+    lines += [f"| {pos} | {klass} | {no} | GBR Team {no} | GBR Ann Able{no} GBR Bob Baker{no} | Jaguar D-Type | "
+              f"Jaguar 3.4L S6 | {laps} |" for pos, klass, no, laps in results]
+    if dnf:
+        lines += ["", "==Did Not Finish==", "| Pos | Class | No | Team | Drivers | Chassis | Engine | Laps | Reason |"]
+        lines += [f"| {pos} | {klass} | {no} | FRA Team {no} | FRA Cyd Cole{no} FRA Dan Dorn{no} | Ferrari 500 TRC | "
+                  f"Ferrari 1985cc S4 | {laps} | {reason} |" for pos, klass, no, laps, reason in dnf]
+    if statistics:
+        lines += ["", "==Statistics==", *(f"- {s}" for s in statistics)]
+    return "\n".join(lines) + "\n"
+
+
+def end_event(replay, car: str):
+    ends = replay.log.of(car, END_KINDS)
+    assert len(ends) == 1, f"car {car} has {len(ends)} end events: {ends}"
+    return ends[0]
+
+
+def assert_acceptance(replay) -> None:
+    """The issue's acceptance: laps, classified order, retirement hours, defaults listed."""
+    flag = replay.facts.duration_s
+    starters = replay.race.starters
+    assert {e.number: replay.table.laps_at(e.number, flag) for e in starters} == {e.number: e.laps for e in starters}
+    final = replay.standings(seconds=flag)
+    assert list(final.position) == list(range(1, len(starters) + 1))
+    classified = [e.number for e in sorted((e for e in starters if e.status == "classified"), key=lambda e: e.position)]
+    nc = {e.number for e in starters if e.status == "NC"}
+    assert list(final.car[: len(classified)]) == classified
+    assert set(final.car[len(classified): len(classified) + len(nc)]) == nc
+    for e in starters:
+        end = end_event(replay, e.number)
+        assert end.mark == e.laps
+        if e.status == "classified":
+            assert (end.kind, end.time) == (EventKind.FINISHED, flag)
+        elif e.retirement_hour:
+            assert (e.retirement_hour - 1) * HOUR <= end.time <= e.retirement_hour * HOUR, (e.number, end)
+        else:
+            assert 0.0 <= end.time <= flag
+    assert replay.facts.defaults, "a document without a race folder lists the defaults it was replayed with"
+    assert any(d.startswith("stint_laps: 30:") for d in replay.facts.defaults)
