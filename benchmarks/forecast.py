@@ -18,8 +18,8 @@ from sim.timesheet.race import load_forecast_race
 
 
 def main() -> None:
-    race_id = sys.argv[1] if len(sys.argv) > 1 else next(r for r in race_ids()
-                                                          if load_race(r).kind in KINDS and KINDS[load_race(r).kind].forecast)
+    race_id = sys.argv[1] if len(sys.argv) > 1 else next(
+        r for r in race_ids() if load_race(r).kind in KINDS and KINDS[load_race(r).kind].forecast)
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     started = time.perf_counter()
     data = load_forecast_race(load_race(race_id))

@@ -3,9 +3,10 @@
 Each mutant is one real file (sim/races/le-mans-1957/*.toml, or scenarios/*.toml) changed once: lines deleted,
 duplicated or swapped, a value replaced (numbers by nan, inf, -1, 0, huge, 31.5 or a string; strings by numbers or
 Unicode), random Unicode inserted, the file truncated or replaced by binary garbage. Race data is loaded with
-:func:`sim.circuit.facts.load_facts` from a copy of the race's folder and planned with :func:`sim.circuit.plan.build_plan`;
-a scenario is loaded and replayed with :func:`sim.circuit.scenario.apply` (the real race is calibrated once, then cached).
-Any exception that is not a :class:`sim.errors.RaceReplayError` is unexpected.
+:func:`sim.circuit.facts.load_facts` from a copy of the race's folder and planned with
+:func:`sim.circuit.plan.build_plan`; a scenario is loaded and replayed with :func:`sim.circuit.scenario.apply` (the
+real race is calibrated once, then cached). Any exception that is not a :class:`sim.errors.RaceReplayError` is
+unexpected.
 
     python benchmarks/fuzz_toml.py [N] [SEED] [REPLAYS]   # prints fuzz_toml=N unexpected=M (N = 2,000, REPLAYS = 5)
 """
@@ -146,7 +147,8 @@ def run_scenario_mutant(rng: random.Random, folder: Path) -> None:
 def _where(exc: BaseException) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if "fuzz_toml" not in f.filename]
     last = frames[-1] if frames else None
-    return f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno} ({last.name})" if last else type(exc).__name__
+    return (f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno} ({last.name})" if last
+            else type(exc).__name__)
 
 
 def fuzz_toml(n: int, seed: int = 0, failures: Counter | None = None, replays: int = 3) -> tuple[int, int]:

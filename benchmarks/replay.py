@@ -57,8 +57,9 @@ def main() -> None:
         cpu_ms.append((time.process_time() - c0) * 1000)
     assert positions.shape == (len(plan.cars), 24)
     q = np.percentile(times_ms, [10, 50, 90])
-    print(f"replay (simulation + hourly standings), {args.runs} runs: p10 {q[0]:.2f} ms, median {q[1]:.2f} ms, p90 {q[2]:.2f} ms, "
-          f"mean {statistics.fmean(times_ms):.2f} ms; CPU time median {statistics.median(cpu_ms):.2f} ms; "
+    print(f"replay (simulation + hourly standings), {args.runs} runs: p10 {q[0]:.2f} ms, median {q[1]:.2f} ms, "
+          f"p90 {q[2]:.2f} ms, mean {statistics.fmean(times_ms):.2f} ms; "
+          f"CPU time median {statistics.median(cpu_ms):.2f} ms; "
           f"{len(run_cars(plan, calibration.paces)[0])} events a replay")
 
     if not args.no_cli:

@@ -50,7 +50,8 @@ def margin_lines(margin: dict | None) -> list[str]:
     """The winner's margin in laps: its 10/50/90% and the share of the draws per margin."""
     if margin is None:
         return ["  winner's margin: none (fewer than two cars classified)"]
-    per = ", ".join(f"{laps} lap{'s' if laps != 1 else ''} {100 * share:.0f}%" for laps, share in margin["share"].items())
+    per = ", ".join(f"{laps} lap{'s' if laps != 1 else ''} {100 * share:.0f}%"
+                    for laps, share in margin["share"].items())
     return [f"  winner's margin (laps): p10 {margin['p10']}, p50 {margin['p50']}, p90 {margin['p90']}",
             f"  share of draws per margin: {per}"]
 
@@ -91,7 +92,8 @@ def classification_lines(replay: Replay) -> list[str]:
     running = frame[frame.status.isin(["finished", "NC"])]
     lines = [f"{'pos':>4}  {'car':>3}  {'class':<5}  {'make':<13} {'laps':>4}  status"]
     for row in running.to_dict(orient="records"):
-        lines.append(f"{row['position']:>4}  {row['car']:>3}  {row['class']:<5}  {row['make']:<13} {row['laps']:>4}  {row['status']}")
+        lines.append(f"{row['position']:>4}  {row['car']:>3}  {row['class']:<5}  {row['make']:<13} "
+                     f"{row['laps']:>4}  {row['status']}")
     out = frame[~frame.status.isin(["finished", "NC"])].status.value_counts()
     lines.append(f"out of the race: {len(frame) - len(running)} cars ("
                  + ", ".join(f"{n} {status}" for status, n in out.items()) + ")")
@@ -115,7 +117,8 @@ def comparison_lines(real: Replay, whatif: Replay) -> list[str]:
                  "Cars whose laps or status changed: none (every car covers the same laps and keeps its status)")
     for car in changed:
         lines.append(f"  car {car:>3} {b.make[car]} ({b['class'][car]}): real {a.laps[car]} laps, {a.status[car]}, "
-                     f"{ordinal(a.position[car])} -> what-if {b.laps[car]} laps, {b.status[car]}, {ordinal(b.position[car])}")
+                     f"{ordinal(a.position[car])} -> what-if {b.laps[car]} laps, {b.status[car]}, "
+                     f"{ordinal(b.position[car])}")
     lines.append("")
     for label, frame, key in (("real race", a, "real"), ("what-if  ", b, "whatif")):
         winner, second = result[f"winner_{key}"], result[f"top10_{key}"][1]

@@ -39,7 +39,8 @@ def duplicate_numbers(race: Race) -> list[Anomaly]:
         if entry.number in seen:
             first = seen[entry.number]
             found.append(Anomaly(race.source_file, entry.line, "duplicate-number",
-                                 f"car {entry.number} is on line {first.line} ({first.status}) and line {entry.line} ({entry.status})"))
+                                 f"car {entry.number} is on line {first.line} ({first.status}) and line {entry.line} "
+                                 f"({entry.status})"))
         else:
             seen[entry.number] = entry
     return found
@@ -74,7 +75,8 @@ def positions(race: Race) -> list[Anomaly]:
 
 def order(race: Race) -> list[Anomaly]:
     """Classified cars whose time (or laps) does not fit their position; equal elapsed times."""
-    placed = sorted((e for e in race.entries if e.position is not None and e.status == "classified"), key=lambda e: e.position)
+    placed = sorted((e for e in race.entries if e.position is not None and e.status == "classified"),
+                    key=lambda e: e.position)
     found = []
     for above, below in zip(placed, placed[1:]):
         a, b = _measure(above), _measure(below)

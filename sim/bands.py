@@ -53,7 +53,8 @@ def check_summary(data, file=None) -> dict:
     for i, row in enumerate(data["positions"]):
         _check_band(row, f"positions[{i}]", file)
     for i, row in enumerate(data["checkpoints"]):
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("status_share"), dict):
+        if (not isinstance(row, dict) or not isinstance(row.get("id"), str)
+                or not isinstance(row.get("status_share"), dict)):
             raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): a checkpoint needs `id` and "
                                   "`status_share`", file=file, key=f"checkpoints[{i}]")
         for status, share in row["status_share"].items():
@@ -101,8 +102,8 @@ def car_band(summary: dict, car: str, what: str = "position", until_hour: float 
     None if the summary has no band for the car there. Raises ValueError for another `what`."""
     if what not in WHAT:
         raise ValueError(f"what(={what!r}) must be one of {', '.join(WHAT)}")
-    rows = sorted((r for r in summary["positions"] if r["car"] == car and (until_hour is None or r["hour"] <= until_hour)),
-                  key=lambda r: r["hour"])
+    rows = sorted((r for r in summary["positions"]
+                   if r["car"] == car and (until_hour is None or r["hour"] <= until_hour)), key=lambda r: r["hour"])
     if not rows:
         return None
     lo, mid, hi = WHAT[what]

@@ -82,7 +82,7 @@ def _event_time(replay: Replay, event_id: str) -> float:
     """When an event's effect shows in the standings: just before a car drops out, or, for a delay, the car's first
     lap crossing after it rejoins (the timing line is where a lost place shows)."""
     plans = {c.number: c for c in replay.plan.cars}
-    for car, (t, kind) in replay.table.end.items():
+    for car, (t, _kind) in replay.table.end.items():
         if plans[car].end.event_id == event_id:
             return t - 1.0
     for e in replay.log.caused_by(event_id):

@@ -188,7 +188,8 @@ def parse_heading(text: str, line: int, file: str) -> tuple[int, str]:
     assert match is not None  # the caller only passes lines starting with '='
     opening, title, closing = match.group(1), match.group(2).strip(), match.group(3)
     if not closing:
-        raise ParseError("heading is not closed with '='", file=file, line=line, column=len(text) + 1, value=excerpt(text))
+        raise ParseError("heading is not closed with '='", file=file, line=line, column=len(text) + 1,
+                         value=excerpt(text))
     if len(opening) != len(closing):
         column = text.rfind(closing) + 1
         raise ParseError(
@@ -205,7 +206,8 @@ def parse_row(text: str, line: int, file: str) -> Row:
     body = text.rstrip()
     start = len(text) - len(text.lstrip())
     if not body.endswith("|") or len(body) - start < 2:
-        raise ParseError("table row does not end with '|'", file=file, line=line, column=len(body) + 1, value=excerpt(text.strip()))
+        raise ParseError("table row does not end with '|'", file=file, line=line, column=len(body) + 1,
+                         value=excerpt(text.strip()))
     cells, columns = [], []
     bars = [i for i, char in enumerate(body) if char == "|" and i >= start]
     for left, right in zip(bars, bars[1:]):
@@ -320,7 +322,8 @@ class _Builder:
             level, title = parse_heading(stripped, line, self.file)
             if level == 1:
                 if self.seen_content:
-                    raise ParseError("a '= title =' line must be the document's first line", file=self.file, line=line, column=1, value=excerpt(stripped))
+                    raise ParseError("a '= title =' line must be the document's first line", file=self.file, line=line,
+                                     column=1, value=excerpt(stripped))
                 self.title = title
             else:
                 self.open_section(title, level, line)

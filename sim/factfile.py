@@ -22,7 +22,8 @@ class Checkpoint:
     kind: str
     quote: str
     section: str
-    when: tuple[str, object]  # ("at", s) | ("at_leader_lap", n) | ("at_event", id) | ("during", (lo, hi)) | ("none", None)
+    # ("at", s) | ("at_leader_lap", n) | ("at_event", id) | ("during", (lo, hi)) | ("none", None)
+    when: tuple[str, object]
     offset_s: float = 0.0
     tolerance: float = 0.0
     fitted: str | None = None

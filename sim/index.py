@@ -100,8 +100,8 @@ def compare_with_published(race: Race) -> list[Anomaly]:
                 tie = "equal at the published precision" if score_a == score_b else f"{score_a:.3f} vs {score_b:.3f}"
                 found.append(Anomaly(
                     file, lines.get(b, 0), "source-conflict",
-                    f"Index of Performance: the published table puts car {a} (position {pos_a}, {score_a:.3f}) ahead of "
-                    f"car {b} (position {pos_b}, {score_b:.3f}), scores {tie}, but their published laps give "
-                    f"{b} {computed[b]:.4f} > {a} {computed[a]:.4f}; kept the computed order",
+                    f"Index of Performance: the published table puts car {a} (position {pos_a}, {score_a:.3f}) "
+                    f"ahead of car {b} (position {pos_b}, {score_b:.3f}), scores {tie}, but their published laps "
+                    f"give {b} {computed[b]:.4f} > {a} {computed[a]:.4f}; kept the computed order",
                 ))
     return found

@@ -215,7 +215,8 @@ def _earlier_files(folder: Path) -> set[str]:
             continue
         if not isinstance(files, (list, dict)):  # a hand-edited listing: remove nothing rather than guess
             continue
-        names |= {name for name in files if isinstance(name, str) and _PLAIN_NAME.fullmatch(name) and name not in _RESERVED}
+        names |= {name for name in files
+                  if isinstance(name, str) and _PLAIN_NAME.fullmatch(name) and name not in _RESERVED}
     return names
 
 

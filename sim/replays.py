@@ -180,7 +180,8 @@ class Replay:
         classes = set(self.table.classes.values())
         found = class_named(name, classes)
         if found is None:
-            raise RaceReplayError(f"is not a class of this race ({', '.join(sorted(classes))})", key="class", value=name)
+            raise RaceReplayError(f"is not a class of this race ({', '.join(sorted(classes))})", key="class",
+                                  value=name)
         return found
 
     def hourly(self) -> pd.DataFrame:

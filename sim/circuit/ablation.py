@@ -52,7 +52,8 @@ def anchor_dependence(race, facts, plan, calibration, anchors: list[str] | None 
         except CalibrationError as err:
             out.append(AnchorDependence(event_id, owner, (), str(err)))
             continue
-        after = {c["id"]: c["status"] for c in check(replay_of(REPLAY, race, facts, without, recalibrated))["checkpoints"]}
+        after = {c["id"]: c["status"]
+                 for c in check(replay_of(REPLAY, race, facts, without, recalibrated))["checkpoints"]}
         changed = tuple((cid, before[cid], after[cid]) for cid in before if after[cid] != before[cid])
         out.append(AnchorDependence(event_id, owner, changed))
     return out

@@ -129,7 +129,8 @@ def _solve(evaluate, target: float, lo: float, hi: float, guess: float, origin: 
     f = _Signed(evaluate, target, lo, hi)
     x0 = min(max(guess, lo), hi)
     reached = f(x0) + target - origin - unscaled
-    x1 = min(max(x0 * (target - origin - unscaled) / reached, lo), hi) if reached > 0 and target > origin + unscaled else x0
+    x1 = (min(max(x0 * (target - origin - unscaled) / reached, lo), hi) if reached > 0 and target > origin + unscaled
+          else x0)
     root = _secant(f, x0, x1 if abs(x1 - x0) > 1e-6 else x0 * (1 + 1e-3) if x0 * (1 + 1e-3) <= hi else x0 * (1 - 1e-3))
     if root is not None:
         return root
@@ -229,8 +230,9 @@ def _resolve(anchor: Anchor, car: CarPlan, runs: dict[str, CarRun]) -> tuple[int
     lap = ref_laps - anchor.laps_behind
     if anchor.laps_behind == 0 and anchor.side == "ahead" and _far_round(ref, ref_laps, at):
         if not lap + 1 <= car.laps:
-            raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps and is most of a lap past the line, "
-                       f"so ahead of it is lap {lap + 1}, which is not one of this car's {car.laps} laps", lap + 1)
+            raise fail(f"at that moment car {anchor.relative_to} has {ref_laps} laps and is most of a lap past the "
+                       f"line, so ahead of it is lap {lap + 1}, which is not one of this car's {car.laps} laps",
+                       lap + 1)
         return lap + 1, (-np.inf, at - 1.0), at
     _check_on_lap(lap, car, anchor, ref_laps, fail)
     lo, hi = -np.inf, at - 1.0
@@ -265,8 +267,8 @@ def _placed(car: CarPlan, runs: dict[str, CarRun]) -> list[tuple[int, tuple[floa
     for anchor in car.anchors:
         lap, window, moment = _resolve(anchor, car, runs)
         if lap > car.laps:
-            raise CalibrationError(f"places lap {lap}, beyond the car's {car.laps} laps", key=f"event.{anchor.event_id}",
-                                   value=lap, car=car.number)
+            raise CalibrationError(f"places lap {lap}, beyond the car's {car.laps} laps",
+                                   key=f"event.{anchor.event_id}", value=lap, car=car.number)
         if lap in merged:
             _, (lo, hi), moments, anchors = merged[lap]
             window = (max(lo, window[0]), min(hi, window[1]))
@@ -288,9 +290,9 @@ def _check_placed(car: CarPlan, run: CarRun, placed, start) -> None:
             on = int(np.searchsorted(run.crossings, moment, side="right"))
             if on != lap or not lo - 0.5 <= crossing <= hi + 0.5:
                 ids = ", ".join(a.event_id for a in anchors)
-                raise CalibrationError(f"the refitted pace does not keep the placing: at {_clock(moment, start)} the car "
-                                       f"is on lap {on} (lap {lap} completed at {_clock(crossing, start)}), not on lap "
-                                       f"{lap} within {_clock(lo, start)}-{_clock(hi, start)}",
+                raise CalibrationError(f"the refitted pace does not keep the placing: at {_clock(moment, start)} "
+                                       f"the car is on lap {on} (lap {lap} completed at {_clock(crossing, start)}), "
+                                       f"not on lap {lap} within {_clock(lo, start)}-{_clock(hi, start)}",
                                        key=f"event.{ids}", value=lap, car=car.number)
 
 
@@ -306,9 +308,9 @@ def _standing(car: CarPlan, end: float, seconds: float, plan: RacePlan, notes: l
     """A car whose laps cannot stretch to its end at any pace (a document with no narrative gives no delay): it is
     taken to have stood in the pits after its last lap for the time it has to lose."""
     after = max(car.laps - (car.end.kind == "finish"), 1)
-    notes.append(f"car {car.number}: its {car.laps} laps cannot last until its end at {clock_label(end, plan.facts.start)} "
-                 f"at any pace: it is taken to stand {seconds / 60:.0f} min in the pits after lap {after} (the document "
-                 "gives no delay)")
+    notes.append(f"car {car.number}: its {car.laps} laps cannot last until its end at "
+                 f"{clock_label(end, plan.facts.start)} at any pace: it is taken to stand {seconds / 60:.0f} min in "
+                 f"the pits after lap {after} (the document gives no delay)")
     return replace(car, delays=car.delays + (Delay("default-standing-in-the-pits", after_lap=after, seconds=seconds),))
 
 
@@ -384,10 +386,12 @@ class _Calibrator:
             if window[0] >= window[1]:
                 raise _unmeetable(car, lap, window, anchors, self.plan.facts.start)
             origin = unbroken[first - 2] if first > 1 else 0.0
-            b = _solve(lambda b: self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
+            b = _solve(lambda b, first=first, lap=lap:
+                       self.trial(car, segments, first, b, end_fraction).crossings[lap - 1],
                        _clip_into(unbroken[lap - 1], window), self.fastest, SLOWEST_BASE_S, prior, origin,
                        car, f"lap {lap} within its window ({ids})", key=f"event.{ids}", value=lap,
-                       unscaled=self.unscaled_seconds(car, first, origin, unbroken[lap - 1], segments, prior, end_fraction))
+                       unscaled=self.unscaled_seconds(car, first, origin, unbroken[lap - 1], segments, prior,
+                                                      end_fraction))
             segments.append((first, b))
             first, prior = lap + 1, b  # a car keeps its pace unless the sources say otherwise
         car, target = self._end(car, segments, first, prior, end_fraction, end_target)
@@ -424,7 +428,8 @@ class _Calibrator:
 
     def class_prior(self, finishers: list[CarPlan], car_class: str) -> float:
         """The pace a retired car starts from: its class's best-placed finisher's final pace (the class's
-        best-placed finisher is fitted before its other cars; a class without finishers takes the median of the others)."""
+        best-placed finisher is fitted before its other cars; a class without finishers takes the median of the
+        others)."""
         best: dict[str, float] = {}
         for c in sorted((c for c in finishers if c.number in self.paces), key=lambda c: c.position or 999):
             best.setdefault(c.car_class, self.paces[c.number].segments[-1][1])

@@ -49,9 +49,9 @@ from sim.plots.style import (
 )
 from sim.standings import positions_matrix
 
-__all__ = ["changed_cars", "checkpoint_marks", "class_chart", "comparison_cars", "comparison_chart", "draw", "index_chart",
-           "long_stops", "position_chart", "race_history_chart", "render_all_plots", "render_banded_plots",
-           "render_figure", "save_figure", "select_cars", "write_all_plots"]
+__all__ = ["changed_cars", "checkpoint_marks", "class_chart", "comparison_cars", "comparison_chart", "draw",
+           "index_chart", "long_stops", "position_chart", "race_history_chart", "render_all_plots",
+           "render_banded_plots", "render_figure", "save_figure", "select_cars", "write_all_plots"]
 
 
 def _single_axes(ax, right: float = 0.80):
@@ -141,7 +141,8 @@ def _legend_makes(ax, table, cars, anchor=(1.045, 1.0), extra=()):
     handles = _make_handles(table, cars)
     handles += [Line2D([], [], color="#555555", marker="x", markersize=8, markeredgewidth=2, linestyle="none",
                        label="retired or disqualified"),
-                Line2D([], [], color="#555555", linewidth=8, alpha=0.3, label=f"stop or delay ≥ {LONG_STOP_S / 60:.0f} min")]
+                Line2D([], [], color="#555555", linewidth=8, alpha=0.3,
+                       label=f"stop or delay ≥ {LONG_STOP_S / 60:.0f} min")]
     handles += list(extra)
     return ax.add_artist(ax.legend(handles=handles, loc="upper left", bbox_to_anchor=anchor, fontsize=9, title="make",
                                    frameon=False, borderaxespad=0))
@@ -304,7 +305,8 @@ def class_chart(replay, car_class=None, ax=None):
     makes = {table.makes[c] for c in table.cars if table.classes[c] in classes}
     handles = [Line2D([], [], color=make_colour(m), linewidth=2.5, label=m) for m in sorted(makes)]
     texts = ("2nd car of a make in the class", "3rd car of a make", "4th car of a make", "5th car of a make")
-    handles += [Line2D([], [], color="#555555", linestyle=style, label=text) for style, text in zip(LINESTYLES[1:], texts)]
+    handles += [Line2D([], [], color="#555555", linestyle=style, label=text)
+                for style, text in zip(LINESTYLES[1:], texts)]
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 11), fontsize=9, frameon=False,
                title="make (numbers at the line ends are the cars)")
     fig.suptitle(f"{replay.race.title}, {replay.label}: position within class through the race (x = retired)",
@@ -430,4 +432,5 @@ def write_all_plots(replay, out, report=None) -> dict[str, list[Path]]:
     out = Path(out)
     rendered = render_all_plots(replay, report=report)
     out.mkdir(parents=True, exist_ok=True)
-    return {kind: [write_file(out / name, rendered[name]) for name in (kind + ".png", kind + ".svg")] for kind in PLOT_KINDS}
+    return {kind: [write_file(out / name, rendered[name]) for name in (kind + ".png", kind + ".svg")]
+            for kind in PLOT_KINDS}

@@ -25,7 +25,8 @@ def _resolve(order: list[str], name: str) -> str:
 
 
 def index_at(race, car: str, laps: int, t: float, duration_s: float, lap_length_km: float) -> float | None:
-    """The Index of Performance of a car at time t: distance so far over its target distance pro rata to the time run."""
+    """The Index of Performance of a car at time t: distance so far over its target distance pro rata to the time
+    run."""
     entry = race.entry(car)
     cc = entry.engine.displacement_cc if entry.engine else None
     if not cc or not race.index_targets_km or t <= 0:
@@ -38,7 +39,8 @@ def _index_ranking(replay, t: float) -> list[str]:
     for car in replay.table.cars:
         if replay.table.status_at(car, t) != "running":
             continue
-        score = index_at(replay.race, car, replay.table.laps_at(car, t), t, replay.facts.duration_s, replay.facts.lap_length_km)
+        score = index_at(replay.race, car, replay.table.laps_at(car, t), t, replay.facts.duration_s,
+                         replay.facts.lap_length_km)
         if score is not None:
             scores.append((-score, car))
     return [car for _, car in sorted(scores)]
@@ -139,7 +141,8 @@ def _refuels_done(at: At) -> CheckResult:
     table, claim = at.replay.table, at.claim
     running = [c for c in at.order if table.status_at(c, at.t) == "running"][: claim.get("among_top", len(at.order))]
     done = [c for c in running
-            if sum(1 for e in at.replay.log.of(c, [EventKind.PIT_IN]) if e.refuel and e.time <= at.t) >= claim["min_refuels"]]
+            if sum(1 for e in at.replay.log.of(c, [EventKind.PIT_IN]) if e.refuel and e.time <= at.t)
+            >= claim["min_refuels"]]
     share = len(done) / max(len(running), 1)
     return at.result(f">{claim['share']:.0%}", f"{share:.0%}", share > claim["share"])
 
@@ -186,17 +189,19 @@ def retirement_conflicts(replay) -> list[SourceConflict]:
     label = replay.clock
     for car, end in replay.calibration.ends.items():
         tw, nw = end.table_window, end.narrative_window
-        if end.rule in ("narrative", "relative", "same-moment", "table") and tw and nw and (nw[1] <= tw[0] or nw[0] >= tw[1]):
+        if (end.rule in ("narrative", "relative", "same-moment", "table") and tw and nw
+                and (nw[1] <= tw[0] or nw[0] >= tw[1])):
             plan = replay.plan.car(car)
             event = next((e for e in replay.facts.events if e.id == plan.end.event_id), None)
             if event is None:  # a what-if removed this retirement: no conflict left to report
                 continue
             entry = replay.race.entry(car)
-            table_text = f"results table: '{entry.reason}' = race hour {entry.retirement_hour} ({label(tw[0])}-{label(tw[1])})"
+            table_text = (f"results table: '{entry.reason}' = race hour {entry.retirement_hour} "
+                          f"({label(tw[0])}-{label(tw[1])})")
             text_text = f"narrative: {label(nw[0])}-{label(nw[1])}: \"{event.quote}\""
             if end.rule == "relative":
-                chosen = (f"when car {car}'s {plan.laps} laps are {plan.end.laps_behind} laps behind car {plan.end.relative_to}: "
-                          f"{label(end.target)}")
+                chosen = (f"when car {car}'s {plan.laps} laps are {plan.end.laps_behind} laps behind car "
+                          f"{plan.end.relative_to}: {label(end.target)}")
                 reason = "priority 1: a statement tying the car to another"
             elif end.rule == "same-moment":
                 chosen = f"the same moment as car {plan.end.same_moment_as}: {label(end.target)}"
@@ -209,7 +214,8 @@ def retirement_conflicts(replay) -> list[SourceConflict]:
                 reason = "priority 2: a narrative clock time is more specific than the table's hour"
             if event.assumption:  # the race's own reason for the choice, in its events.toml
                 reason += f" ({event.assumption})"
-            out.append(SourceConflict(f"retirement-{car}", f"car {car}'s retirement", (table_text, text_text), chosen, reason))
+            out.append(SourceConflict(f"retirement-{car}", f"car {car}'s retirement", (table_text, text_text), chosen,
+                                      reason))
     return out
 
 

@@ -63,7 +63,8 @@ def default_facts(race: Race) -> RaceFacts:
     at = doc["assumptions"]["retirement_at"]
     assumptions = replace(assumptions, retirement_at=at["value"], open_ends=True,
                           reasons={**assumptions.reasons, "retirement_at": at["reason"]})
-    used += [f"{name}: {item.get('value', item.get('factor', item.get('per_lap', item.get('sigma'))))}: {item['reason']}"
+    used += [f"{name}: {item.get('value', item.get('factor', item.get('per_lap', item.get('sigma'))))}: "
+             f"{item['reason']}"
              for name, item in doc["assumptions"].items()]
     used += [f"ends: {reason}" for reason in doc["ends"].values()]
     return RaceFacts(race.id, start, duration_s, _lap_length(race, used), regulations, assumptions, (), (), (),

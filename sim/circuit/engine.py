@@ -150,7 +150,8 @@ class _Car:
         self.envf = _environment(_windows(self.plan, car))
         self.finisher = car.end.kind == "finish"
         self.refuels = sorted(set(car.refuel_laps))
-        self.pit_delays = {d.after_lap: d for d in car.delays if d.after_lap is not None and d.at is None and not d.on_track}
+        self.pit_delays = {d.after_lap: d for d in car.delays
+                           if d.after_lap is not None and d.at is None and not d.on_track}
         self.track_delays = {d.after_lap + 1: d for d in car.delays
                              if d.after_lap is not None and d.at is None and d.on_track}
         self.pit_delay_laps = sorted(self.pit_delays)
@@ -364,7 +365,8 @@ def run_alone(plan: RacePlan, car: CarPlan, pace: CarPace) -> CarRun:
     return run
 
 
-def run_cars(plan: RacePlan, paces: dict[str, CarPace], cars: list[CarPlan] | None = None) -> tuple[EventLog, dict[str, CarRun]]:
+def run_cars(plan: RacePlan, paces: dict[str, CarPace],
+             cars: list[CarPlan] | None = None) -> tuple[EventLog, dict[str, CarRun]]:
     """Run the given cars (all by default) in one SimPy environment; return the event log and each car's run."""
     env = simpy.Environment()
     others: list = []

@@ -23,11 +23,11 @@ ANCHOR_EVENT_KINDS = ("delay", "retirement")  # the events whose moment the repl
 EVENT_KINDS = ("delay", "retirement", "pace", "stints", "disqualified", "anchor", "start", "driver", "note")
 CLAIM_KEYS = {  # what each kind of checkpoint must state
     "order": ("cars",), "position": ("car",), "laps": ("car", "laps"), "gap_seconds": ("car", "ahead", "value"),
-    "gap_laps": ("car", "ahead", "value"), "leader": ("car",), "class_order": ("class", "cars"), "index_order": ("cars",),
-    "spread_laps": ("positions", "value"), "same_lap": ("cars",), "best_position": ("car", "value"),
-    "pit_time": ("car", "seconds"), "fastest_lap": ("car", "seconds"), "average_speed": ("car", "kph"),
-    "clock": ("value",), "refuels_done": ("min_refuels", "share"), "getaway": ("first", "next"),
-    "not_evaluated": ("reason",),
+    "gap_laps": ("car", "ahead", "value"), "leader": ("car",), "class_order": ("class", "cars"),
+    "index_order": ("cars",), "spread_laps": ("positions", "value"), "same_lap": ("cars",),
+    "best_position": ("car", "value"), "pit_time": ("car", "seconds"), "fastest_lap": ("car", "seconds"),
+    "average_speed": ("car", "kph"), "clock": ("value",), "refuels_done": ("min_refuels", "share"),
+    "getaway": ("first", "next"), "not_evaluated": ("reason",),
 }
 CHECKPOINT_KINDS = tuple(CLAIM_KEYS)  # sim.circuit.claims has one function per kind (a test keeps them equal)
 
@@ -136,12 +136,13 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     events, event_ranges = _read_events(folder / "events.toml", starters, start, duration_s, seed_text)
     event_ids = {e.id for e in events}
     drivers = {e.number: {d.name for d in e.drivers} for e in race.starters}
-    checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text, drivers)
+    checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text,
+                                    drivers)
     conflicts = read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
     _check_event_laps(folder / "events.toml", race, events)
-    return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints, conflicts,
-                     folder, ranges=ranges + event_ranges)
+    return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints,
+                     conflicts, folder, ranges=ranges + event_ranges)
 
 
 def _read_head(head: Table, race: Race, folder: Path) -> tuple[datetime, float]:
@@ -178,7 +179,8 @@ def _lap_length(race_path: Path, race: Race) -> float:
     distance = race.statistics.get("distance_km")
     winner = next((e for e in race.entries if e.position == 1), None)
     if not distance or winner is None or not winner.laps:
-        raise RaceDataError("cannot derive the lap length: the source gives no distance or no winner's laps", file=race_path, key="lap_length")
+        raise RaceDataError("cannot derive the lap length: the source gives no distance or no winner's laps",
+                            file=race_path, key="lap_length")
     return distance / winner.laps
 
 
@@ -189,7 +191,8 @@ def _mark_fitted(path: Path, checkpoints, events) -> tuple[Checkpoint, ...]:
     for e in events:
         for cid in e.fits:
             if cid not in by_id:
-                raise RaceDataError("names no checkpoint in checkpoints.toml", file=path, key=f"event.{e.id}.fits", value=cid, car=e.car)
+                raise RaceDataError("names no checkpoint in checkpoints.toml", file=path, key=f"event.{e.id}.fits",
+                                    value=cid, car=e.car)
             what = (f"car {e.car}'s lap {e.lap} is placed in its window" if e.kind == "anchor" and e.window
                     else f"car {e.car} is placed relative to car {e.relative_to}" if e.kind == "anchor"
                     else f"car {e.car}'s assumed {e.kind} was chosen with this statement in view")
@@ -351,7 +354,8 @@ ANCHOR_FORMS = (  # (required keys, allowed extra keys)
     ({"at", "relative_to"}, {"laps_behind", "side"}),
     ({"at_event", "relative_to"}, {"laps_behind", "side", "at_edge", "offset_minutes"}),
 )
-ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side", "at_event", "at_edge", "offset_minutes"}
+ANCHOR_KEYS = {"lap", "window", "relative_to", "by", "at", "laps_behind", "side", "at_event", "at_edge",
+               "offset_minutes"}
 
 
 def _check_anchor_form(r: Table, car: str) -> None:
@@ -359,8 +363,8 @@ def _check_anchor_form(r: Table, car: str) -> None:
     keys = ANCHOR_KEYS & item.keys()
     if not any(required <= keys <= required | extra for required, extra in ANCHOR_FORMS):
         raise r.error("lap", "an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or a moment + `relative_to` "
-                             "(+ `laps_behind`, `side`), the moment `at` or `at_event` (+ `at_edge`, `offset_minutes`); "
-                             f"this one has {', '.join(sorted(keys)) or 'none of them'}",
+                             "(+ `laps_behind`, `side`), the moment `at` or `at_event` (+ `at_edge`, "
+                             f"`offset_minutes`); this one has {', '.join(sorted(keys)) or 'none of them'}",
                       item.get("lap"))
     if item.get("relative_to") == car:
         raise r.error("relative_to", "cannot place a car against itself", car)
@@ -374,8 +378,8 @@ def _by(r: Table, duration_s: float) -> tuple[float, float] | None:
     if by is None:
         return None
     if (not isinstance(by, list) or len(by) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= duration_s
-                       for v in by) or by[0] >= by[1]):
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                       and abs(v) <= duration_s for v in by) or by[0] >= by[1]):
         raise r.error("by", "is not a [from, to] pair of seconds, from < to", by)
     return float(by[0]), float(by[1])
 
@@ -442,7 +446,8 @@ def _read_event(r: Table, starters, seen, start: datetime, duration_s: float, se
         laps_behind=r.integer("laps_behind", None, low=-MAX_LAPS, high=MAX_LAPS),
         same_moment_as=r.string("same_moment_as", None),
         lap=r.integer("lap", None, low=1, high=MAX_LAPS, message="must be a lap > 0"),
-        narrative_hour=r.integer("narrative_hour", None, low=1, high=hours, message=f"must be a race hour from 1 to {hours:g}"),
+        narrative_hour=r.integer("narrative_hour", None, low=1, high=hours,
+                                 message=f"must be a race hour from 1 to {hours:g}"),
         start_seconds=r.number("start_seconds", None, low=-600, high=600),
         driver=r.string("driver", None), by=_by(r, duration_s), side=side, **_event_moment(r, duration_s),
     )
@@ -489,7 +494,8 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
     moments = {e.car for e in events if e.kind == "retirement"}
     for e in events:
         if e.same_moment_as is not None and e.same_moment_as not in moments:
-            raise RaceDataError("names a car with no retirement event", file=path, key=f"event.{e.id}.same_moment_as", value=e.same_moment_as, car=e.car)
+            raise RaceDataError("names a car with no retirement event", file=path, key=f"event.{e.id}.same_moment_as",
+                                value=e.same_moment_as, car=e.car)
     return tuple(events), tuple(ranges)
 
 
@@ -503,13 +509,13 @@ def _event_range(r: Table, event: NarrativeEvent, duration_s: float) -> Range | 
 
 
 WHEN_KEYS = ("at", "at_hour", "at_leader_lap", "at_event", "during", "at_driver_change")
-CHECKPOINT_KEYS = {"id", "kind", "quote", "section", "tolerance", "fitted", "reason", "offset_minutes", "conflict", "gap",
-                   *WHEN_KEYS}
+CHECKPOINT_KEYS = {"id", "kind", "quote", "section", "tolerance", "fitted", "reason", "offset_minutes", "conflict",
+                   "gap", *WHEN_KEYS}
 CLAIM_FIELDS = {  # what each claim key may hold: "car" (a starter), "cars", "position", "lap", "int", "number", ...
-    "car": "car", "ahead": "car", "cars": "cars", "next": "cars", "laps": "int", "class": "str", "positions": "positions",
-    "position": "position", "min_position": "position", "max_position": "position", "among_top": "position",
-    "first": "position", "seconds": "seconds", "kph": "positive", "min_refuels": "int", "share": "fraction",
-    "reason": "str", "value": "int",
+    "car": "car", "ahead": "car", "cars": "cars", "next": "cars", "laps": "int", "class": "str",
+    "positions": "positions", "position": "position", "min_position": "position", "max_position": "position",
+    "among_top": "position", "first": "position", "seconds": "seconds", "kph": "positive", "min_refuels": "int",
+    "share": "fraction", "reason": "str", "value": "int",
 }
 VALUE_FIELD = {"gap_seconds": "number", "best_position": "position", "clock": "clock", "spread_laps": "int"}
 FIELD_OVERRIDES = {("getaway", "first"): "car"}
@@ -519,7 +525,8 @@ RESOLVING_KINDS = ("laps", "gap_laps")
 
 def _claim_field(r: Table, kind: str, key: str, starters: set[str], start: datetime) -> None:
     """Check one claim value by the kind of thing it names (see CLAIM_FIELDS)."""
-    field_kind = FIELD_OVERRIDES.get((kind, key)) or (VALUE_FIELD.get(kind, "int") if key == "value" else CLAIM_FIELDS[key])
+    field_kind = FIELD_OVERRIDES.get((kind, key)) or (VALUE_FIELD.get(kind, "int") if key == "value"
+                                                      else CLAIM_FIELDS[key])
     n = len(starters)
     if field_kind == "car":
         car = r.string(key)
@@ -563,15 +570,18 @@ def _read_claim(r: Table, kind: str, starters: set[str], start: datetime) -> dic
 def _driver_change(r: Table, starters: set[str], drivers: dict[str, set[str]]) -> tuple[str, str, int]:
     spec = r.get("at_driver_change", dict, message="must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}")
     car, driver, nth = spec.get("car"), spec.get("driver"), spec.get("nth")
-    if (set(spec) != {"car", "driver", "nth"} or not isinstance(car, str) or car not in starters or not isinstance(driver, str)
-            or not isinstance(nth, int) or isinstance(nth, bool) or not 1 <= nth <= MAX_LAPS):
+    if (set(spec) != {"car", "driver", "nth"} or not isinstance(car, str) or car not in starters
+            or not isinstance(driver, str) or not isinstance(nth, int) or isinstance(nth, bool)
+            or not 1 <= nth <= MAX_LAPS):
         raise r.error("at_driver_change", "must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>}", spec)
     if driver not in drivers.get(car, ()):
-        raise r.error("at_driver_change", f"names no driver of car {car} ({', '.join(sorted(drivers.get(car, ())))})", driver)
+        raise r.error("at_driver_change", f"names no driver of car {car} ({', '.join(sorted(drivers.get(car, ())))})",
+                      driver)
     return car, driver, nth
 
 
-def _when(r: Table, kind: str, event_ids: set[str], start: datetime, duration_s: float, starters, drivers) -> tuple[str, object]:
+def _when(r: Table, kind: str, event_ids: set[str], start: datetime, duration_s: float, starters,
+          drivers) -> tuple[str, object]:
     """The moment a checkpoint speaks of: the first of WHEN_KEYS it gives."""
     if "at" in r:
         return "at", _clock(r, "at", start)
@@ -592,11 +602,13 @@ def _when(r: Table, kind: str, event_ids: set[str], start: datetime, duration_s:
     if "at_driver_change" in r:
         return "at_driver_change", _driver_change(r, starters, drivers)
     if kind != "not_evaluated":
-        raise r.error("at", "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event, at_driver_change or during")
+        raise r.error("at",
+                      "a checkpoint needs a moment: at, at_hour, at_leader_lap, at_event, at_driver_change or during")
     return "none", None
 
 
-def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, duration_s, seed_text, drivers) -> Checkpoint:
+def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, duration_s, seed_text,
+                     drivers) -> Checkpoint:
     cid = r.string("id")
     r.prefix = f"checkpoint.{cid}"
     if cid in seen:
@@ -613,8 +625,8 @@ def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, durat
     )
 
 
-def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float, seed_text: str,
-                      drivers: dict[str, set[str]]) -> tuple[Checkpoint, ...]:
+def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float,
+                      seed_text: str, drivers: dict[str, set[str]]) -> tuple[Checkpoint, ...]:
     out, seen = [], set()
     for i, item in enumerate(reader(path, load_toml(path), "").tables("checkpoint")):
         cp = _read_checkpoint(reader(path, item, f"checkpoint[{i}]"), seen, starters, event_ids, start, duration_s,

@@ -55,13 +55,15 @@ def check_regulations(replay: Replay) -> list[Breach]:
                 if since < rules["min_laps_between_refuels"]:
                     recorded = any(r in reason for r in RECORDED_REASONS["refuel_window"])
                     out.append(Breach(car, "refuel_window", e.time, e.mark,
-                                      f"refuelled after {since} laps (the rule asks for {rules['min_laps_between_refuels']})", recorded))
+                                      f"refuelled after {since} laps (the rule asks for "
+                                      f"{rules['min_laps_between_refuels']})", recorded))
                 last_refuel = e.mark
         limit = rules["max_driver_hours"] * HOUR
         for driver, seconds in driving.items():
             if seconds > limit:
                 out.append(Breach(car, "max_driver_hours", replay.facts.duration_s, 0,
-                                  f"{driver} drove {seconds / HOUR:.1f} h (limit {rules['max_driver_hours']:g} h)", False))
+                                  f"{driver} drove {seconds / HOUR:.1f} h (limit {rules['max_driver_hours']:g} h)",
+                                  False))
         plan = replay.plan.car(car)
         crossings = replay.table.crossings[car]
         if plan.status == "classified" and len(crossings):

@@ -18,7 +18,8 @@ def report_data(replay: Replay) -> dict:
     """Checkpoints, conflicts, regulation breaches and what was fitted, as JSON-ready data."""
     data = check(replay)
     data["regulations"] = [
-        {"car": b.car, "rule": b.rule, "clock": replay.clock(b.time_s), "lap": b.lap, "detail": b.detail, "recorded": b.recorded}
+        {"car": b.car, "rule": b.rule, "clock": replay.clock(b.time_s), "lap": b.lap, "detail": b.detail,
+         "recorded": b.recorded}
         for b in check_regulations(replay)
     ]
     data["assumptions"] = replay.facts.assumptions.reasons
@@ -63,9 +64,9 @@ def markdown(data: dict, replay: Replay, montecarlo: dict | None = None) -> str:
         f"# Checkpoint report: {replay.race.title} ({data['label']}, seed {data['seed']})",
         "",
         "Every published statement of an order, a lap count or a gap, checked against the replay. "
-        "**pass**: the replay agrees within the tolerance; **fitted**: the model was fitted to this statement, so agreement "
-        "is not evidence; **conflict**: the statement cannot hold together with a source the replay follows (see Source conflicts); "
-        "**fail**: the replay disagrees; **not evaluated**: kept, with the reason.",
+        "**pass**: the replay agrees within the tolerance; **fitted**: the model was fitted to this statement, so "
+        "agreement is not evidence; **conflict**: the statement cannot hold together with a source the replay follows "
+        "(see Source conflicts); **fail**: the replay disagrees; **not evaluated**: kept, with the reason.",
         "",
         "| status | count |", "| --- | --- |",
         *[f"| {s} | {totals.get(s, 0)} |" for s in STATUS_ORDER if totals.get(s)],
@@ -83,8 +84,8 @@ def markdown(data: dict, replay: Replay, montecarlo: dict | None = None) -> str:
         lines.append(f"| {c['status']} |{share} {c['id']} | {c['moment']} | {_cell(c['published'])} | "
                      f"{_cell(c['replay'])} | {_cell(c['note'])} | {c['section']}: \"{_cell(c['quote'])}\" |")
     lines += ["", "## Source conflicts", "",
-              "Where the sources cannot all hold, the replay follows a written priority: (1) a statement tying a car to "
-              "another car (laps behind it, the same accident); (2) a narrative clock time; (3) the results table's "
+              "Where the sources cannot all hold, the replay follows a written priority: (1) a statement tying a car "
+              "to another car (laps behind it, the same accident); (2) a narrative clock time; (3) the results table's "
               "retirement hour; (4) a narrative race hour. The table's laps and classified order always hold.", ""]
     for c in data["conflicts"]:
         lines.append(f"- **{c['subject']}** (`{c['id']}`)")
@@ -102,8 +103,9 @@ def markdown(data: dict, replay: Replay, montecarlo: dict | None = None) -> str:
     for r in data["retirements"]:
         lines.append(f"| {r['car']} | {r['clock']} | {r['rule']} |")
     if data["defaults"]:
-        lines += ["", "## Defaults used", "", "This race has no folder of facts: it was replayed from its document's tables "
-                  "with these defaults.", ""] + [f"- {d}" for d in data["defaults"]]
+        lines += ["", "## Defaults used", "",
+                  "This race has no folder of facts: it was replayed from its document's tables with these defaults.",
+                  ""] + [f"- {d}" for d in data["defaults"]]
     length = "unknown" if data["lap_length_km"] is None else f"{data['lap_length_km']} km"
     lines += ["", "## Assumptions", "", f"- lap length: {length} (published distance / winner's laps)"]
     lines += [f"- {k}: {v}" for k, v in data["assumptions"].items()]
@@ -117,8 +119,8 @@ def _evidence(checkpoints: list[dict], holds: dict[str, str] | None = None) -> l
     if not passes:
         return []
     intro = (f"**The evidence**: {len(passes)} statements the replay meets without having been fitted to them "
-             "(a pass can still rest on an anchor taken from another statement: `python scenarios/anchor_dependence.py` "
-             "lists those).")
+             "(a pass can still rest on an anchor taken from another statement: "
+             "`python scenarios/anchor_dependence.py` lists those).")
     lines = [intro, ""]
     for c in passes:
         published, got = c["published"], c["replay"]

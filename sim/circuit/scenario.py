@@ -20,7 +20,8 @@ finish = true                        # runs on to the flag whatever the table sa
 ```
 
 Removing a car's retirement (its retirement event, or `finish = true`) lets it run on to the flag at its calibrated pace
-with its remaining stops; a retirement tied to it (`same_moment_as`, the same accident) goes with it. Errors name the file, key and value.
+with its remaining stops; a retirement tied to it (`same_moment_as`, the same accident) goes with it. Errors name the
+file, key and value.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def load_scenario(path: str | Path) -> Scenario:
     _check_table(head, SCENARIO_KEYS)
     name, race = head.string("name"), head.string("race")
     rules, assumptions, cars = _read_rules(doc), _read_assumptions(doc), _read_cars(doc)
-    return Scenario(name, head.string("description", ""), race, _read_removed(head), rules, assumptions, cars, str(path))
+    return Scenario(name, head.string("description", ""), race, _read_removed(head), rules, assumptions, cars,
+                    str(path))
 
 
 def _check_race(scenario: Scenario) -> None:
@@ -152,7 +154,8 @@ def apply_to(scenario: Scenario, race, facts: RaceFacts, plan, calibration) -> R
                                 key=f"scenario.remove_events[{i}]", value=event_id)
     for i, car in enumerate(scenario.cars):
         if car["number"] not in starters:
-            raise ScenarioError("names a car that did not start this race", file=scenario.file, key=f"car[{i}].number", value=car["number"])
+            raise ScenarioError("names a car that did not start this race", file=scenario.file,
+                                key=f"car[{i}].number", value=car["number"])
 
     removed = set(scenario.remove_events)
     finish = {c["number"] for c in scenario.cars if c.get("finish")}
@@ -171,14 +174,16 @@ def apply_to(scenario: Scenario, race, facts: RaceFacts, plan, calibration) -> R
     for car in new_plan.cars:
         car = calibration.amended.get(car.number, car)  # a default stop calibration gave the car stays with it
         if car.number in finish:
-            car = replace(car, end=EndRule("finish", (facts.duration_s, facts.duration_s), "scenario"), status="classified", position=None)
+            car = replace(car, end=EndRule("finish", (facts.duration_s, facts.duration_s), "scenario"),
+                          status="classified", position=None)
         cars.append(car)
     new_plan = replace(new_plan, cars=tuple(cars))
     factors = {c["number"]: float(c.get("pace_factor", 1.0)) for c in scenario.cars}
     paces = dict(calibration.paces)
     for number, factor in factors.items():
         pace = paces[number]
-        paces[number] = CarPace(tuple((first, base * factor) for first, base in pace.segments), pace.noise, pace.end_fraction)
+        paces[number] = CarPace(tuple((first, base * factor) for first, base in pace.segments), pace.noise,
+                                pace.end_fraction)
     return replay_of(REPLAY, race, new_facts, new_plan, replace(calibration, paces=paces), label=scenario.name)
 
 
@@ -194,7 +199,8 @@ def compare(real: Replay, whatif: Replay) -> dict:
     merged = a.merge(b, on=["car", "class", "make"], suffixes=("_real", "_whatif"))
     merged["laps_change"] = merged["laps_whatif"] - merged["laps_real"]
     merged["position_change"] = merged["position_real"] - merged["position_whatif"]
-    changed = merged[(merged.laps_change != 0) | (merged.position_change != 0) | (merged.status_real != merged.status_whatif)]
+    changed = merged[(merged.laps_change != 0) | (merged.position_change != 0)
+                     | (merged.status_real != merged.status_whatif)]
 
     def margin(frame):
         return int(frame.laps.iloc[0] - frame.laps.iloc[1])

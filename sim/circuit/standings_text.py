@@ -58,6 +58,7 @@ def standings_text(replay, args) -> str:
     if args.format == "csv":
         return pd.concat(frames, ignore_index=True).to_csv(index=False, float_format="%.3f").rstrip("\n")
     return "\n".join(
-        f"\nHour {f.hour.iloc[0]} ({f.clock.iloc[0]})\n" + as_text(f.drop(columns=["hour", "clock", "last_crossing_s"])
-                                                            .round({"gap_s": 0, "distance_km": 1})).to_string(index=False)
+        f"\nHour {f.hour.iloc[0]} ({f.clock.iloc[0]})\n"
+        + as_text(f.drop(columns=["hour", "clock", "last_crossing_s"]).round({"gap_s": 0, "distance_km": 1}))
+            .to_string(index=False)
         for f in frames)

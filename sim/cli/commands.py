@@ -128,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `race-replay entries ... | head`
         _silence_stdout()
         return 0
-    except OSError as exc:  # an output folder that cannot be written, a full disk, a scenario path that is a folder, ...
+    # an output folder that cannot be written, a full disk, a scenario path that is a folder, ...
+    except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR

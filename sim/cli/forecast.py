@@ -20,8 +20,10 @@ DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.timesheet.model's (a test keeps t
 def add_forecast_parser(subparsers) -> None:
     parser = subparsers.add_parser("forecast", help="forecast a race from its practice timesheet (Monte Carlo)")
     parser.add_argument("race", help="a race id of kind timesheet (or the path of such a document)")
-    parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS, help=f"races to simulate (default {DEFAULT_RUNS})")
-    parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
+    parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS,
+                        help=f"races to simulate (default {DEFAULT_RUNS})")
+    parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED,
+                        help=f"seed, 0 or more (default {DEFAULT_SEED})")
     parser.add_argument("--workers", type=whole_number(1), default=None, help="processes (default: every core)")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON, a Markdown report and the plots here")
     parser.add_argument("--format", choices=("table", "json"), default="table")
@@ -71,9 +73,9 @@ def _table(summary: dict) -> str:
 
     frame = pd.DataFrame(summary["cars"]).sort_values(["p_win", "p_podium", "p_finish"], ascending=False)
     f = summary["field"]
-    head = (f"{summary['race']}: {summary['runs']} runs, seed {summary['seed']}; finishers {f['expected_finishers']:.1f}"
-            f" (10-90%: {f['finishers_p10']}-{f['finishers_p90']}), winner's laps {f['winner_laps_expected']:.1f}"
-            f" ({f['winner_laps_p10']}-{f['winner_laps_p90']})")
+    head = (f"{summary['race']}: {summary['runs']} runs, seed {summary['seed']}; finishers "
+            f"{f['expected_finishers']:.1f} (10-90%: {f['finishers_p10']}-{f['finishers_p90']}), winner's laps "
+            f"{f['winner_laps_expected']:.1f} ({f['winner_laps_p10']}-{f['winner_laps_p90']})")
     return head + "\n" + frame[list(TABLE_COLUMNS)].to_string(index=False)
 
 
@@ -81,7 +83,8 @@ def _table(summary: dict) -> str:
 def add_score_parser(subparsers) -> None:
     parser = subparsers.add_parser("score", help="score a forecast's JSON against a results file, beside baselines")
     parser.add_argument("forecast", type=Path, help="the JSON `race-replay forecast --format json` printed")
-    parser.add_argument("results", type=Path, help='a JSON list of {"number", "pos", "laps"} (pos null: not classified)')
+    parser.add_argument("results", type=Path,
+                        help='a JSON list of {"number", "pos", "laps"} (pos null: not classified)')
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=cmd_score)
 

@@ -14,10 +14,12 @@ DEFAULT_RUNS = 300
 
 
 def add_montecarlo_parser(subparsers) -> None:
-    parser = subparsers.add_parser("montecarlo", help="replay a race over its assumptions' ranges, recalibrating each draw")
+    parser = subparsers.add_parser("montecarlo",
+                                   help="replay a race over its assumptions' ranges, recalibrating each draw")
     parser.add_argument("race", help="a race id with replay data")
     parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS, help=f"draws (default {DEFAULT_RUNS})")
-    parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED, help=f"seed, 0 or more (default {DEFAULT_SEED})")
+    parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED,
+                        help=f"seed, 0 or more (default {DEFAULT_SEED})")
     parser.add_argument("--workers", type=whole_number(1), default=None,
                         help="Dask worker processes on this machine (default: every core; 1: in this process, no Dask)")
     parser.add_argument("--scheduler", default=None, help="the address of a running Dask scheduler (tcp://host:8786)")
@@ -96,7 +98,8 @@ def _table(summary: dict) -> str:
         lines.append(f"winner's margin (laps): p10 {m['p10']}, p50 {m['p50']}, p90 {m['p90']}; per margin: "
                      + ", ".join(f"{k} {100 * v:.0f}%" for k, v in summary["margin_laps_share"].items()))
     if "scenario_winners" in summary:
-        lines.append("under the scenario: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["scenario_winners"].items())
+        lines.append("under the scenario: "
+                     + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["scenario_winners"].items())
                      + f"; margin (laps) {summary['scenario_margin_laps']}")
     lines.append(f"{'checkpoint':<48} {'pass':>6} {'fitted':>7} {'fail':>6} {'conflict':>9}")
     for cp in summary["checkpoints"]:

@@ -87,7 +87,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     top = final.head(6)
     print(f"{replay.race.title}: replay of {len(replay.plan.cars)} starters, seed {summary['seed']}")
-    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} {kind.unit})" for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
+    print("At the flag: " + ", ".join(f"{p}. car {c} ({m}, {laps} {kind.unit})"
+                                      for p, c, m, laps in zip(top.position, top.car, top.make, top.laps)))
     totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
     checked = f"{sum(data['totals'].values())} ({totals})" if totals else "none (the race has no published checkpoints)"
     print(f"Checkpoints: {checked}; source conflicts: {summary['conflicts']}")
@@ -174,7 +175,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         totals = ", ".join(f"{v} {k}" for k, v in data["totals"].items())
         print(f"{replay.race.title}: {sum(data['totals'].values())} checkpoints ({totals})")
         for c in data["checkpoints"]:
-            print(f"  {c['status']:<13} {c['moment']:<12} {c['id']:<40} published {_short(c['published'])}; replay {_short(c['replay'])}")
+            print(f"  {c['status']:<13} {c['moment']:<12} {c['id']:<40} published {_short(c['published'])}; "
+                  f"replay {_short(c['replay'])}")
         print(f"{len(data['conflicts'])} source conflicts:")
         for c in data["conflicts"]:
             print(f"  {c['subject']}: chosen {c['chosen']}")
@@ -195,7 +197,8 @@ def add_plot_parser(subparsers) -> None:
     parser.add_argument("--kind", default=None,
                         help="the plot (default the race kind's first: positions for a circuit, distance-time for a "
                              "time trial)")
-    parser.add_argument("--scenario", type=Path, help="a what-if scenario file (TOML) to replay instead of the real race")
+    parser.add_argument("--scenario", type=Path,
+                        help="a what-if scenario file (TOML) to replay instead of the real race")
     parser.add_argument("--top", type=whole_number(1), help="only cars that reached the top N")
     parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1")
     # a str, not a Path: Path("outs/") drops the slash that says "a folder"

@@ -111,7 +111,8 @@ def page_data(replay, report: dict, spans: tuple = ()) -> dict:
         "race": replay.race.id, "title": replay.race.title, "label": replay.label, "seed": replay.calibration.seed,
         "kind": kind.name, "order": kind.order, "unit": kind.unit, "mark_names": marks,
         "start": replay.facts.start.strftime("%Y-%m-%dT%H:%M:%S"), "duration_s": float(duration),
-        "bands": [{"name": name, "from": float(lo), "to": float(hi)} for name, lo, hi in spans if hi > lo], "cars": cars, "ticker": ticker, "checkpoints": checkpoints,
+        "bands": [{"name": name, "from": float(lo), "to": float(hi)} for name, lo, hi in spans if hi > lo],
+        "cars": cars, "ticker": ticker, "checkpoints": checkpoints,
         "totals": report.get("totals", {}),
     }
 

@@ -60,7 +60,8 @@ def _winner(replay, order: str) -> tuple[list, int | None, float | None]:
     return final, int(final[0][1] - final[1][1]), round(float(final[1][3] - final[0][3]), 3)
 
 
-def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (), scenario: str | None = None) -> DrawResult:
+def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (),
+             scenario: str | None = None) -> DrawResult:
     """Draw `index` of the sweep of `seed`: a pure function of its arguments. `only` (glob patterns of range names)
     applies just those drawn values; every range is still drawn, so a value does not depend on what else is."""
     race, facts = base(race_id)

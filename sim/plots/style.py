@@ -87,7 +87,8 @@ def race_axis(ax, facts, every_h: int = 2, label: bool = True, weather_labels: b
     for (lo, hi), colour, text in (((night[0], night[1]), "#c9d3e6", "night"), ((fog[0], fog[1]), "#e3e3e3", "fog")):
         ax.axvspan(lo / HOUR, hi / HOUR, color=colour, alpha=0.55, zorder=0, linewidth=0, gid=f"shade-{text}")
         if weather_labels:
-            ax.text((lo + hi) / 2 / HOUR, 1.005, f"{text} {clock_label(lo, facts.start)}-{clock_label(hi, facts.start)}",
+            ax.text((lo + hi) / 2 / HOUR, 1.005,
+                    f"{text} {clock_label(lo, facts.start)}-{clock_label(hi, facts.start)}",
                     transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=8, color="#44536b")
 
 

@@ -44,7 +44,8 @@ def count_claims(doc: Document, counts: Mapping[str, tuple[int, str]], note: str
             continue
         have, described = counts[what]
         for text, match in doc.search(pattern):
-            said = _number(doc.file, text, match, lambda digits, what=what: fields.integer(digits, what=f"a count of {what}"))
+            said = _number(doc.file, text, match,
+                           lambda digits, what=what: fields.integer(digits, what=f"a count of {what}"))
             if said != have:
                 message = f"the text says {match.group(0)!r} ({what}: {said}) but the tables list {have} {described}"
                 found.append(Anomaly(doc.file, text.line, "count-mismatch", message + (f"; {note}" if note else "")))
@@ -157,7 +158,8 @@ def nationality_codes(doc: Document, entries: Iterable[Entry]) -> list[Anomaly]:
         if len(present) < 2:
             continue
         rare = min(present, key=lambda c: (len(used[c]), c))
-        parts = [f"{code} ({', '.join('car ' + e.number for e in used[code][:4])}{', ...' if len(used[code]) > 4 else ''})" for code in present]
+        parts = [f"{code} ({', '.join('car ' + e.number for e in used[code][:4])}"
+                 f"{', ...' if len(used[code]) > 4 else ''})" for code in present]
         found.append(Anomaly(
             doc.file, used[rare][0].line, "inconsistent-code",
             f"{' and '.join(parts)} are codes for the same country; kept as written",

@@ -17,7 +17,8 @@ from sim.records import Engine
 # Only the ASCII digits 0-9 are digits: '\d', str.isdigit() and int() also accept '²' and '١٢'.
 _ORDINAL = re.compile(r"^([0-9]+)(st|nd|rd|th)?$")
 _MARKER = re.compile(r"\s*([*†‡#]+)$")  # a note marker after a status: "N/C *"
-_STATUS_WORDS = {"N/C": "NC", "NC": "NC", "DNF": "DNF", "RET": "DNF", "DSQ": "DSQ", "DISQ": "DSQ", "DNS": "DNS", "DNA": "DNA"}
+_STATUS_WORDS = {"N/C": "NC", "NC": "NC", "DNF": "DNF", "RET": "DNF", "DSQ": "DSQ", "DISQ": "DSQ", "DNS": "DNS",
+                 "DNA": "DNA"}
 _NUMBER = re.compile(r"^([0-9A-Za-z]+)(?:\s*\((reserve)\))?$")
 _RACE_TIME = re.compile(r"^([0-9]+)\s*hr\s+([0-9]{1,2})([:.])([0-9]{2})$")  # "10hr 27:47" (or the typo "11hr 26.58")
 _CLOCK = re.compile(r"^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2}(?:\.[0-9]{1,9})?)$")  # "3:59.900", "1:02:03"
@@ -39,7 +40,8 @@ class FieldError(ValueError):
 
 def cell_error(exc: FieldError, file: str, row: Row, index: int, field: str) -> ParseError:
     """A ParseError for cell ``index`` of ``row``: file:line:column, the field and the cell text."""
-    return ParseError(f"{field}: {exc}", file=file, line=row.line, column=row.column(index), value=excerpt(row.cells[index]))
+    return ParseError(f"{field}: {exc}", file=file, line=row.line, column=row.column(index),
+                      value=excerpt(row.cells[index]))
 
 
 def read(parse, file: str, row: Row, index: int, field: str):

@@ -97,7 +97,8 @@ def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: st
         note = _note(section, marker)
         if note is None:
             anomalies.append(Anomaly(file, row.line, "note-marker",
-                                     f"car {number} is {cell('position')!r} but no '- Note {marker}' explains the {marker!r}"))
+                                     f"car {number} is {cell('position')!r} but no '- Note {marker}' explains the "
+                                     f"{marker!r}"))
         else:
             reason = reason or note[1]
             anomalies.append(Anomaly(file, row.line, "note-marker",
@@ -128,7 +129,8 @@ def _counts(entries: list[Entry]) -> dict[str, tuple[int, str]]:
     practised = sum(e.started or e.status == "DNS" for e in entries)
     return {
         "starters": (started, "rows that started (classified, NC, DNF, DSQ)"),
-        "entries": (len({e.number for e in entries}), f"car numbers in the result, DNF, DNS and DNA tables ({len(entries)} rows)"),
+        "entries": (len({e.number for e in entries}),
+                    f"car numbers in the result, DNF, DNS and DNA tables ({len(entries)} rows)"),
         "practised": (practised, "cars that practised (starters and DNS rows)"),
         "classified": (sum(e.status == "classified" for e in entries), "classified cars"),
     }
@@ -142,8 +144,10 @@ def _duplicates(doc: Document, entries: list[Entry]) -> list[Anomaly]:
         if len(rows) < 2:
             continue
         starter = next((e for e in rows if e.started), rows[0])
-        shown = ", ".join(f"{_status(e)} (line {e.line}{', ' + repr(e.reason) if e.reason and not e.started else ''})" for e in rows)
-        message = f"car {number} appears {len(rows)} times: {shown}; all rows are kept and the starter is line {starter.line}"
+        shown = ", ".join(f"{_status(e)} (line {e.line}{', ' + repr(e.reason) if e.reason and not e.started else ''})"
+                          for e in rows)
+        message = (f"car {number} appears {len(rows)} times: {shown}; all rows are kept and the starter is line "
+                   f"{starter.line}")
         other = next(e for e in rows if e is not starter)
         if quote := _explanation(doc, other):
             message += f"; the text explains it at line {quote[0]}: {quote[1]!r}"
@@ -172,14 +176,16 @@ def _explanation(doc: Document, entry: Entry) -> tuple[int, str] | None:
 def _categories(doc: Document, entries: list[Entry]) -> list[Anomaly]:
     """Compare the "Entries" table (Category | Classes | Entries) with the rows of each class."""
     section = doc.find_section("Entries")
-    table = next((t for t in section.tables if t.header and "classes" in map(label, t.header)), None) if section else None
+    table = (next((t for t in section.tables if t.header and "classes" in map(label, t.header)), None) if section
+             else None)
     if table is None or len(table.header) < 3:
         return []
     found = []
     for row in table.rows:
         if len(row.cells) < 3:
             raise ParseError(f"Entries table row has {len(row.cells)} cells; it needs 3 (Category, Classes, Entries)",
-                             file=doc.file, line=row.line, column=row.column(len(row.cells) - 1), value=excerpt(row.cells[-1]))
+                             file=doc.file, line=row.line, column=row.column(len(row.cells) - 1),
+                             value=excerpt(row.cells[-1]))
         classes = _classes(doc.file, row)
         said = re.match(r"([0-9]+)(?:\s*\(\+([0-9]+) reserves?\))?", row.cells[2])
         if not classes or not said:
@@ -187,7 +193,8 @@ def _categories(doc: Document, entries: list[Entry]) -> list[Anomaly]:
         rows = [e for e in entries if e.car_class in classes]
         have = (sum(not e.reserve for e in rows), sum(e.reserve for e in rows))
         try:
-            want = (fields.integer(said.group(1), what="a count of cars"), fields.integer(said.group(2) or "0", what="a count of cars"))
+            want = (fields.integer(said.group(1), what="a count of cars"),
+                    fields.integer(said.group(2) or "0", what="a count of cars"))
         except fields.FieldError as exc:
             raise fields.cell_error(exc, doc.file, row, 2, "Entries") from None
         if have != want:

@@ -59,7 +59,8 @@ def read_manifest(directory: Path | None = None) -> dict[str, RaceInfo]:
             title=_text(table, "title", path, race_id),
             date=_parse(date.fromisoformat, table.get("date"), path, f"{race_id}.date"),
             start=_parse(datetime.fromisoformat, table.get("start"), path, f"{race_id}.start"),
-            previous_day_from=_parse(time.fromisoformat, table.get("previous_day_from"), path, f"{race_id}.previous_day_from"),
+            previous_day_from=_parse(time.fromisoformat, table.get("previous_day_from"), path,
+                                     f"{race_id}.previous_day_from"),
         )
     return races
 

@@ -102,14 +102,15 @@ def layout(table: Table, file: str) -> tuple[dict[str, int], list[Anomaly]]:
     if in_data is None or in_data == cols["time"]:
         if max(cols.values()) >= width:  # a header wider than its rows: some fields have no cell
             name = max(cols, key=cols.get)
-            raise ParseError(f"results header puts {table.header[cols[name]]!r} in column {cols[name] + 1} but its rows "
-                             f"have {width} cells", file=file, line=table.header_line, column=1,
+            raise ParseError(f"results header puts {table.header[cols[name]]!r} in column {cols[name] + 1} but its "
+                             f"rows have {width} cells", file=file, line=table.header_line, column=1,
                              value=excerpt(" | ".join(table.header)))
         return cols, []
     if in_data != cols["time"] + 1 or "co-driver" in cols or max(cols.values()) + 1 >= width:
         raise ParseError(
             f"cannot work out the columns: the times are in column {in_data + 1} but the header puts 'Time' "
-            f"in column {cols['time'] + 1}", file=file, line=table.header_line, column=1, value=excerpt(" | ".join(table.header)),
+            f"in column {cols['time'] + 1}", file=file, line=table.header_line, column=1,
+            value=excerpt(" | ".join(table.header)),
         )
     driver = cols["driver"]
     fixed = {name: i + (i > driver) for name, i in cols.items()} | {"co-driver": driver + 1}
@@ -177,11 +178,13 @@ def _same_start(file: str, entries: list[Entry]) -> list[Anomaly]:
         other = first.setdefault(entry.start_time, entry)
         if other is not entry:
             found.append(Anomaly(file, entry.line, "same-start", f"cars {other.number} (line {other.line}) and "
-                                 f"{entry.number} both read as a start at {entry.start_time:%H:%M} on {entry.start_time:%d %B}"))
+                                 f"{entry.number} both read as a start at {entry.start_time:%H:%M} on "
+                                 f"{entry.start_time:%d %B}"))
     return found
 
 
-def _entry(row: Row, cols: dict[str, int], file: str, race: str, race_day: date | None, evening: time) -> tuple[Entry, list[Anomaly]]:
+def _entry(row: Row, cols: dict[str, int], file: str, race: str, race_day: date | None,
+           evening: time) -> tuple[Entry, list[Anomaly]]:
     def cell(name: str) -> str:
         return row.cells[cols[name]] if name in cols else ""
 
@@ -193,10 +196,12 @@ def _entry(row: Row, cols: dict[str, int], file: str, race: str, race_day: date 
         anomalies.append(Anomaly(file, row.line, "typo", f"time {cell('time')!r} of car {number} has '.' for ':'; "
                                  f"read as {fields.clock(elapsed)}"))
     if status == "classified" and elapsed is None:
-        anomalies.append(Anomaly(file, row.line, "missing-time", f"car {number} is classified {position} without a time"))
+        anomalies.append(Anomaly(file, row.line, "missing-time",
+                                 f"car {number} is classified {position} without a time"))
     start = start_time(number, race_day, evening) if race_day else None
     if start is None and race_day:
-        anomalies.append(Anomaly(file, row.line, "number-not-a-time", f"car number {number} does not read as a start time"))
+        anomalies.append(Anomaly(file, row.line, "number-not-a-time",
+                                 f"car number {number} does not read as a start time"))
     reason = cell("reason") or None
     crew = tuple(d for d in (person(cell("driver")), person(cell("co-driver"))) if d)
     entry = Entry(

@@ -59,7 +59,8 @@ def _entry(row: Row, file: str, race: str) -> Entry:
     status, position, _ = fields.read(fields.position, file, row, 0, "position")
     number, reserve = fields.read(fields.car_number, file, row, 1, "number")
     crew = tuple(d for name in row.cells[2].split("/") if (d := person(name, nominated_marker=NOMINATED)))
-    times = tuple(fields.read(fields.lap_time, file, row, i, f"time {i - len(LAYOUT) + 1}") for i in range(len(LAYOUT), len(row.cells)))
+    times = tuple(fields.read(fields.lap_time, file, row, i, f"time {i - len(LAYOUT) + 1}")
+                  for i in range(len(LAYOUT), len(row.cells)))
     return Entry(
         race=race, number=number, status=status, line=row.line, position=position, reserve=reserve,
         drivers=crew, chassis=row.cells[3] or None, entrant=row.cells[4] or None, times=times,

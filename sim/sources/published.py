@@ -86,7 +86,8 @@ def _too_few_sizes(doc: Document, table: Table, sizes: int) -> ParseError:
     sizes_text = f"{sizes} engine size{'s' * (sizes != 1)}"
     if stray is not None:
         return ParseError(f"stray line inside the Index of Performance target table: the table ends after {sizes_text} "
-                          "(the Index needs at least two)", file=doc.file, line=stray.line, column=1, value=excerpt(stray.text))
+                          "(the Index needs at least two)", file=doc.file, line=stray.line, column=1,
+                          value=excerpt(stray.text))
     return ParseError(f"the Index of Performance target table has {sizes_text} (the Index needs at least two)",
                       file=doc.file, line=table.line, column=1, value=excerpt(" | ".join(table.header or ())))
 
@@ -149,9 +150,11 @@ def statistics(section: Section | None, file: str) -> tuple[dict[str, float | st
         try:
             found = _values(key, value)
         except FieldError as exc:
-            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=excerpt(match.group(1)), value=excerpt(value)) from None
+            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=excerpt(match.group(1)),
+                             value=excerpt(value)) from None
         if not found:
-            raise ParseError("statistic has no number", file=file, line=note.line, key=excerpt(match.group(1)), value=excerpt(value))
+            raise ParseError("statistic has no number", file=file, line=note.line, key=excerpt(match.group(1)),
+                             value=excerpt(value))
         stats.update(found)
         kph, mph = found.get(f"{key}_kph"), found.get(f"{key}_mph")
         if kph is not None and mph is not None and abs(kph - mph * KM_PER_MILE) > 0.05:

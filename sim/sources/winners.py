@@ -44,7 +44,8 @@ def class_code(name: str) -> str | None:
     if not match or match.group(1).casefold() not in CLASS_GROUPS:
         return None
     size = fields.integer(match.group(3), fields.MAX_CC, minimum=1, what="a class size in cc")
-    return CLASS_GROUPS[match.group(1).casefold()] + match.group(2) + (str(size) if size < 1000 else f"{size / 1000:.1f}")
+    return (CLASS_GROUPS[match.group(1).casefold()] + match.group(2)
+            + (str(size) if size < 1000 else f"{size / 1000:.1f}"))
 
 
 def _squash(text: str) -> str:
@@ -67,7 +68,8 @@ def check(file: str, listed: list[ClassWinner], lines: dict[str, int], entries: 
         line = lines[number]
         entry = by_number.get(number)
         if entry is None:
-            found.append(Anomaly(file, line, "unknown-car", f"class winner {number} ({class_name}) is not in the results"))
+            found.append(Anomaly(file, line, "unknown-car",
+                                 f"class winner {number} ({class_name}) is not in the results"))
             continue
         code = class_code(class_name)
         if code and entry.car_class != code:
@@ -77,10 +79,12 @@ def check(file: str, listed: list[ClassWinner], lines: dict[str, int], entries: 
             found += _name(file, line, number, name, entry)
         found += _car(file, line, number, car, entry, makes)
         if code:
-            ahead = [e for e in entries if e.car_class == code and e.position and entry.position and e.position < entry.position]
+            ahead = [e for e in entries
+                     if e.car_class == code and e.position and entry.position and e.position < entry.position]
             for other in ahead:
-                found.append(Anomaly(file, line, "source-conflict", f"class winner {number} ({class_name}) is placed "
-                                     f"{entry.position} but car {other.number} of its class is placed {other.position}"))
+                found.append(Anomaly(file, line, "source-conflict",
+                                     f"class winner {number} ({class_name}) is placed {entry.position} but car "
+                                     f"{other.number} of its class is placed {other.position}"))
     return found
 
 

@@ -69,8 +69,8 @@ def learn(race: ForecastRace, replay, seed: int = 0) -> Learnt:
     text = (f"{ratio:.4f}: the quickest calibrated race pace of {h['learn_from']} ({quickest:.1f} s) over its fastest "
             f"practice lap ({practice:g} s)" if practice else "1.05: the replayed race gives no practice lap")
     return Learnt(h["learn_from"], sample, hz.fit(sample, edges, shrink),
-                  hz.bootstrap(sample, edges, shrink, int(h["bootstrap"]), seed), hz.cross_validate(sample, edges, shrink),
-                  ratio, text)
+                  hz.bootstrap(sample, edges, shrink, int(h["bootstrap"]), seed),
+                  hz.cross_validate(sample, edges, shrink), ratio, text)
 
 
 def build_setup(race: ForecastRace, learnt: Learnt) -> Setup:

@@ -3,8 +3,8 @@
 Each run draws, per car: its race pace (practice time x the practice-to-race ratio x a lognormal spread), its time
 per pit stop, a scatter per lap, and a failure time from one bootstrap refit of the hazard model (so the model's
 own uncertainty is in the forecast). The race is then timed stint by stint exactly as the circuit engine
-(:mod:`sim.circuit.engine`) times it, for a batch of runs at once in numpy (a test, ``tests/helpers/simpy_forecast.py``, keeps it equal to the SimPy
-engine itself, one environment per run). A failure
+(:mod:`sim.circuit.engine`) times it, for a batch of runs at once in numpy (a test,
+``tests/helpers/simpy_forecast.py``, keeps it equal to the SimPy engine itself, one environment per run). A failure
 ends the car's race at its drawn time: its laps are those completed by then. Runs are split into fixed chunks,
 each seeded from the forecast's seed, and run on every core: the same seed gives the same forecast.
 """

@@ -85,7 +85,8 @@ def practice_chart(fc) -> Figure:
     ax = fig.subplots()
     for c in cars:
         colour = make_colour(c["make"])
-        ax.errorbar(c["practice_s"], c["laps_p50"], yerr=[[c["laps_p50"] - c["laps_p10"]], [c["laps_p90"] - c["laps_p50"]]],
+        ax.errorbar(c["practice_s"], c["laps_p50"],
+                    yerr=[[c["laps_p50"] - c["laps_p10"]], [c["laps_p90"] - c["laps_p50"]]],
                     fmt="o", color=colour, alpha=0.7, capsize=2)
         ax.annotate(c["car"], (c["practice_s"], c["laps_p50"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlabel("practice time (s)")

@@ -2,7 +2,8 @@
 
 The folder's ``race.toml`` gives the rules and the circuit (each with its source) and the assumptions no source
 gives (each with its reason): refuels, pit stops, how practice pace becomes race pace, night, how the classification
-rule is read without classes, and the hazard model's settings. Every value is checked where it is read; errors name file, key, value.
+rule is read without classes, and the hazard model's settings. Every value is checked where it is read; errors name
+file, key, value.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def load_forecast_race(race: Race, folder: Path | None = None) -> ForecastRace:
     """The forecast's view of a parsed timesheet; RaceDataError (file, key, value) for a missing or bad value."""
     path = Path(folder) / "race.toml" if folder else _path(race)
     doc = Table(path, read_toml(path, RaceDataError, "the race has no race.toml to forecast from"), "", RaceDataError)
-    head, circuit, rules = doc.sub("race", required=True), doc.sub("circuit", required=True), doc.sub("rules", required=True)
+    head, circuit, rules = (doc.sub("race", required=True), doc.sub("circuit", required=True),
+                            doc.sub("rules", required=True))
     a = doc.sub("assumptions", required=True)
     try:
         start = datetime.fromisoformat(head.string("start"))
@@ -77,7 +79,8 @@ def load_forecast_race(race: Race, folder: Path | None = None) -> ForecastRace:
     sources = [("race start", head.string("start"), head.string("source")),
                ("lap length", f"{circuit.number('lap_km', low=1, high=50):g} km", circuit.string("source"))]
     for key in ("max_stint_laps", "max_driving_hours", "final_lap_minutes"):
-        sources.append((key.replace("_", " "), f"{rules.number(key, low=0, low_open=True):g}", rules.string(f"{key}_source")))
+        sources.append((key.replace("_", " "), f"{rules.number(key, low=0, low_open=True):g}",
+                        rules.string(f"{key}_source")))
     sources.append(("classified share of the class winner's distance",
                     f"{rules.number('classification_share_of_class_winner', low=0, high=1):g}",
                     rules.string("classification_source")))

@@ -1,7 +1,8 @@
 """A time trial's checkpoints: reading them from checkpoints.toml, and one small function per claim kind.
 
 The functions are the time trial's :data:`CLAIMS`, which its kind hands to the shared checker
-(:mod:`sim.checkpoints`), so they are judged like any other claim. Each is judged at a control (``at``, default the finish).
+(:mod:`sim.checkpoints`), so they are judged like any other claim. Each is judged at a control (``at``, default the
+finish).
 """
 
 from __future__ import annotations

@@ -107,7 +107,8 @@ def _check_points(path: Path, points: list[Point], km_key: str) -> None:
         raise RaceDataError("a route needs a start and a finish", file=path, key="rows", value=len(points))
     for i, p in enumerate(points):
         if p.order != i + 1:
-            raise RaceDataError(f"is out of order: expected {i + 1}", file=path, line=p.line, key="order", value=p.order)
+            raise RaceDataError(f"is out of order: expected {i + 1}", file=path, line=p.line, key="order",
+                                value=p.order)
         if i and p.km <= points[i - 1].km:
             raise RaceDataError(f"must be beyond the point before it ({points[i - 1].name}, {points[i - 1].km:g} km)",
                                 file=path, line=p.line, key=km_key, value=p.km)

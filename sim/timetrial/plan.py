@@ -62,7 +62,8 @@ def build_plan(race: Race, facts: TimeTrialFacts) -> TrialPlan:
         reading = None
         if entry.status != "classified":
             reading = facts.readings.get(entry.number) or default_reading(facts, entry.number, elapsed)
-        cars.append(TrialCar(entry.number, entry.car_class or "", entry.make or "", tuple(d.name for d in entry.drivers),
-                             entry.team, entry.status, entry.position, (start - facts.start).total_seconds(), elapsed,
-                             reading, entry.start_time is None, entry.reason))
+        cars.append(TrialCar(entry.number, entry.car_class or "", entry.make or "",
+                             tuple(d.name for d in entry.drivers), entry.team, entry.status, entry.position,
+                             (start - facts.start).total_seconds(), elapsed, reading, entry.start_time is None,
+                             entry.reason))
     return TrialPlan(facts, tuple(cars))

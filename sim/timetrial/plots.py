@@ -89,10 +89,11 @@ def distance_time_chart(replay, car_class: str | None = None, top: int = 6, ax=N
     ax.scatter([e[0] for e in ends], [e[1] for e in ends], marker="x", c=[e[2] for e in ends], s=30, zorder=4,
                label="stopped (did not finish)")
     course = replay.log.course
-    for name, km in zip(course.mark_names, course.marks_km):
+    for _name, km in zip(course.mark_names, course.marks_km):
         ax.axhline(km, color="#888888", linewidth=0.5, linestyle=":", zorder=0)
     ax.set_yticks([0, *course.marks_km])
-    ax.set_yticklabels([replay.facts.route.points[0].name, *[f"{n} {km:g}" for n, km in zip(course.mark_names, course.marks_km)]])
+    ax.set_yticklabels([replay.facts.route.points[0].name,
+                        *[f"{n} {km:g}" for n, km in zip(course.mark_names, course.marks_km)]])
     ax.set_ylim(0, course.marks_km[-1] * 1.02)
     _clock_axis(ax, replay, replay.facts.duration_s / HOUR)
     ax.set_ylabel(f"km from {replay.facts.route.points[0].name} (controls labelled)")
@@ -140,7 +141,8 @@ def gap_chart(replay, top: int = 6, ax=None):
         rows = frame[frame.car == car]
         colour = CAR_COLOURS[i % len(CAR_COLOURS)]
         ax.plot(rows.km, rows.gap_s / 60, marker="o", color=colour, linewidth=1.6)
-        labels.append((float(rows.km.iloc[-1]), float(rows.gap_s.iloc[-1] / 60), f"{car} {_surname(replay, car)}", colour))
+        labels.append((float(rows.km.iloc[-1]), float(rows.gap_s.iloc[-1] / 60), f"{car} {_surname(replay, car)}",
+                       colour))
     course = replay.log.course
     _route_ticks(ax, course.mark_names, course.marks_km)
     ax.set_xlim(0, course.marks_km[-1] * 1.01)

@@ -19,7 +19,8 @@ def facts_for(race: Race, seed_text: str) -> TimeTrialFacts:
     return load_facts(race, seed_text)
 
 
-def prepare(race: Race, facts: TimeTrialFacts, seed: int, rules: dict | None = None) -> tuple[TrialPlan, TrialCalibration]:
+def prepare(race: Race, facts: TimeTrialFacts, seed: int,
+            rules: dict | None = None) -> tuple[TrialPlan, TrialCalibration]:
     plan = build_plan(race, facts)
     return plan, calibrate(plan, seed)
 

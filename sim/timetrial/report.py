@@ -69,7 +69,8 @@ def markdown(data: dict, replay) -> str:
     lines += [f"| {e['id']} | {e['car'] or e['driver'] + ' (not listed)'} | {e['kind']} | \"{_cell(e['quote'])}\" |"
               for e in data["events"]]
     lines += ["", "## The Time column of the cars that did not finish", "",
-              "| car | time | read as | stops at | clock | kind | reason |", "| --- | --- | --- | --- | --- | --- | --- |"]
+              "| car | time | read as | stops at | clock | kind | reason |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in data["readings"]:
         means = r["means"] + (f" ({r['control']})" if r["control"] else "")
         lines.append(f"| {r['car']} | {r['time'] or ''} | {means} | {r['stop_km']} km | {r['stop_clock']} | "
@@ -107,10 +108,12 @@ def standings_json(replay, frame) -> dict:
     out = []
     for name, group in frame.groupby("control", sort=False):
         out.append({"control": name, "km": float(group.km.iloc[0]), "order": [
-            {"position": int(r.position), "car": r.car, "elapsed_s": round(float(r.elapsed_s), 1), "gap_s": round(float(r.gap_s), 1),
-             "road_position": int(r.road_position), "status": r.status, "class": r["class"],
-             **({"published_position": None if r.published_position is None or r.published_position != r.published_position
-                 else int(r.published_position)} if r.status == "finished" else {})}
+            {"position": int(r.position), "car": r.car, "elapsed_s": round(float(r.elapsed_s), 1),
+             "gap_s": round(float(r.gap_s), 1), "road_position": int(r.road_position), "status": r.status,
+             "class": r["class"],
+             **({"published_position": (None if r.published_position is None
+                                        or r.published_position != r.published_position
+                                        else int(r.published_position))} if r.status == "finished" else {})}
             for _, r in group.iterrows()]})
     return {"race": replay.race.id, "standings": out}
 
@@ -136,7 +139,8 @@ def standings_report(replay, args) -> str:
         shown = group.assign(elapsed=[_hms(s) for s in group.elapsed_s], gap=[_hms(s) for s in group.gap_s],
                              clock=[replay.clock(s) for s in group.clock_s])
         parts.append(f"\n{name} ({group.km.iloc[0]:g} km)\n" + as_text(shown[[
-            "position", "car", "class", "make", "drivers", "elapsed", "gap", "clock", "road_position"]]).to_string(index=False))
+            "position", "car", "class", "make", "drivers", "elapsed", "gap", "clock",
+            "road_position"]]).to_string(index=False))
     return "\n".join(parts)
 
 
