@@ -1,7 +1,7 @@
 """A seeded mutation fuzzer for source documents, shared by tests/shared/test_fuzz_documents.py and benchmarks/fuzz.py.
 
-``mutant(seed_text, rng)`` applies a few random edits (one to three, now and then a dozen) to a document: deleted, duplicated and
-swapped lines, mutated table cells (huge, Unicode, superscript and negative numbers, stray text),
+``mutant(seed_text, rng)`` applies a few random edits (one to three, now and then a dozen) to a document: deleted,
+duplicated and swapped lines, mutated table cells (huge, Unicode, superscript and negative numbers, stray text),
 stray sentences inside tables, rows with missing or extra cells, broken rows and headers, lines of
 another seed, impossible dates, odd whitespace, random Unicode,
 truncation and binary garbage. ``check_document(data, directory, name)`` drives the mutant through
@@ -46,7 +46,8 @@ ODD_TEXT = (
 )
 ODD_LINES = (
     "= A late title =", "== Official results ==", "== Index of Performance ==", "== Statistics ==",
-    "== Class winners ==", "== Did Not Finish ==", "== Entries ==", "== Biennial Cup ==", "== Standings after the race ==",
+    "== Class winners ==", "== Did Not Finish ==", "== Entries ==", "== Biennial Cup ==",
+    "== Standings after the race ==",
     "| Engine Capacity | Total Distance | Average Speed |", "| Pos | No | Score |", "| Category | Classes | Entries |",
     "| Pos | Class | No | Team | Drivers | Chassis | Engine | Laps | Reason |", "| S-750 | 2666.7 km | 111.1 kph |",
     "- Distance - 99999999999999999999 km", "- Fastest Lap: #7 - 99999999999999999999m 1s", "- Distance: 0 km",
@@ -137,16 +138,19 @@ def replace_number(lines: list[str], rng: random.Random) -> None:
 def random_unicode(lines: list[str], rng: random.Random) -> None:
     i = rng.randrange(len(lines))
     at = rng.randint(0, len(lines[i]))
-    noise = "".join(chr(rng.choice((rng.randrange(0x20, 0x7F), rng.randrange(0xA0, 0x2FFF), rng.randrange(0x1F000, 0x1FAFF))))
+    noise = "".join(chr(rng.choice((rng.randrange(0x20, 0x7F), rng.randrange(0xA0, 0x2FFF),
+                                    rng.randrange(0x1F000, 0x1FAFF))))
                     for _ in range(rng.randint(1, 8)))
     lines[i] = lines[i][:at] + noise + lines[i][at:]
 
 
 def bad_date(lines: list[str], rng: random.Random) -> None:
     """Turn a date in the text into an impossible one ("31 February 1957")."""
-    pattern = re.compile(r"\b[0-9]{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{4}")
+    pattern = re.compile(r"\b[0-9]{1,2} (January|February|March|April|May|June|"
+                         r"July|August|September|October|November|December) [0-9]{4}")
     candidates = [i for i, line in enumerate(lines) if pattern.search(line)]
-    odd = rng.choice(("31 February 1957", "30 February 1957", "0 May 1957", "99 May 1957", "32 June 1957", "12 May 0000", "12 May 99999"))
+    odd = rng.choice(("31 February 1957", "30 February 1957", "0 May 1957", "99 May 1957", "32 June 1957",
+                      "12 May 0000", "12 May 99999"))
     if candidates:
         i = rng.choice(candidates)
         lines[i] = pattern.sub(odd, lines[i], count=1)
@@ -178,7 +182,8 @@ def rename_header(lines: list[str], rng: random.Random) -> None:
     if len(cells) < 3:
         return
     k = rng.randrange(1, len(cells) - 1)
-    cells[k] = rng.choice((" ", " Laps ", " No ", " Pos ", " Time ", " Classes ", " Score ", cells[k] + cells[k], " Lapz "))
+    cells[k] = rng.choice((" ", " Laps ", " No ", " Pos ", " Time ", " Classes ", " Score ", cells[k] + cells[k],
+                           " Lapz "))
     lines[i] = "|".join(cells)
 
 
@@ -186,7 +191,8 @@ def whitespace(lines: list[str], rng: random.Random) -> None:
     """Tabs, a carriage return, a BOM or odd spaces inside a line."""
     i = rng.randrange(len(lines))
     at = rng.randint(0, len(lines[i]))
-    lines[i] = lines[i][:at] + rng.choice(("\t", "\r", "\ufeff", "\u00a0", "\u2003", "\u2028", "\x0b", "\x1c", "  ")) + lines[i][at:]
+    lines[i] = (lines[i][:at] + rng.choice(("\t", "\r", "\ufeff", "\u00a0", "\u2003", "\u2028", "\x0b", "\x1c", "  "))
+                + lines[i][at:])
 
 
 LINE_MUTATIONS: tuple[Callable[[list[str], random.Random], None], ...] = (

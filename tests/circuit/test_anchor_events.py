@@ -74,7 +74,8 @@ class _Car:
 
 
 @pytest.mark.parametrize(("at", "expected"), [
-    (390.0, (4, (-np.inf, 389.0), 390.0)),  # most of a lap past the line: ahead is a lap more, crossed before the moment
+    # most of a lap past the line: ahead is a lap more, crossed before the moment
+    (390.0, (4, (-np.inf, 389.0), 390.0)),
     (320.0, (3, (-np.inf, 299.0), 320.0)),  # just past the line: ahead is its lap, crossed before it
 ])
 def test_ahead_of_a_car_is_its_lap_or_a_lap_more_by_how_far_round_it_is(at, expected):

@@ -53,7 +53,8 @@ def test_storez_is_on_the_ferraris_lap_at_ten_then_falls_back_to_run_out_of_fuel
 
 
 def test_brooks_gains_two_minutes_on_bueb_in_the_two_hours_after_taking_over(replay):
-    [takeover, *_] = [e.time for e in replay.log if e.car == "20" and e.kind == "driver_change" and e.driver == "Tony Brooks"]
+    [takeover, *_] = [e.time for e in replay.log
+                      if e.car == "20" and e.kind == "driver_change" and e.driver == "Tony Brooks"]
     gaps = []
     for t in (takeover, takeover + 2 * 3600):
         n = replay.table.laps_at("20", t)
@@ -98,7 +99,8 @@ def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_
     at = parse_clock("08:00", load_facts(race, seed_text).start)
     plan = plan_with(race, seed_text, "31", lap=None, window=None, relative_to="62", at=at)
     plan = replace(plan, cars=tuple(
-        replace(c, anchors=c.anchors + (Anchor("back", None, None, relative_to="31", at=at),)) if c.number == "62" else c
+        replace(c, anchors=c.anchors + (Anchor("back", None, None, relative_to="31", at=at),))
+        if c.number == "62" else c
         for c in plan.cars))
     with pytest.raises(CalibrationError) as err:
         calibrate(plan, fastest_lap_s=238.7)
@@ -111,20 +113,26 @@ def test_cars_placed_against_each_other_in_a_circle_cannot_be_fitted(race, seed_
     [
         ('relative_to = "8"\nside = "behind"\nfits = "ten-am-ferrari-porsche-same-lap"',
          'relative_to = "8"\nside = "beside"\nfits = "ten-am-ferrari-porsche-same-lap"',
-         "events.toml: is not one of ahead, behind, either (key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'beside')"),
+         ("events.toml: is not one of ahead, behind, either "
+          "(key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'beside')")),
         ('relative_to = "3"\nby = [235, 245]', 'relative_to = "3"\nby = [245, 235]',
-         "events.toml: is not a [from, to] pair of seconds, from < to (key 'event.brooks-four-minutes-behind-at-takeover.by', car 20, value [245, 235])"),
+         ("events.toml: is not a [from, to] pair of seconds, from < to "
+          "(key 'event.brooks-four-minutes-behind-at-takeover.by', car 20, value [245, 235])")),
         ('relative_to = "3"\nby = [235, 245]', 'relative_to = "99"\nby = [235, 245]',
-         "events.toml: names a car that did not start this race (key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '99')"),
+         ("events.toml: names a car that did not start this race "
+          "(key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '99')")),
         ('relative_to = "3"\nby = [235, 245]', 'relative_to = "20"\nby = [235, 245]',
-         "events.toml: cannot place a car against itself (key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '20')"),
+         ("events.toml: cannot place a car against itself "
+          "(key 'event.brooks-four-minutes-behind-at-takeover.relative_to', car 20, value '20')")),
         ('lap = 62\nrelative_to = "3"\nby = [235, 245]', 'lap = 62\nrelative_to = "3"\nby = [235, 245]\nat = "20:30"',
-         ("events.toml: an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, or a moment + `relative_to` (+ `laps_behind`, "
-          "`side`), the moment `at` or `at_event` (+ `at_edge`, `offset_minutes`); this one has at, by, lap, relative_to "
+         ("events.toml: an anchor is `lap` + `window`, `lap` + `relative_to` + `by`, "
+          "or a moment + `relative_to` (+ `laps_behind`, `side`), "
+          "the moment `at` or `at_event` (+ `at_edge`, `offset_minutes`); this one has at, by, lap, relative_to "
           "(key 'event.brooks-four-minutes-behind-at-takeover.lap', car 20, value 62)")),
         ('relative_to = "8"\nside = "behind"\nfits = "ten-am-ferrari-porsche-same-lap"',
          'relative_to = "8"\nside = "behind"\nlaps_behind = 1\nfits = "ten-am-ferrari-porsche-same-lap"',
-         "events.toml: applies only on the other car's own lap (laps_behind = 0) (key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'behind')"),
+         ("events.toml: applies only on the other car's own lap (laps_behind = 0) "
+          "(key 'event.storez-on-the-ferraris-lap-at-ten.side', car 34, value 'behind')")),
     ],
 )
 def test_a_bad_anchor_names_file_key_value_and_car(tmp_path, race, seed_text, old, new, message):
@@ -135,7 +143,8 @@ def test_a_bad_anchor_names_file_key_value_and_car(tmp_path, race, seed_text, ol
 
 
 def test_a_bad_driver_change_moment_names_the_key(tmp_path, race, seed_text):
-    folder = broken(tmp_path, "checkpoints.toml", 'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
+    folder = broken(tmp_path, "checkpoints.toml",
+                    'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
                     'driver = "Tony Brooks", nth = 0 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240')
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)
@@ -143,7 +152,8 @@ def test_a_bad_driver_change_moment_names_the_key(tmp_path, race, seed_text):
 
 
 def test_a_driver_change_to_someone_who_never_drove_the_car_is_refused(tmp_path, race, seed_text):
-    folder = broken(tmp_path, "checkpoints.toml", 'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
+    folder = broken(tmp_path, "checkpoints.toml",
+                    'driver = "Tony Brooks", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240',
                     'driver = "Roy Salvadori", nth = 1 }\nkind = "gap_seconds"\ncar = "20"\nahead = "3"\nvalue = 240')
     with pytest.raises(RaceDataError) as err:
         load_facts(race, seed_text, folder)

@@ -76,11 +76,18 @@ def test_run_writes_standings_events_and_report(tmp_path, capsys, replay):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["standings", "le-mans-1957", "--at", "25"], "race-replay: error: is outside the race (0 to 24 hours) (key '--at', value '25')\n"),
-        (["standings", "le-mans-1957", "--at", "noon"], "race-replay: error: is not a race hour (0-24) or a clock time HH:MM (key '--at', value 'noon')\n"),
-        (["check", "le-mans-1961"], "race-replay: error: cannot be replayed: it is a timesheet race, and a practice timesheet has no results to replay (it can only be forecast) (key 'race', value 'le-mans-1961')\n"),
-        (["check", "le-mans-1957", "--seed", "-1"], "race-replay: error: must be 0 or more (key '--seed', value '-1')\n"),
-        (["run", "le-mans-1957", "--out", "/proc/race-replay-out", "--no-plots"], "race-replay: error: /proc/race-replay-out: No such file or directory\n"),
+        (["standings", "le-mans-1957", "--at", "25"],
+         "race-replay: error: is outside the race (0 to 24 hours) (key '--at', value '25')\n"),
+        (["standings", "le-mans-1957", "--at", "noon"],
+         "race-replay: error: is not a race hour (0-24) or a clock time HH:MM (key '--at', value 'noon')\n"),
+        (["check", "le-mans-1961"],
+         ("race-replay: error: cannot be replayed: it is a timesheet race, "
+          "and a practice timesheet has no results to replay (it can only be forecast) "
+          "(key 'race', value 'le-mans-1961')\n")),
+        (["check", "le-mans-1957", "--seed", "-1"],
+         "race-replay: error: must be 0 or more (key '--seed', value '-1')\n"),
+        (["run", "le-mans-1957", "--out", "/proc/race-replay-out", "--no-plots"],
+         "race-replay: error: /proc/race-replay-out: No such file or directory\n"),
     ],
 )
 def test_bad_replay_arguments_exit_2_with_one_line(capsys, replay, argv, message):
@@ -121,7 +128,8 @@ def test_plot_a_scenario(tmp_path, capsys, replay):
 def test_plot_unknown_class_exits_2(tmp_path, capsys, replay):
     assert main(["plot", "le-mans-1957", "--class", "S9.9", "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err == (
-        "race-replay: error: is not a class of this race (S1.1, S1.5, S2.0, S3.0, S5.0, S750) (key '--class', value 'S9.9')\n")
+        "race-replay: error: is not a class of this race (S1.1, S1.5, S2.0, S3.0, S5.0, S750) "
+        "(key '--class', value 'S9.9')\n")
 
 
 def test_class_standings_keep_overall_positions(capsys, replay):
@@ -137,7 +145,8 @@ def test_a_scenario_for_another_race_exits_2(tmp_path, capsys, replay):
     scenario.write_text('[scenario]\nname = "x"\nrace = "le-mans-1961"\n')
     assert main(["plot", "le-mans-1957", "--scenario", str(scenario), "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err == (
-        "race-replay: error: other.toml: the scenario is for le-mans-1961, not le-mans-1957 (key 'scenario.race', value 'le-mans-1961')\n")
+        "race-replay: error: other.toml: the scenario is for le-mans-1961, not le-mans-1957 "
+        "(key 'scenario.race', value 'le-mans-1961')\n")
 
 
 def test_the_class_as_the_text_writes_it_is_the_tables_class(capsys, replay):

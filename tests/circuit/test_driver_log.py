@@ -24,8 +24,8 @@ AT_THE_WHEEL = [  # (quote, car, moment, driver): moment = "HH:MM", ("lap", n) o
     ("after 26 laps, just before the two-hour mark, Hawthorn came into the pits to change tyres", "7", ("lap", 26),
      "Mike Hawthorn"),
     ("Hawthorn refueled and handed the Ferrari over to Musso", "7", ("lap", 40), "Luigi Musso"),
-    ("In the fourth hour, Musso, having fought back up to second place, was hobbled by another seized piston", "7", "end",
-     "Luigi Musso"),
+    ("In the fourth hour, Musso, having fought back up to second place, was hobbled by another seized piston", "7",
+     "end", "Luigi Musso"),
     ("now in the hands of Harry Schell after a long pit stop costing a dozen laps, was soon to retire", "1", "end",
      "Harry Schell"),
     ("forced to retire when it caused Simon to have an accident on his opening lap from the pits", "2", "end",
@@ -33,8 +33,8 @@ AT_THE_WHEEL = [  # (quote, car, moment, driver): moment = "HH:MM", ("lap", n) o
     ("Brooks, back in the Aston Martin, held second place", "20", "21:00", "Tony Brooks"),
     ("Masten Gregory, in Hamilton’s Jaguar was fourth", "4", "21:00", "Masten Gregory"),
     ("When Hamilton pitted, the exhaust system was welded up", "4", "00:00", "Duncan Hamilton"),
-    ("Brooks’ Aston Martin, now trailing by two laps and still stuck in 4th gear, was coming out of Tertre Rouge when he "
-     "lost control", "20", "end", "Tony Brooks"),
+    ("Brooks’ Aston Martin, now trailing by two laps and still stuck in 4th gear, was coming out of Tertre Rouge "
+     "when he lost control", "20", "end", "Tony Brooks"),
     ("He was then hit by Maglioli closely following in the Porsche 718", "32", "end", "Umberto Maglioli"),
     ("At 6:55 am, “Freddy” Rousselle, in the Belgian Jaguar running second came to a halt at Mulsanne", "16", "06:55",
      "Freddy Rousselle"),
@@ -60,7 +60,8 @@ def driver_at(replay, car: str, moment) -> str:
     return [e for e in events if e.time <= t][-1].driver
 
 
-@pytest.mark.parametrize("quote, car, moment, driver", AT_THE_WHEEL, ids=[f"{r[1]}-{r[3]}-{r[2]}" for r in AT_THE_WHEEL])
+@pytest.mark.parametrize("quote, car, moment, driver", AT_THE_WHEEL,
+                         ids=[f"{r[1]}-{r[3]}-{r[2]}" for r in AT_THE_WHEEL])
 def test_the_driver_log_names_who_the_text_says_was_driving(replay, seed_text, quote, car, moment, driver):
     assert quote in seed_text
     assert driver_at(replay, car, moment) == driver

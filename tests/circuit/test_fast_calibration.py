@@ -81,7 +81,8 @@ def test_a_target_in_a_jump_is_met_where_bisection_met_it():
         return 300 * b + (14.0 if b >= 263.4 else 0.0)
 
     target = 300 * 263.4 + 7.0
-    assert _solve(evaluate, target, 200.0, 1800.0, 270.0, 0.0, _Car(), "x") == _bisection(evaluate, target, 200.0, 1800.0)
+    assert (_solve(evaluate, target, 200.0, 1800.0, 270.0, 0.0, _Car(), "x")
+            == _bisection(evaluate, target, 200.0, 1800.0))
 
 
 def test_a_target_no_pace_can_meet_is_an_error_naming_the_car_and_key():
@@ -104,6 +105,7 @@ def test_on_any_rising_piecewise_line_the_root_is_the_bisections(slopes, jumps, 
         return rise + sum(jump for edge, jump in zip(edges[1:-1], jumps) if b >= edge)
 
     target = evaluate(200.0) + share * (evaluate(1800.0) - evaluate(200.0))
-    ours, theirs = _solve(evaluate, target, 200.0, 1800.0, guess, 0.0, _Car(), "x"), _bisection(evaluate, target, 200.0, 1800.0)
+    ours, theirs = (_solve(evaluate, target, 200.0, 1800.0, guess, 0.0, _Car(), "x"),
+                    _bisection(evaluate, target, 200.0, 1800.0))
     # the same base time to bisection's precision, or, in a jump, the same side of it
     assert math.isclose(ours, theirs, abs_tol=2e-7) or evaluate(ours) == pytest.approx(evaluate(theirs), abs=1e-4)

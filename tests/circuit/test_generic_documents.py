@@ -329,7 +329,8 @@ def test_two_starters_with_one_number_are_refused(tmp_path):
 
 
 def test_more_laps_than_the_replay_can_plan_are_refused(tmp_path):
-    path = write(tmp_path, "many", document("1960 48 Hours of Somewhere", [(1, "S5.0", "1", 999), (2, "S5.0", "2", 990)]))
+    path = write(tmp_path, "many",
+                 document("1960 48 Hours of Somewhere", [(1, "S5.0", "1", 999), (2, "S5.0", "2", 990)]))
     with pytest.raises(sim.RaceDataError, match=r"is more laps than the replay can plan \(940 at most\) "
                                                 r"\(key 'Laps', car 1, value 999\)"):
         sim.replay(path)

@@ -94,9 +94,10 @@ def test_no_displacement_formula_can_put_35_first(race: Race) -> None:
 
 def test_the_document_states_the_computed_scores(race: Race) -> None:
     computed = index_of_performance(race)
-    rows = re.findall(r"^\| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \| ([\d.]+) \|", DOC.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(r"^\| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \| ([\d.]+) \|",
+                      DOC.read_text(encoding="utf-8"), re.M)
     assert len(rows) == 10
-    for _, number, cc, laps, published, mine in rows:
+    for _, number, cc, laps, _published, mine in rows:
         entry = race.entry(number)
         assert (entry.engine.displacement_cc, entry.laps) == (int(cc), int(laps))
         assert f"{computed[number]:.4f}" == mine

@@ -31,15 +31,20 @@ def _broken(tmp_path, file, old, new):
         ("race.toml", PIT, PIT.replace("[60, 78]", "[80, 90]"),
          "race.toml: must hold the value of `value` (70) (key 'assumptions.pit_stop_seconds.range', value [80, 90])"),
         ("race.toml", PIT, PIT.replace("[60, 78]", "[78, 60]"),
-         "race.toml: must be a [low, high] pair with low < high (key 'assumptions.pit_stop_seconds.range', value [78, 60])"),
+         "race.toml: must be a [low, high] pair with low < high "
+         "(key 'assumptions.pit_stop_seconds.range', value [78, 60])"),
         ("race.toml", PIT, PIT.replace("[60, 78]", "[60, nan]"),
-         "race.toml: must be a [low, high] pair of finite numbers (key 'assumptions.pit_stop_seconds.range', value [60, nan])"),
+         "race.toml: must be a [low, high] pair of finite numbers "
+         "(key 'assumptions.pit_stop_seconds.range', value [60, nan])"),
         ("race.toml", PIT, PIT.replace("[60, 78]", '[60, "78"]'),
-         "race.toml: must be a [low, high] pair of finite numbers (key 'assumptions.pit_stop_seconds.range', value [60, '78'])"),
+         "race.toml: must be a [low, high] pair of finite numbers "
+         "(key 'assumptions.pit_stop_seconds.range', value [60, '78'])"),
         ("race.toml", PIT, PIT.replace("[60, 78]", "[-5, 78]"),
-         "race.toml: low end must be from 0 to 3600 (like `value`) (key 'assumptions.pit_stop_seconds.range', value [-5, 78])"),
+         "race.toml: low end must be from 0 to 3600 (like `value`) "
+         "(key 'assumptions.pit_stop_seconds.range', value [-5, 78])"),
         ("race.toml", "sigma = 0.004\nrange = [0.002, 0.006]", "sigma = 0.004\nrange = [0.002, 0.05]",
-         "race.toml: high end must be >= 0 and < 0.05 (like `sigma`) (key 'assumptions.lap_noise.range', value [0.002, 0.05])"),
+         "race.toml: high end must be >= 0 and < 0.05 (like `sigma`) "
+         "(key 'assumptions.lap_noise.range', value [0.002, 0.05])"),
         ("race.toml", PIT, PIT + "mode = 90\n",
          "race.toml: must be within the range [60, 78] (key 'assumptions.pit_stop_seconds.mode', value 90)"),
         ("race.toml", PIT, PIT.replace("range = [60, 78]\n", "mode = 70\n"),
@@ -48,11 +53,14 @@ def _broken(tmp_path, file, old, new):
          "race.toml: cannot be drawn: only pit_stop_seconds, standing_start_seconds, night, fog, tyre_wear, lap_noise "
          "take a range (key 'assumptions.stint_laps.range', value [30, 36])"),
         ("events.toml", "minutes = 4.0\nrange = [3, 5]\nrange_reason", "minutes = 4.0\nrange = [3, 5]\nrange_note",
-         "events.toml: a range needs its reason: `range_reason` (key 'event.hawthorn-tyre-change.range_reason', car 7)"),
+         "events.toml: a range needs its reason: `range_reason` "
+         "(key 'event.hawthorn-tyre-change.range_reason', car 7)"),
         ("events.toml", "minutes = 4.0\nrange = [3, 5]", "minutes = 4.0\nrange = [3, 2000]",
-         "events.toml: high end must be from 0 to 1440 (like `minutes`) (key 'event.hawthorn-tyre-change.range', car 7, value [3, 2000])"),
+         "events.toml: high end must be from 0 to 1440 (like `minutes`) "
+         "(key 'event.hawthorn-tyre-change.range', car 7, value [3, 2000])"),
         ("events.toml", "factor = 1.18\nrange = [1.12, 1.24]", "factor = 1.18\nrange = [1.2, 1.24]",
-         "events.toml: must hold the value of `factor` (1.18) (key 'event.collins-engine-trouble.range', car 6, value [1.2, 1.24])"),
+         "events.toml: must hold the value of `factor` (1.18) "
+         "(key 'event.collins-engine-trouble.range', car 6, value [1.2, 1.24])"),
     ],
 )
 def test_a_bad_range_is_one_error(tmp_path, race, seed_text, file, old, new, message):

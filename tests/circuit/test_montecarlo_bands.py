@@ -163,9 +163,12 @@ def test_plot_bands_from_a_saved_file(saved, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--kind", "class", "--bands"], "draws no bands (--bands draws on positions, history) (key '--kind', value 'class')"),
+    (["--kind", "class", "--bands"],
+     "draws no bands (--bands draws on positions, history) (key '--kind', value 'class')"),
     (["--runs", "5"], "applies only with --bands (key '--runs')"),
-    (["--bands", "--runs", "0"], "argument --runs: must be a whole number of 1 or more in the digits 0-9 (value '0') (try race-replay plot --help)"),
+    (["--bands", "--runs", "0"],
+     "argument --runs: must be a whole number of 1 or more in the digits 0-9 (value '0') "
+     "(try race-replay plot --help)"),
     (["--bands", "--scenario", "scenarios/hawthorn-survives.toml"],
      "are of the real race's draws: give --bands or --scenario, not both (key '--bands')"),
 ])
@@ -263,7 +266,8 @@ def test_montecarlo_out_writes_the_banded_plots_and_the_report(tmp_path, capsys)
     [
         (lambda d: d["positions"][0].__setitem__("hour", "x"),
          "must be a whole number, 0 or more (key 'positions[0].hour', value 'x')"),
-        (lambda d: d["positions"][0].__setitem__("car", 3), "a car number must be text (key 'positions[0].car', value 3)"),
+        (lambda d: d["positions"][0].__setitem__("car", 3),
+         "a car number must be text (key 'positions[0].car', value 3)"),
         (lambda d: d.__setitem__("positions", []), "calibrated draws but no bands (key 'positions', value '[]')"),
         (lambda d: d["checkpoints"][0]["status_share"].__setitem__("pass", "a"),
          "a share must be a number from 0 to 1 (key 'checkpoints[0].status_share.pass', value 'a')"),

@@ -29,7 +29,8 @@ def _draw(rng: random.Random, index: int) -> DrawResult:
     positions = np.array([[rng.randint(1, 3) for _ in range(3)] for _ in CARS], dtype=np.int16)
     laps = np.array([[rng.randint(10 * h, 10 * h + 4) for h in (1, 2, 3)] for _ in CARS], dtype=np.int16)
     margin = rng.randint(0, 5)
-    return DrawResult(index, {}, None, CARS, positions, laps, (rng.choice(["pass", "fail"]), rng.choice(["fitted", "fail"])),
+    return DrawResult(index, {}, None, CARS, positions, laps,
+                      (rng.choice(["pass", "fail"]), rng.choice(["fitted", "fail"])),
                       tuple(order), order[0], margin, 12.5, order[1], margin + 1, calibration_s=rng.random() / 10)
 
 

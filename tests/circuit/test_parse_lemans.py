@@ -92,7 +92,8 @@ def test_literal_cars(race: Race, number, status, position, car_class, cc, layou
 
 def test_car_8_finished_fifth_and_also_did_not_start(race: Race) -> None:
     rows = [e for e in race.entries if e.number == "8"]
-    assert [(e.status, e.position, e.reason) for e in rows] == [("classified", 5, None), ("DNS", None, "Practice - Piston")]
+    assert ([(e.status, e.position, e.reason) for e in rows]
+            == [("classified", 5, None), ("DNS", None, "Practice - Piston")])
     assert race.entry("8") is rows[0]
 
 

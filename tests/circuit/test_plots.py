@@ -137,14 +137,16 @@ def test_checkpoint_markers_match_the_report(replay, report, chart):
         published = dict(cp["marks"])[m["car"]]
         if published is not None:
             assert (m["position"], m["time_s"]) == (published, cp["time_s"])
-    drawable = {cp["id"] for cp in report["checkpoints"] if cp["status"] in CHECKPOINT_STYLES and cp["time_s"] is not None
+    drawable = {cp["id"] for cp in report["checkpoints"]
+                if cp["status"] in CHECKPOINT_STYLES and cp["time_s"] is not None
                 and (not cp["marks"] or any(car in select_cars(replay) for car, _ in cp["marks"]))}
     assert {m["id"] for m in marks} == drawable
     for status, (marker, face, _, _) in CHECKPOINT_STYLES.items():
         (line,) = lines(ax, f"checkpoints-{status}")
         assert len(line.get_xdata()) == sum(m["status"] == status for m in marks)
         assert line.get_marker() == marker and line.get_markerfacecolor() == face
-    assert lines(ax, "checkpoints-pass")[0].get_markerfacecolor() != lines(ax, "checkpoints-fail")[0].get_markerfacecolor()
+    assert (lines(ax, "checkpoints-pass")[0].get_markerfacecolor()
+            != lines(ax, "checkpoints-fail")[0].get_markerfacecolor())
 
 
 def test_legend_explains_every_marker_with_its_count(replay, report, chart):
@@ -252,7 +254,8 @@ def test_colours_and_styles_are_fixed():
     assert make_colour("Jaguar") == MAKE_COLOURS["Jaguar"] and make_colour("Ferrari") == MAKE_COLOURS["Ferrari"]
     assert make_colour("Bugatti") == make_colour("Bugatti")  # an unknown make gets the same spare colour each time
     assert "Bugatti" not in MAKE_COLOURS
-    assert line_styles({"3": "Jaguar", "15": "Jaguar", "8": "Ferrari"}, ["3", "15", "8"]) == {"3": "-", "15": "--", "8": "-"}
+    assert (line_styles({"3": "Jaguar", "15": "Jaguar", "8": "Ferrari"}, ["3", "15", "8"])
+            == {"3": "-", "15": "--", "8": "-"})
 
 
 def test_each_chart_of_one_panel_draws_into_the_callers_axes(replay):

@@ -55,29 +55,38 @@ def test_facts_load_with_every_event_and_checkpoint(race, seed_text):
     ("file", "old", "new", "message"),
     [
         ("events.toml", 'id = "hawthorn-tyre-change"\ncar = "7"', 'id = "hawthorn-tyre-change"\ncar = "99"',
-         "events.toml: names a car that did not start this race (key 'event.hawthorn-tyre-change.car', car 99, value '99')"),
+         "events.toml: names a car that did not start this race "
+         "(key 'event.hawthorn-tyre-change.car', car 99, value '99')"),
         ("events.toml", 'quote = "after 26 laps, just before the two-hour mark',
          'quote = "after 27 laps, just before the two-hour mark',
-         "events.toml: quote is not in the seed verbatim (key 'event.hawthorn-tyre-change.quote', car 7, value 'after 27 laps, just before the two-hour mark, Hawthorn came into the pits to change tyres')"),
+         "events.toml: quote is not in the seed verbatim (key 'event.hawthorn-tyre-change.quote', car 7, "
+         "value 'after 27 laps, just before the two-hour mark, Hawthorn came into the pits to change tyres')"),
         ("checkpoints.toml", 'id = "hour1-leader-laps"\nat_hour = 1', 'id = "hour1-leader-laps"\nat_hour = 25',
-         "checkpoints.toml: is outside the race (0 to 24 hours) (key 'checkpoint.hour1-leader-laps.at_hour', value 25)"),
+         "checkpoints.toml: is outside the race (0 to 24 hours) "
+         "(key 'checkpoint.hour1-leader-laps.at_hour', value 25)"),
         ("events.toml", 'id = "dubois-disqualified"\ncar = "60"\nkind = "disqualified"\nafter_lap = 70',
          'id = "dubois-disqualified"\ncar = "60"\nkind = "disqualified"\nafter_lap = 71',
-         "events.toml: is beyond the car's 70 laps in the results table (key 'event.dubois-disqualified.after_lap', car 60, value 71)"),
-        ("events.toml", 'car = "58"\nkind = "delay"\nat = "15:00"\nminutes = 30.0', 'car = "58"\nkind = "delay"\nat = "15:00"\nminutes = -30.0',
-         "events.toml: must not be negative (key 'event.stanguellini-pushed-up-dunlop-hill.minutes', car 58, value -30.0)"),
+         "events.toml: is beyond the car's 70 laps in the results table "
+         "(key 'event.dubois-disqualified.after_lap', car 60, value 71)"),
+        ("events.toml", 'car = "58"\nkind = "delay"\nat = "15:00"\nminutes = 30.0',
+         'car = "58"\nkind = "delay"\nat = "15:00"\nminutes = -30.0',
+         "events.toml: must not be negative "
+         "(key 'event.stanguellini-pushed-up-dunlop-hill.minutes', car 58, value -30.0)"),
         ("events.toml", 'kind = "pace"', 'kind = "speed"',
-         "events.toml: is not one of delay, retirement, pace, stints, disqualified, anchor, start, driver, note (key 'event.collins-engine-trouble.kind', car 6, value 'speed')"),
+         "events.toml: is not one of delay, retirement, pace, stints, disqualified, anchor, start, driver, note "
+         "(key 'event.collins-engine-trouble.kind', car 6, value 'speed')"),
         ("events.toml", 'at = "06:55"', 'at = "6h55"',
          "events.toml: is not a clock time HH:MM (key 'event.rousselle-ignition-mulsanne.at', car 16, value '6h55')"),
         ("checkpoints.toml", 'at_event = "whitehead-gearbox"', 'at_event = "whitehead-clutch"',
-         "checkpoints.toml: names no event in events.toml (key 'checkpoint.whitehead-out-of-top-ten.at_event', value 'whitehead-clutch')"),
+         "checkpoints.toml: names no event in events.toml "
+         "(key 'checkpoint.whitehead-out-of-top-ten.at_event', value 'whitehead-clutch')"),
         ("checkpoints.toml", 'kind = "order"\ncars = ["6", "20", "7", "9", "19"]', 'kind = "order"',
          "checkpoints.toml: is required for a order checkpoint (key 'checkpoint.lap1-order.cars')"),
         ("race.toml", "[assumptions.stint_laps]", '[assumptions]\nnote = "x"\n\n[assumptions.stint_laps]',
          "race.toml: must be a table with a value and its reason (key 'assumptions.note', value 'x')"),
         ("events.toml", 'fits = "collins-tenth-on-lap-2"', 'fits = "collins-ninth"',
-         "events.toml: names no checkpoint in checkpoints.toml (key 'event.collins-engine-trouble.fits', car 6, value 'collins-ninth')"),
+         "events.toml: names no checkpoint in checkpoints.toml "
+         "(key 'event.collins-engine-trouble.fits', car 6, value 'collins-ninth')"),
         ("race.toml", "max_stint_laps = 36", 'max_stint_laps = "36"',
          "race.toml: must be a whole number > 0 (key 'regulations.max_stint_laps', value '36')"),
     ],
@@ -96,7 +105,8 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
     plan = replace(plan, cars=(replace(winner, laps=400, anchors=()),))
     with pytest.raises(CalibrationError) as err:
         calibrate(plan, fastest_lap_s=238.7)
-    assert str(err.value).startswith("no pace can satisfy 400 laps by 24.00 h: even at the quickest pace allowed (231.5 s a lap) it comes ")
+    assert str(err.value).startswith("no pace can satisfy 400 laps by 24.00 h: "
+                                     "even at the quickest pace allowed (231.5 s a lap) it comes ")
     assert str(err.value).endswith("s too late (key 'laps', car 3, value 400)")
 
 
@@ -105,7 +115,8 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
     ("file", "old", "new", "message"),
     [
         ("events.toml", 'at = "15:00"\nminutes = 30.0', 'at = "15:00"\nminutes = nan',
-         "events.toml: must be a finite number (key 'event.stanguellini-pushed-up-dunlop-hill.minutes', car 58, value nan)"),
+         "events.toml: must be a finite number "
+         "(key 'event.stanguellini-pushed-up-dunlop-hill.minutes', car 58, value nan)"),
         ("events.toml", "factor = 1.18", "factor = nan",
          "events.toml: must be a finite number (key 'event.collins-engine-trouble.factor', car 6, value nan)"),
         ("events.toml", "factor = 1.18", "factor = 0",
@@ -137,23 +148,29 @@ def test_more_laps_than_the_fastest_lap_allows_is_a_calibration_error(race, seed
         ("race.toml", "max_driver_hours = 14", "max_driver_hours = nan",
          "race.toml: must be a finite number (key 'regulations.max_driver_hours', value nan)"),
         ("checkpoints.toml", 'car = "leader"\nlaps = 14', 'car = "leader"\nlaps = "fourteen"',
-         "checkpoints.toml: must be a whole number from 0 to 1000 (key 'checkpoint.hour1-leader-laps.laps', value 'fourteen')"),
+         "checkpoints.toml: must be a whole number from 0 to 1000 "
+         "(key 'checkpoint.hour1-leader-laps.laps', value 'fourteen')"),
         ("checkpoints.toml", 'kind = "order"\ncars = ["6", "20", "7", "9", "19"]', 'kind = "order"\ncars = "6"',
          "checkpoints.toml: must be a list of strings (key 'checkpoint.lap1-order.cars', value '6')"),
         ("checkpoints.toml", 'position = 10\ntolerance = 2', 'position = 10\ntolerance = nan',
          "checkpoints.toml: must be a finite number (key 'checkpoint.collins-tenth-on-lap-2.tolerance', value nan)"),
         ("checkpoints.toml", 'position = 10\ntolerance = 2', 'position = 99\ntolerance = 2',
-         "checkpoints.toml: must be a whole number from 1 to 54 (key 'checkpoint.collins-tenth-on-lap-2.position', value 99)"),
+         "checkpoints.toml: must be a whole number from 1 to 54 "
+         "(key 'checkpoint.collins-tenth-on-lap-2.position', value 99)"),
         ("checkpoints.toml", "positions = [1, 4]", "positions = [1, 400]",
-         "checkpoints.toml: must be a pair of positions [a, b], 1 <= a < b <= 54 (key 'checkpoint.ten-am-spread.positions', value [1, 400])"),
+         "checkpoints.toml: must be a pair of positions [a, b], 1 <= a < b <= 54 "
+         "(key 'checkpoint.ten-am-spread.positions', value [1, 400])"),
         ("checkpoints.toml", "share = 0.5", "share = 50",
          "checkpoints.toml: must be from 0 to 1 (key 'checkpoint.nine-pm-second-fuel-stops.share', value 50)"),
         ("checkpoints.toml", 'kind = "pit_time"\ncar = "3"', 'kind = "pit_time"\ncar = "leader"',
-         "checkpoints.toml: names a car that did not start this race (key 'checkpoint.winner-pit-time.car', value 'leader')"),
+         "checkpoints.toml: names a car that did not start this race "
+         "(key 'checkpoint.winner-pit-time.car', value 'leader')"),
         ("checkpoints.toml", 'at_driver_change = { car = "20"', 'at_driver_change = { car = ["20"]',
          "checkpoints.toml: must be {car = <a starter>, driver = <name>, nth = <1, 2, ...>} "
-         "(key 'checkpoint.brooks-four-minutes-behind.at_driver_change', value {'car': ['20'], 'driver': 'Tony Brooks', 'nth': 1})"),
-        ("checkpoints.toml", 'kind = "order"\ncars = ["6", "20", "7", "9", "19"]', 'kind = "order"\ncar_s = ["6"]\ncars = ["6"]',
+         "(key 'checkpoint.brooks-four-minutes-behind.at_driver_change', "
+         "value {'car': ['20'], 'driver': 'Tony Brooks', 'nth': 1})"),
+        ("checkpoints.toml", 'kind = "order"\ncars = ["6", "20", "7", "9", "19"]',
+         'kind = "order"\ncar_s = ["6"]\ncars = ["6"]',
          "checkpoints.toml: is not a checkpoint key (key 'checkpoint.lap1-order.car_s', value ['6'])"),
         ("events.toml", "refuel_laps = [31]", "refuel_laps = []",
          "events.toml: a stints event needs `refuel_laps`, the laps after which the car refuelled "
@@ -210,7 +227,8 @@ def test_unreadable_file_error_is_one_line(tmp_path, monkeypatch):
 
     path = tmp_path / "race.toml"
     path.write_text("x = 1\n")
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
     with pytest.raises(RaceDataError) as err:
         read_toml(path, RaceDataError)
     assert str(err.value) == "race.toml: cannot be read: permission denied"

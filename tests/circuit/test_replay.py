@@ -9,7 +9,8 @@ from sim.circuit.regulations import check_regulations
 from sim.clock import HOUR, parse_clock
 from sim.pipeline import run_replay
 
-CLASSIFICATION = ["3", "15", "17", "16", "8", "4", "28", "35", "62", "31", "21", "26", "42", "55", "40", "41", "49", "52", "46", "58"]
+CLASSIFICATION = ["3", "15", "17", "16", "8", "4", "28", "35", "62", "31",
+                  "21", "26", "42", "55", "40", "41", "49", "52", "46", "58"]
 
 
 def clock(replay, text):

@@ -92,16 +92,21 @@ ERRORS = {
     "unknown-car.toml": "unknown-car.toml: names a car that did not start this race (key 'car[0].number', value '99')",
     "unknown-event.toml": ("unknown-event.toml: names no event of this race (see its events.toml) "
                            "(key 'scenario.remove_events[0]', value 'musso-crash')"),
-    "unknown-rule.toml": ("unknown-rule.toml: is not a known rules key (known: min_laps_between_refuels, max_stint_laps, "
-                          "max_driver_hours) (key 'rules.max_refuels', value 10)"),
+    "unknown-rule.toml": ("unknown-rule.toml: is not a known rules key "
+                          "(known: min_laps_between_refuels, max_stint_laps, max_driver_hours) "
+                          "(key 'rules.max_refuels', value 10)"),
     "rule-wrong-type.toml": "rule-wrong-type.toml: must be int (key 'rules.min_laps_between_refuels', value '34')",
     "rule-not-positive.toml": "rule-not-positive.toml: must be > 0 (key 'rules.min_laps_between_refuels', value 0)",
     "pace-wrong-type.toml": "pace-wrong-type.toml: must be int or float (key 'car[0].pace_factor', value True)",
-    "event-not-string.toml": "event-not-string.toml: must be an event id (a string) (key 'scenario.remove_events[0]', value 7)",
+    "event-not-string.toml": ("event-not-string.toml: must be an event id (a string) "
+                              "(key 'scenario.remove_events[0]', value 7)"),
     "no-name.toml": "no-name.toml: is required (key 'scenario.name')",
-    "unknown-section.toml": "unknown-section.toml: is not a known section (scenario, rules, assumptions, car) (key 'weather')",
-    "not-toml.toml": "not-toml.toml: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 10)",
-    "event-twice.toml": "event-twice.toml: names an event already removed (key 'scenario.remove_events[1]', value 'musso-piston')",
+    "unknown-section.toml": ("unknown-section.toml: is not a known section (scenario, rules, assumptions, car) "
+                             "(key 'weather')"),
+    "not-toml.toml": ("not-toml.toml: not valid TOML: Expected ']' at the end of a table declaration "
+                      "(at line 1, column 10)"),
+    "event-twice.toml": ("event-twice.toml: names an event already removed "
+                         "(key 'scenario.remove_events[1]', value 'musso-piston')"),
     "car-twice.toml": ("car-twice.toml: names a car already changed above: put all its changes in one [[car]] "
                        "(key 'car[1].number', value '7')"),
     # issue 8: NaN and infinity (TOML allows both), ranges, a missing race, an unreadable file

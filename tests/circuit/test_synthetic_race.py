@@ -201,7 +201,7 @@ def test_laps_frame_dtypes_and_values(race):
         "time": "timedelta64[ns]", "clock": "datetime64[ns]", "position": "int64", "pit_in": "bool",
         "pit_out": "bool", "distance_km": "float64"}
     assert laps.groupby("car").size().to_dict() == {"1": 46, "2": 32, "3": 42}
-    for car, rows in laps.groupby("car"):
+    for _car, rows in laps.groupby("car"):
         assert rows.lap.tolist() == list(range(1, len(rows) + 1))
         assert abs(rows.lap_time.sum() - rows.time.iloc[-1]) < pd.Timedelta(microseconds=1)  # add up from the start
         assert rows.loc[rows.pit_in, "lap"].tolist() == [30] and rows.loc[rows.pit_out, "lap"].tolist() == [31]

@@ -104,7 +104,8 @@ def test_the_slider_sets_the_moment(browser, replay, le_mans_page):
     _open(browser, le_mans_page, 0)
     table = replay.table
     leader = replay.standings(seconds=36000).car.iloc[0]
-    exact = [float(table.crossings[leader][100]), float(table.crossings[leader][100]) - 1]  # a crossing, a second before
+    # a crossing, a second before
+    exact = [float(table.crossings[leader][100]), float(table.crossings[leader][100]) - 1]
     ends = sorted(t for t, kind in table.end.values() if t < replay.facts.duration_s)
     moments = [3600 * h + 17 for h in range(24)] + [round(t) for t in ends[:12]] + [round(t) + 1 for t in ends[:12]]
     for t in [*exact, *moments]:
@@ -156,7 +157,8 @@ def test_a_class_filter_and_a_highlighted_car(browser, replay, le_mans_page):
     Select(browser.find_element("id", "class-filter")).select_by_value("")
     browser.find_element("css selector", '#leaderboard tbody tr[data-car="20"]').click()
     assert browser.execute_script("return document.body.dataset.highlight") == "20"
-    assert browser.find_element("css selector", '#leaderboard tbody tr[data-car="20"]').get_attribute("class") == "highlight"
+    assert (browser.find_element("css selector", '#leaderboard tbody tr[data-car="20"]').get_attribute("class")
+            == "highlight")
 
 
 def test_no_request_leaves_the_page_and_the_console_is_clean(browser, le_mans_page):

@@ -46,7 +46,8 @@ def test_le_mans_json(capsys: pytest.CaptureFixture[str]) -> None:
     cars = json.loads(run(capsys, "entries", "le-mans-1957", "--format", "json"))
     assert Counter(c["status"] for c in cars) == {"classified": 20, "NC": 1, "DNF": 32, "DSQ": 1, "DNS": 3, "DNA": 3}
     assert sum(c["status"] in ("classified", "NC", "DNF", "DSQ") for c in cars) == 54
-    assert [(c["number"], c["class"], c["laps"], c["displacement_cc"], c["retirement_hour"]) for c in cars] == document_rows()
+    assert ([(c["number"], c["class"], c["laps"], c["displacement_cc"], c["retirement_hour"]) for c in cars]
+            == document_rows())
     winner = cars[0]
     assert {k: winner[k] for k in ("number", "status", "position", "drivers", "index_of_performance")} == {
         "number": "3", "status": "classified", "position": 1, "drivers": ["Ron Flockhart", "Ivor Bueb"],
@@ -75,10 +76,12 @@ def test_practice_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_csv_has_the_declared_columns(capsys: pytest.CaptureFixture[str]) -> None:
-    frame = pd.read_csv(io.StringIO(run(capsys, "entries", "le-mans-1957", "--format", "csv")), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.StringIO(run(capsys, "entries", "le-mans-1957", "--format", "csv")),
+                        dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(ENTRY_COLUMNS)
     assert len(frame) == 60
-    assert frame.loc[0, ["number", "drivers", "index_of_performance"]].tolist() == ["3", "Ron Flockhart / Ivor Bueb", "1.1900"]
+    assert (frame.loc[0, ["number", "drivers", "index_of_performance"]].tolist()
+            == ["3", "Ron Flockhart / Ivor Bueb", "1.1900"])
 
 
 def test_table(capsys: pytest.CaptureFixture[str]) -> None:

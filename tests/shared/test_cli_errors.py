@@ -21,15 +21,20 @@ from sim.cli import main
          "race-replay: error: is not a plot of a circuit race (positions, history, class, index) (key '--kind', "
          "value 'x')\n"),
         (["run"], "race-replay: error: the following arguments are required: race (try race-replay run --help)\n"),
-        (["plot", "le-mans-1957"], "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),
+        (["plot", "le-mans-1957"],
+         "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),
         ([], "race-replay: error: the following arguments are required: COMMAND (try race-replay --help)\n"),
-        (["replay"], "race-replay: error: argument COMMAND: invalid choice: 'replay' (choose from entries, inspect, run, "
-                     "standings, check, plot, html, forecast, score, montecarlo) (try race-replay --help)\n"),
-        (["run", "le-mans-1957", "--bogus"], "race-replay: error: unrecognized arguments: --bogus (try race-replay --help)\n"),
+        (["replay"], "race-replay: error: argument COMMAND: invalid choice: 'replay' "
+                     "(choose from entries, inspect, run, standings, check, plot, html, forecast, score, montecarlo) "
+                     "(try race-replay --help)\n"),
+        (["run", "le-mans-1957", "--bogus"],
+         "race-replay: error: unrecognized arguments: --bogus (try race-replay --help)\n"),
         (["check", "le-mans-1957", "--seed", "٣"],
-         "race-replay: error: argument --seed: must be a whole number in the digits 0-9 (value '٣') (try race-replay check --help)\n"),
+         "race-replay: error: argument --seed: must be a whole number in the digits 0-9 (value '٣') "
+         "(try race-replay check --help)\n"),
         (["check", "le-mans-1957", "--seed", "1e3"],
-         "race-replay: error: argument --seed: must be a whole number in the digits 0-9 (value '1e3') (try race-replay check --help)\n"),
+         "race-replay: error: argument --seed: must be a whole number in the digits 0-9 (value '1e3') "
+         "(try race-replay check --help)\n"),
         (["plot", "le-mans-1957", "--top", "0", "--out", "o"],
          "race-replay: error: argument --top: must be a whole number of 1 or more in the digits 0-9 (value '0') "
          "(try race-replay plot --help)\n"),

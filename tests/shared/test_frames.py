@@ -32,7 +32,8 @@ def test_text_rendering() -> None:
     shown = as_text(frame, drop_empty=True)
     assert "laps" not in shown.columns and "elapsed" in shown.columns
     first = shown.iloc[0]
-    assert (first["elapsed"], first["start_time"], first["drivers"]) == ("10:27:47", "1957-05-12 05:35:00", "Piero Taruffi")
+    assert ((first["elapsed"], first["start_time"], first["drivers"])
+            == ("10:27:47", "1957-05-12 05:35:00", "Piero Taruffi"))
 
 
 def test_json_uses_iso_8601() -> None:

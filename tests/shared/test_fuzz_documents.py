@@ -36,7 +36,8 @@ ODD_TEXT = st.one_of(
     st.text(max_size=30),
     st.text(alphabet="0123456789²³¹١٢٣０１２.:,-+ hrLcc()stndrh", max_size=30),
     st.integers(min_value=0).map(str),
-    st.builds(lambda n, suffix: str(n) + suffix, st.integers(0, 10**30), st.sampled_from(["", "th", "cc", "L", "hr 00:00", ":00.0"])),
+    st.builds(lambda n, suffix: str(n) + suffix, st.integers(0, 10**30),
+              st.sampled_from(["", "th", "cc", "L", "hr 00:00", ":00.0"])),
 )
 CELL_PARSERS = [fields.position, fields.car_number, fields.whole_number, fields.decimal, fields.race_time,
                 fields.lap_time, fields.engine, fields.reason, fields.integer]

@@ -114,7 +114,8 @@ def test_ned_and_nld_deu_and_frg(le_mans: Race) -> None:
     ned = found(le_mans, lemans("| DNF | S5.0 | 10 |"), "inconsistent-code")
     assert ned.message == "NED (car 10) and NLD (car 35) are codes for the same country; kept as written"
     frg = found(le_mans, lemans("| N/C * |"), "inconsistent-code")
-    assert frg.message == "DEU (car 45, car 32, car 33, car 61) and FRG (car 34) are codes for the same country; kept as written"
+    assert frg.message == ("DEU (car 45, car 32, car 33, car 61) and FRG (car 34) are codes for the same country; "
+                           "kept as written")
 
 
 def test_drivers_split_without_codes_are_reported(le_mans: Race) -> None:
@@ -175,10 +176,14 @@ def test_only_a_selection_of_172_is_listed(mm: Race) -> None:
                            "are not listed (63 are)")
     counts = [a.message for a in find_anomalies(mm) if a.kind == "count-mismatch"]
     assert counts == [
-        "the text says '310 cars started' (starters: 310) but the tables list 84 starters; the text says only a selection is listed",
-        "the text says 'total of 391 cars were entered' (entries: 391) but the tables list 84 cars; the text says only a selection is listed",
-        "the text says 'Of the 310 starters' (starters: 310) but the tables list 84 starters; the text says only a selection is listed",
-        "the text says '172 were classified' (classified: 172) but the tables list 63 classified cars; the text says only a selection is listed",
+        ("the text says '310 cars started' (starters: 310) but the tables list 84 starters; "
+         "the text says only a selection is listed"),
+        ("the text says 'total of 391 cars were entered' (entries: 391) but the tables list 84 cars; "
+         "the text says only a selection is listed"),
+        ("the text says 'Of the 310 starters' (starters: 310) but the tables list 84 starters; "
+         "the text says only a selection is listed"),
+        ("the text says '172 were classified' (classified: 172) but the tables list 63 classified cars; "
+         "the text says only a selection is listed"),
     ]
 
 
@@ -192,7 +197,8 @@ def test_91st_slower_than_93rd_and_99th_equal_to_95th(mm: Race) -> None:
 
 
 def test_numbers_that_are_not_start_times(mm: Race) -> None:
-    assert found(mm, mille("| 81st | 73 |"), "number-not-a-time").message == "car number 73 does not read as a start time"
+    assert found(mm, mille("| 81st | 73 |"), "number-not-a-time").message == (
+        "car number 73 does not read as a start time")
     assert found(mm, mille("| 68th | 40 |"), "same-start").message == (
         f"cars 040 (line {mille('| 66th | 040 |')}) and 40 both read as a start at 00:40 on 12 May")
 
@@ -204,18 +210,21 @@ def test_class_winner_spellings(mm: Race) -> None:
     assert found(mm, mille("| 032 | Alf Romeo Giulietta |"), "typo").message == (
         "class winners write 'Alf Romeo Giulietta' for car 032: make 'Alf' is probably 'Alfa'; kept as written")
     assert found(mm, mille("| 032 | Alf Romeo Giulietta |"), "source-conflict").message == (
-        f"class winners give car 032 as 'Alf Romeo Giulietta' but the results (line {mille('| 99th | 032 |')}) as 'Peugeot 403'")
+        f"class winners give car 032 as 'Alf Romeo Giulietta' but the results (line {mille('| 99th | 032 |')}) "
+        "as 'Peugeot 403'")
     assert found(mm, mille("| 244 | Alfa Romeo 1900 TI |"), "source-conflict").message == (
         f"class winners name 'Della Tore' for car 244 where the results (line {mille('| 87th | 244 |')}) have "
         "'Achille Fona / Amletto Della Fona'; kept as written")
     assert found(mm, mille("| 006 | Fiat 1100/103 |"), "source-conflict").message == (
-        f"class winners give car 006 as 'Fiat 1100/103' but the results (line {mille('| 91st | 006 |')}) as 'Alfa Romeo Giulietta'")
+        f"class winners give car 006 as 'Fiat 1100/103' but the results (line {mille('| 91st | 006 |')}) "
+        "as 'Alfa Romeo Giulietta'")
 
 
 def test_1961_rodriguez_time_columns_differ() -> None:
     [anomaly] = find_anomalies(load_race("le-mans-1961"))
     assert (anomaly.line, anomaly.kind, anomaly.message) == (
-        1, "time-conflict", "car 17: the time columns disagree (3:59.900 and 4:03.000) while they are equal on 54 of 55 rows")
+        1, "time-conflict",
+        "car 17: the time columns disagree (3:59.900 and 4:03.000) while they are equal on 54 of 55 rows")
 
 
 def entry(number: str, position: int | None, line: int, status: str = "classified") -> Entry:
@@ -227,7 +236,8 @@ def test_repeated_and_missing_positions() -> None:
     assert positions(race) == [
         Anomaly("t.txt", 11, "duplicate-position", "position 2 is given to more than one car (car 2)"),
         Anomaly("t.txt", 10, "position-gap",
-                "positions jump to 2 at the start (car 1), and 1 more gaps: 2 of the positions 1-4 are not listed (2 are)"),
+                "positions jump to 2 at the start (car 1), and 1 more gaps: "
+                "2 of the positions 1-4 are not listed (2 are)"),
     ]
 
 

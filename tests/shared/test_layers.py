@@ -148,7 +148,8 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
-@pytest.mark.parametrize("command", [["lint-imports"], ["ruff", "check", "--quiet", "."]], ids=["import-linter", "ruff"])
+@pytest.mark.parametrize("command", [["lint-imports"], ["ruff", "check", "--quiet", "."]],
+                         ids=["import-linter", "ruff"])
 def test_the_linters_pass(command):
     done = subprocess.run([_tool(command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

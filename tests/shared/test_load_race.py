@@ -42,12 +42,14 @@ def test_unknown_race_lists_the_known_ids() -> None:
 def test_other_documents_of_the_same_shape() -> None:
     small = load_race(VALID / "mini_24h.txt")
     assert (small.id, small.kind, small.title) == ("mini_24h", "circuit", "A Small 24 Hours")
-    assert [(e.number, e.status, e.laps) for e in small.entries] == [("5", "classified", 300), ("9", "NC", 200), ("7", "DNF", 150), ("3", "DNA", None)]
+    assert [(e.number, e.status, e.laps) for e in small.entries] == [
+        ("5", "classified", 300), ("9", "NC", 200), ("7", "DNF", 150), ("3", "DNA", None)]
     trial = load_race(VALID / "mini_trial.txt")
     assert [(e.number, e.start_time.isoformat()) for e in trial.entries] == [
         ("601", "1958-06-02T06:01:00"), ("2330", "1958-06-01T23:30:00"), ("015", "1958-06-02T00:15:00")]
     practice = load_race(VALID / "mini_practice.txt")
-    assert [(e.number, [d.nominated for d in e.drivers]) for e in practice.entries] == [("4", [False, True]), ("7T", [False, False])]
+    assert [(e.number, [d.nominated for d in e.drivers]) for e in practice.entries] == [
+        ("4", [False, True]), ("7T", [False, False])]
 
 
 def test_seeds_directory_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""Outputs are whole or absent: atomic files, a locked folder that holds one run, run.json, killed and concurrent runs."""
+"""Outputs are whole or absent: atomic files, a locked folder that holds one run, run.json, killed and concurrent
+runs."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from sim.errors import RaceReplayError
 from sim.output import LOCK_FILE, PENDING, folder_lock, output_folder, write_file
 
 PLOTS = {f"{kind}.{suffix}" for kind in ("positions", "history", "class", "index") for suffix in ("png", "svg")}
-TEXTS = {"standings.csv", "events.csv", "checkpoints.md", "checkpoints.json", "replay.html"}  # replay.html: also with --no-plots
+# replay.html: also with --no-plots
+TEXTS = {"standings.csv", "events.csv", "checkpoints.md", "checkpoints.json", "replay.html"}
 
 
 def assert_whole(path: Path) -> None:
@@ -46,7 +48,8 @@ def assert_whole(path: Path) -> None:
 def assert_folder_is_one_run(folder: Path, require_manifest: bool = True, users: set[str] = frozenset()) -> dict | None:
     """Every output file is whole; with a run.json, the folder holds exactly the files it lists (sizes, sha256).
 
-    Hidden files (the lock, a killed run's pending list and temporary files) and `users` (a reader's own files) aside."""
+    Hidden files (the lock, a killed run's pending list and temporary files) and `users` (a reader's own files)
+    aside."""
     outputs = {p.name for p in folder.iterdir() if not p.name.startswith(".")} - set(users)
     for name in outputs:
         assert_whole(folder / name)
@@ -166,7 +169,8 @@ def test_a_run_waits_for_the_lock_then_stops_with_one_line(tmp_path):
             with pytest.raises(RaceReplayError) as info:
                 files.commit(lock_timeout_s=0.3)
             assert time.monotonic() - started >= 0.3
-        assert str(info.value) == f"{tmp_path}: another race-replay run is still writing into this folder (waited 0.3 s)"
+        assert str(info.value) == (f"{tmp_path}: another race-replay run is still writing into this folder "
+                                   "(waited 0.3 s)")
 
 
 def test_a_waiting_run_writes_once_the_lock_is_free(tmp_path):

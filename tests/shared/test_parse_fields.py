@@ -15,18 +15,21 @@ from sim.sources.names import drivers, person, split_code, surname
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("1", ("classified", 1, None)), ("172nd", ("classified", 172, None)), ("N/C *", ("NC", None, "*")),
-     ("DNF", ("DNF", None, None)), ("DSQ", ("DSQ", None, None)), ("DNS", ("DNS", None, None)), ("DNA", ("DNA", None, None))],
+     ("DNF", ("DNF", None, None)), ("DSQ", ("DSQ", None, None)), ("DNS", ("DNS", None, None)),
+     ("DNA", ("DNA", None, None))],
 )
 def test_position(text: str, expected: tuple) -> None:
     assert fields.position(text) == expected
 
 
 def test_unknown_status() -> None:
-    with pytest.raises(FieldError, match=r"^unknown status \(expected DISQ, DNA, DNF, DNS, DSQ, N/C, NC, RET or a position\)$"):
+    with pytest.raises(FieldError,
+                       match=r"^unknown status \(expected DISQ, DNA, DNF, DNS, DSQ, N/C, NC, RET or a position\)$"):
         fields.position("Gone")
 
 
-@pytest.mark.parametrize(("text", "expected"), [("62 (reserve)", ("62", True)), ("012", ("012", False)), ("52T", ("52T", False))])
+@pytest.mark.parametrize(("text", "expected"),
+                         [("62 (reserve)", ("62", True)), ("012", ("012", False)), ("52T", ("52T", False))])
 def test_car_number(text: str, expected: tuple) -> None:
     assert fields.car_number(text) == expected
 
@@ -85,7 +88,8 @@ def test_names() -> None:
     assert split_code("BMW Motorsport") == (None, "BMW Motorsport")  # a make, not a country
     assert person("*von Trips", nominated_marker="*") == Driver("von Trips", nominated=True)
     assert person("") is None
-    assert drivers("GBR Ron Flockhart GBR Ivor Bueb") == ((Driver("Ron Flockhart", "GBR"), Driver("Ivor Bueb", "GBR")), [])
+    assert (drivers("GBR Ron Flockhart GBR Ivor Bueb")
+            == ((Driver("Ron Flockhart", "GBR"), Driver("Ivor Bueb", "GBR")), []))
     crew, notes = drivers("FRA Clarence de Rinen Robert La Caze")
     assert crew == (Driver("Clarence de Rinen", "FRA"), Driver("Robert La Caze"))
     assert notes == ["split 'Clarence de Rinen Robert La Caze' into 'Clarence de Rinen' and 'Robert La Caze': "

@@ -40,23 +40,31 @@ def _one_class_winner() -> str:
 
 # name -> (document text, the error's exact text)
 CASES = {
-    "laps_superscript": (_laps("24²"), "laps_superscript.txt:107:105: Laps: not a whole number (only the digits 0-9 count) (value '24²')"),
-    "laps_arabic_digits": (_laps("١٢"), "laps_arabic_digits.txt:107:105: Laps: not a whole number (only the digits 0-9 count) (value '١٢')"),
+    "laps_superscript": (_laps("24²"), "laps_superscript.txt:107:105: Laps: not a whole number "
+                                       "(only the digits 0-9 count) (value '24²')"),
+    "laps_arabic_digits": (_laps("١٢"), "laps_arabic_digits.txt:107:105: Laps: not a whole number "
+                                        "(only the digits 0-9 count) (value '١٢')"),
     "laps_20_digits": (_laps("12345678901234567890"),
-                       "laps_20_digits.txt:107:105: Laps: a lap count must be from 0 to 9,999 (value '12345678901234567890')"),
+                       "laps_20_digits.txt:107:105: Laps: a lap count must be from 0 to 9,999 "
+                       "(value '12345678901234567890')"),
     "laps_5000_digits": (_laps("9" * 5000), "laps_5000_digits.txt:107:105: Laps: a lap count must be from 0 to 9,999 "
                                             "(value '" + "9" * 50 + "... (5,000 characters)')"),
     "index_stray_sentence": (LE_MANS.replace(TARGET_4000, TARGET_4000 + "The smaller sizes follow.\n"),
                              "index_stray_sentence.txt:16:1: stray line inside the Index of Performance target table: "
-                             "the table ends after 1 engine size (the Index needs at least two) (value 'The smaller sizes follow.')"),
+                             "the table ends after 1 engine size (the Index needs at least two) "
+                             "(value 'The smaller sizes follow.')"),
     "february_31": (MILLE_MIGLIA.replace("11–12 May 1957", "31 February 1957"),
-                    "february_31.txt:3:213: race date does not exist: day is out of range for month (value '31 February 1957')"),
-    "row_too_few_cells": (_one_class_winner(), "row_too_few_cells.txt:129:3: Winners: the row has 1 cells, too few to have "
-                                               "this field (cell 2) (value 'Sport +2000')"),
+                    "february_31.txt:3:213: race date does not exist: day is out of range for month "
+                    "(value '31 February 1957')"),
+    "row_too_few_cells": (_one_class_winner(),
+                          "row_too_few_cells.txt:129:3: Winners: the row has 1 cells, too few to have "
+                          "this field (cell 2) (value 'Sport +2000')"),
     "displacement": (LE_MANS.replace(WINNER, WINNER.replace("3.8L", "250000cc")),
-                     "displacement.txt:107:88: Engine: a displacement in cc must be from 1 to 99,999 (value 'Jaguar 250000cc S6')"),
+                     "displacement.txt:107:88: Engine: a displacement in cc must be from 1 to 99,999 "
+                     "(value 'Jaguar 250000cc S6')"),
     "position_huge": (PRACTICE.replace("| 1st | 17 |", "| 12345678901234567890th | 17 |"),
-                      "position_huge.txt:1:3: position: a position must be from 1 to 9,999 (value '12345678901234567890th')"),
+                      "position_huge.txt:1:3: position: a position must be from 1 to 9,999 "
+                      "(value '12345678901234567890th')"),
     "class_size_in_text": (LE_MANS.replace("leading the S-2000 class", "leading the S-99999999999999999999 class"),
                            "class_size_in_text.txt:74:581: a class size in cc must be from 1 to 99,999 "
                            "(value 'leading the S-99999999999999999999 class')"),
@@ -109,7 +117,8 @@ def test_directory_given_as_document(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert str(caught.value) == "notes.txt: cannot read the document: it is a directory, not a file"
     assert main(["entries", str(folder)]) == 2
     out, err = capsys.readouterr()
-    assert (out, err) == ("", "race-replay: error: notes.txt: cannot read the document: it is a directory, not a file\n")
+    assert (out, err) == ("", "race-replay: error: notes.txt: cannot read the document: "
+                              "it is a directory, not a file\n")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that file permissions apply to")

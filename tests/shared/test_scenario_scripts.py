@@ -36,9 +36,11 @@ def runs(tmp_path_factory):
     procs = {}
     for name in ["baseline", *WHATIFS]:
         cwd = tmp_path_factory.mktemp(name)
-        args = [sys.executable, str(SCENARIOS / f"{name}.py")] + ([] if name == "baseline" else ["--out", str(cwd / "plots")])
+        args = ([sys.executable, str(SCENARIOS / f"{name}.py")]
+                + ([] if name == "baseline" else ["--out", str(cwd / "plots")]))
         args += MONTE_CARLO if name == "hawthorn_survives" else []
-        procs[name] = (cwd, subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        procs[name] = (cwd, subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                             text=True))
     results = {}
     for name, (cwd, proc) in procs.items():
         out, err = proc.communicate(timeout=TIMEOUT_S)
@@ -81,7 +83,8 @@ def test_whatif_script_prints_the_change(runs, replay, name):
     assert any(x.startswith("Winner, real race: car 3 (Jaguar), 327 laps, by ") for x in lines)
     changed = changed_cars(replay, whatif)
     for car in changed:
-        assert re.search(rf"^  car +{car} {makes[car]} \(\S+\): real \d+ laps, \w+, \d+\w\w -> what-if \d+ laps", out, re.M), car
+        assert re.search(rf"^  car +{car} {makes[car]} \(\S+\): real \d+ laps, \w+, \d+\w\w -> what-if \d+ laps",
+                         out, re.M), car
     if not changed:
         assert any(x.startswith("Cars whose laps or status changed: none") for x in lines)
     png = cwd / "plots" / f"{plot}.png"
@@ -91,7 +94,8 @@ def test_whatif_script_prints_the_change(runs, replay, name):
 
 def test_hawthorn_survives_moves_car_7_from_retired_to_finished(runs):
     out = runs["hawthorn_survives"][2]
-    assert re.search(r"^  car +7 Ferrari \(S5\.0\): real \d+ laps, retired, \d+th -> what-if \d+ laps, finished", out, re.M)
+    assert re.search(r"^  car +7 Ferrari \(S5\.0\): real \d+ laps, retired, \d+th -> what-if \d+ laps, finished",
+                     out, re.M)
 
 
 def test_hawthorn_survives_prints_the_probability_that_car_7_wins(runs):

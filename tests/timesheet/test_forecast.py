@@ -189,7 +189,8 @@ def test_a_bad_hazard_setting_names_file_key_and_value(tmp_path):
     text = (RACES_DIR / RACE / "race.toml").read_text().replace("band_edges_hours = [0, 2, 6, 12, 18, 24]",
                                                                "band_edges_hours = [0, 6, 2, 24]")
     (tmp_path / "race.toml").write_text(text)
-    with pytest.raises(RaceDataError, match=r"race.toml: must be ascending hours from 0 \(key .hazard.band_edges_hours., value \[0, 6, 2, 24\]\)"):
+    with pytest.raises(RaceDataError, match=r"race.toml: must be ascending hours from 0 "
+                                            r"\(key .hazard.band_edges_hours., value \[0, 6, 2, 24\]\)"):
         load_forecast_race(sim.load_race(RACE), tmp_path)
 
 

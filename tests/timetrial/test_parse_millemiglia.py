@@ -64,7 +64,8 @@ def test_co_driver_and_entrant_columns(race: Race) -> None:
 
 def test_dnf_rows(race: Race) -> None:
     collins = race.entry("534")
-    assert (collins.status, collins.elapsed, collins.reason) == ("DNF", timedelta(hours=5, minutes=3, seconds=11), "Drive shaft")
+    assert ((collins.status, collins.elapsed, collins.reason)
+            == ("DNF", timedelta(hours=5, minutes=3, seconds=11), "Drive shaft"))
     assert race.entry("448").reason is None  # "DNF" repeated in the reason column says nothing more
     assert sum(e.elapsed is None for e in race.entries if e.status == "DNF") == 14
 
@@ -77,7 +78,8 @@ def test_every_classified_car_finishes_after_it_starts(race: Race) -> None:
 
 
 def test_numbers_that_are_not_clock_times_have_no_start(race: Race) -> None:
-    assert sorted((e.number for e in race.entries if e.start_time is None), key=int) == ["63", "64", "69", "71", "73", "77"]
+    assert (sorted((e.number for e in race.entries if e.start_time is None), key=int)
+            == ["63", "64", "69", "71", "73", "77"])
 
 
 @pytest.mark.parametrize(
@@ -96,5 +98,6 @@ def test_class_winners_and_standings(race: Race) -> None:
     assert winners[0] == ("Sport +2000", "535", "Ferrari 315 S", ("Taruffi",))
     assert winners[15] == ("Touring Special 1300", "040", "Peugeot 403", ("Delageneste",))
     assert race.published["championship"] == [
-        ("1", "Ferrari", "19"), ("2", "Maserati", "17"), ("3", "GBR Jaguar", "7"), ("4", "Porsche", "2"), ("5", "O.S.C.A.", "1"),
+        ("1", "Ferrari", "19"), ("2", "Maserati", "17"), ("3", "GBR Jaguar", "7"), ("4", "Porsche", "2"),
+        ("5", "O.S.C.A.", "1"),
     ]

@@ -54,7 +54,8 @@ def test_the_json_has_one_entry_per_control_in_route_order_the_finish_last(capsy
     assert {"position", "car", "elapsed_s", "road_position", "status"} <= set(first)
     for entry in data["standings"]:
         elapsed = [o["elapsed_s"] for o in entry["order"]]
-        assert elapsed == sorted(elapsed) and [o["position"] for o in entry["order"]] == list(range(1, len(elapsed) + 1))
+        assert (elapsed == sorted(elapsed)
+                and [o["position"] for o in entry["order"]] == list(range(1, len(elapsed) + 1)))
 
 
 def test_the_finish_lists_the_63_classified_cars_with_the_tables_times_to_the_second(mm, standings_json):
