@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test quick bench fuzz clean
+.PHONY: run test quick bench fuzz screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 # prints fuzz_documents=N unexpected=M and fuzz_toml=N unexpected=M (0 expected)
 fuzz: $(STAMP)
 	$(BIN)/python benchmarks/fuzz.py
+
+# the replay page at 9 pm on a laptop and a phone, into docs/ (the suite itself writes them to a temporary folder)
+screenshots: $(TEST_STAMP)
+	RACE_REPLAY_SCREENSHOTS=docs MPLBACKEND=Agg $(BIN)/python -m pytest tests/shared/test_browser.py -k screenshots
 
 clean:
 	rm -rf $(VENV) out
