@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -129,16 +130,25 @@ def main() -> None:
         env = {**os.environ, "RACE_REPLAY_CACHE": str(cache), "MPLBACKEND": "Agg"}
         command = [sys.executable, "-m", "sim", "run", str(docs), "--no-plots", "--out", str(out),
                    "--workers", str(args.workers), "--format", "json"]
+        load, cpu = os.getloadavg()[0], _children_cpu()
         started = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started
         failed = done.stderr.count("race-replay: error:")
         sys.stderr.write(done.stderr)
         print(f"races={len(paths)} seconds={seconds:.1f} failed={failed}")
+        # the CPU time of the command and its workers: what the wall time would be near on idle cores (/ workers)
+        print(f"cpu_seconds={_children_cpu() - cpu:.1f} load_average_before={load:.1f} "
+              f"load_average_after={os.getloadavg()[0]:.1f}")
         largest = max(paths, key=lambda p: p.read_text(encoding="utf-8").count("\n"))
         smallest = min(paths, key=lambda p: p.read_text(encoding="utf-8").count("\n"))
         print(f"largest_race_seconds={largest_race_seconds(largest, smallest, base / 'largest'):.2f} "
               f"({largest.name}, {largest.read_text(encoding='utf-8').count('Team')} cars listed)")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # every finished descendant waited for: the workers too
+    return usage.ru_utime + usage.ru_stime
 
 
 def largest_race_seconds(path: Path, warm_up: Path, out: Path) -> float:

@@ -158,10 +158,13 @@ def _on_dask(jobs: list[Job], options: Options, workers: int, scheduler: str | N
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
-            futures = [client.submit(replay_job, job, options, pure=False, key=f"replay-{i}-{job.race}")
-                       for i, job in enumerate(jobs)]
+            futures = {client.submit(replay_job, job, options, pure=False, key=f"replay-{i}-{job.race}"): job
+                       for i, job in enumerate(jobs)}
             for future in as_completed(futures):
-                outcome = future.result()
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker lost (killed, out of memory): that document only
+                    outcome = Outcome(futures[future], error=f"its Dask worker failed: {type(exc).__name__}: {exc}")
                 future.release()
                 yield outcome
     finally:
