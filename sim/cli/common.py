@@ -26,8 +26,12 @@ def whole_number(minimum: int | None = None):
     return parse
 
 
-def replay_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("race", help="a race id with replay data, or the path of a document of the same shape")
+def replay_arguments(parser: argparse.ArgumentParser, several: bool = False) -> None:
+    if several:  # `run`: one race, or several documents (a list of them in args.race)
+        parser.add_argument("race", nargs="+", help="a race id with replay data, or the path of a document of the same "
+                                                    "shape; several of them, or a folder of documents (*.txt)")
+    else:
+        parser.add_argument("race", help="a race id with replay data, or the path of a document of the same shape")
     parser.add_argument("--seed", type=whole_number(), default=None,
                         help=f"seed of the lap-time scatter, 0 or more (default {DEFAULT_SEED})")
     parser.add_argument("--no-cache", action="store_true", help="recalibrate instead of reading the calibration cache")

@@ -9,6 +9,7 @@ import shlex
 import time
 from pathlib import Path
 
+from sim.cli import batch as cli_batch
 from sim.cli.bands import (
     add_plot_band_arguments,
     add_run_band_arguments,
@@ -37,14 +38,18 @@ def _out_folder(args) -> Path:
 # -- run ---------------------------------------------------------------------------------------
 
 def add_run_parser(subparsers) -> None:
-    parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots")
-    replay_arguments(parser)
+    parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots "
+                                               "(several documents, or a folder of them: each, and an index)")
+    replay_arguments(parser, several=True)
     parser.add_argument("--out", type=Path, default=None,
                         help=f"output folder (default {DEFAULT_OUT}); it then holds this run's files and run.json "
-                             "(an earlier run's other files are removed); a second run into it waits for the first")
+                             "(an earlier run's other files are removed); a second run into it waits for the first. "
+                             f"Several documents: DIR/<race id>/ each, DIR/index.html and index.csv (default "
+                             f"{cli_batch.DEFAULT_OUT})")
     parser.add_argument("--no-plots", action="store_true", help="skip the plots")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     add_run_band_arguments(parser)
+    cli_batch.add_batch_arguments(parser)
     parser.set_defaults(handler=cmd_run)
 
 
@@ -54,6 +59,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     Everything is computed (plots rendered in memory) before the folder is touched; the files are
     then written under a lock on the folder, with run.json last (see :mod:`sim.output`). A second
     run into the same folder waits until the first has written its files."""
+    if cli_batch.is_batch(args):
+        return cli_batch.cmd_batch(args)
+    args.race = args.race[0]
+    cli_batch.check_single(args)
     from sim.kinds import kind_of
     from sim.output import output_folder
 
@@ -113,15 +122,9 @@ def _run_files(args, folder, kind, replay) -> tuple[dict, dict | None]:
         montecarlo = run_sweep(args, replay.race.id, args.draws)
         folder.write_text("montecarlo.json", to_json(montecarlo) + "\n")
     drawn = montecarlo if montecarlo is not None and montecarlo["calibrated"] else None  # no bands from 0 draws
-    data = kind.report(replay)  # checked once: the files, the charts and the summary share it
-    extra = {} if drawn is None else {"montecarlo": drawn}
-    for name, text in kind.files(replay, data, **extra).items():
-        folder.write_text(name, text)
-    folder.write_bytes("replay.html", kind.page(replay, data))  # the interactive replay, one self-contained file
-    if not args.no_plots:
-        for name, image in kind.plots(replay, data, **({} if drawn is None else {"bands": drawn})).items():
-            folder.write_bytes(name, image)
-    return data, montecarlo
+    from sim.batch import replay_files  # the replay's libraries: not for --help
+
+    return replay_files(kind, replay, folder, plots=not args.no_plots, montecarlo=drawn), montecarlo
 
 
 # -- standings ---------------------------------------------------------------------------------
