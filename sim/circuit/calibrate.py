@@ -480,9 +480,11 @@ class _Calibrator:
     def _feasible(self, car: CarPlan, earliest: float, target: float) -> float:
         """The target, or where the car's laps run at the quickest pace allowed (`earliest`) cannot reach it by then:
         the soonest moment after it still within the stated window; failing that, the window read as a clock hour
-        of day if the laps meet that; failing that, the nearest moment they meet (each a named conflict)."""
-        if earliest <= target:
-            return target
+        of day if the laps meet that; failing that, the nearest moment they meet (each a named conflict). Only the
+        results table's hour of a document alone gives way (as its default stops, `open_ends`): a race folder states
+        its conflicts, so there an end no pace meets (a Monte Carlo draw's) stays an error."""
+        if earliest <= target or car.end.window_source != "table" or not self.plan.facts.assumptions.open_ends:
+            return target  # a race folder names its own conflicts (conflicts.toml): there, as in its draws, an error
         window = car.end.window
         if window and earliest < window[1] - 1.0:  # the hour holds, not its middle
             return _clip_into(earliest, (earliest, window[1]))
