@@ -7,8 +7,9 @@ then by an order chosen with ``by``:
 * ``"elapsed"`` (a time trial, the order that decides it): who took the least time since their own start to reach
   the last mark.
 
-Cars out of the race follow, by their final marks. Gaps are to the leader, in marks and in time (for ``elapsed``,
-in elapsed time at the car's last mark). Cars on the same marks at the start keep the entry order.
+Cars out of the race follow, by their final marks. At the flag, a results table whose classified order is not its
+laps' order (a penalty) is held (``Progress.flag_order``). Gaps are to the leader, in marks and in time (for
+``elapsed``, in elapsed time at the car's last mark). Cars on the same marks at the start keep the entry order.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class Progress:
     starts: dict[str, float]
     drivers: dict[str, str]
     teams: dict[str, str]
+    # the classified cars in the order that stands at the flag whatever their marks (a penalty placed a car behind one
+    # with fewer laps); empty: at the flag, as at any moment, the marks rank them
+    flag_order: tuple[str, ...] = ()
     # (moment, order) -> the cars in that order: a Progress never changes, and checks ask for the same moments often
     _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -82,6 +86,7 @@ class Progress:
             starts={c.number: log.starts.get(c.number, 0.0) for c in plan.cars},
             drivers={c.number: " / ".join(c.drivers) for c in plan.cars},
             teams={c.number: c.team or "" for c in plan.cars},
+            flag_order=tuple(getattr(plan, "flag_order", ())),  # a kind whose plan names none: the marks rank
         )
 
     @property
@@ -200,13 +205,14 @@ def _end_ranks(table: Progress) -> tuple[np.ndarray, ...]:
     """Per car: its start, when its race ended, its rank once out (0 while running or finished) and at the flag, as
     `Progress.status_at` has them."""
     starts, end_time, out_rank, flag_rank = [], [], [], []
+    held = {car: k / len(table.flag_order) for k, car in enumerate(table.flag_order)}  # in [0, 1): before the NC (1)
     for car in table.cars:
         end_t, kind = table.end.get(car, (np.inf, "finished"))
         at_flag = {"classified": "finished", "NC": "NC", "DSQ": "DSQ"}.get(table.table_status[car], "retired")
         starts.append(table.starts[car])
         end_time.append(end_t)
         out_rank.append(FLAG_RANK.get(kind, 2) if kind in OUT_KINDS else 0)
-        flag_rank.append(FLAG_RANK.get(at_flag, 2))
+        flag_rank.append(held[car] if car in held and at_flag == "finished" else FLAG_RANK.get(at_flag, 2))
     return tuple(np.array(values, dtype=float) for values in (starts, end_time, out_rank, flag_rank))
 
 

@@ -43,10 +43,42 @@ class EndChoice:
 
     car: str
     target: float  # seconds from the start
-    rule: str  # finish | narrative | narrative+table | table | relative | same-moment | start
+    # finish | narrative | narrative+table | table | relative | same-moment | start, or, where the laps cannot meet
+    # the stated end (an EndConflict), nearest-feasible | clock-hour
+    rule: str
     window: tuple[float, float] | None
     table_window: tuple[float, float] | None
     narrative_window: tuple[float, float] | None
+
+
+CLOCK_HOUR_RULE = ("ends: a retirement hour the car's laps cannot meet as a race hour at any pace allowed, but "
+                   "can as a clock time of day, is read as the time of day ('(14hr)': 14:00-15:00, 22 h after a "
+                   "16:00 start): some results tables write the hour so; a named source conflict")
+NEAREST_RULE = ("ends: a retirement hour the car's laps cannot meet at any pace allowed, as a race hour or a clock "
+                "time, gives way to the nearest moment they can: their end at the quickest pace allowed; the table's "
+                "laps are kept (the harder fact); a named source conflict")
+NO_LAP_RULE = ("ends: a car the table has running at the flag with no lap completed stops on its first lap at the "
+               "last moment it could still be on it at the slowest pace allowed; the 0 laps are kept; a named source "
+               "conflict")
+
+
+@dataclass(frozen=True)
+class EndConflict:
+    """A car whose stated end its table laps cannot meet at any pace within the bounds: the laps are kept (the table's
+    harder fact), the stated moment gives way to `moment`, the nearest one they can meet.
+
+    `kind`: "hour" (the hour given way to the nearest feasible moment), "clock" (the hour read as a clock time of
+    day, which the laps can meet) or "running" (a car classified or not classified, so running at the flag, with no
+    lap completed)."""
+
+    car: str
+    kind: str
+    laps: int
+    stated: tuple[float, float]  # the stated window (race seconds): the hour, or the flag
+    moment: float  # where the end was placed instead
+    earliest: float  # the soonest the laps can be run at the quickest pace allowed
+    bound_s: float  # the quickest (or, for "running", the slowest) base lap allowed
+    window: tuple[float, float] | None = None  # "clock": the clock hour the end falls in
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,7 @@ class Calibration:
     fastest_base_s: float  # the lower bound on any car's base lap time
     amended: dict[str, CarPlan] = field(default_factory=dict)  # cars given a default stop so their laps fit
     notes: tuple[str, ...] = ()  # the defaults calibration had to add, each with its reason, for the report
+    conflicts: tuple[EndConflict, ...] = ()  # stated ends the laps cannot meet, and where the end went instead
 
 
 def _noise(plan: RacePlan, seed: int) -> dict[str, np.ndarray]:
@@ -346,6 +379,20 @@ def _unmeetable(car: CarPlan, lap: int, window, anchors, start) -> CalibrationEr
                             key=f"event.{ids}", value=lap, car=car.number)
 
 
+def _clock_hour(hour: int | None, start, duration: float, earliest: float) -> tuple[float, float] | None:
+    """The first clock hour of day that `hour` names ("(14hr)": 14:00-15:00), as race seconds, that a car whose laps
+    end no sooner than `earliest` can meet, or None (no hour, not an hour of the day, or no such hour in the race)."""
+    if hour is None or not 0 <= hour <= 24:
+        return None
+    since_midnight = start.hour * HOUR + start.minute * 60 + start.second
+    t = ((hour % 24) * HOUR - since_midnight) % (24 * HOUR)
+    while t < duration:
+        if earliest < min(t + HOUR, duration) - 1.0:
+            return t, min(t + HOUR, duration)
+        t += 24 * HOUR
+    return None
+
+
 def _merged(segments: tuple) -> tuple:
     """The segments without those that keep the pace before them: the same pace, so the same run."""
     return tuple(s for i, s in enumerate(segments) if i == 0 or s[1] != segments[i - 1][1])
@@ -364,6 +411,7 @@ class _Calibrator:
     amended: dict[str, CarPlan] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     tried: dict = field(default_factory=dict)  # this car's runs by pace: the solvers meet the same paces again
+    conflicts: dict[str, EndConflict] = field(default_factory=dict)  # stated ends the laps cannot meet
 
 
     def trial(self, car: CarPlan, segments: list, first: int, b: float, end_fraction: float) -> CarRun:
@@ -416,15 +464,65 @@ class _Calibrator:
         return stopped + start
 
     def _end(self, car, segments, first, prior, end_fraction, target) -> tuple[CarPlan, float]:
-        """The end moment to fit (only a window: where the car's pace so far puts it, clipped into it), and the car,
-        given a default stop where no pace can stretch its laps that far."""
+        """The end moment to fit (only a window: where the car's pace so far puts it, clipped into it; a moment its
+        laps cannot meet: the nearest they can), and the car, given a default stop where no pace can stretch its laps
+        that far."""
         if target is None:
             target = _clip_into(self.trial(car, segments, first, prior, end_fraction).metric, car.end.window)
+        if car.end.kind != "finish":
+            target = self._feasible(car, self.trial(car, segments, first, self.fastest, end_fraction).metric, target)
         if self.plan.facts.assumptions.open_ends and \
                 self.trial(car, segments, first, SLOWEST_BASE_S, end_fraction).metric < target:
             lost = target - self.trial(car, segments, first, prior, end_fraction).metric
             car = self.amended[car.number] = _standing(car, target, lost, self.plan, self.notes)
         return car, target
+
+    def _feasible(self, car: CarPlan, earliest: float, target: float) -> float:
+        """The target, or where the car's laps run at the quickest pace allowed (`earliest`) cannot reach it by then:
+        the soonest moment after it still within the stated window; failing that, the window read as a clock hour
+        of day if the laps meet that; failing that, the nearest moment they meet (each a named conflict). Only the
+        results table's hour of a document alone gives way (as its default stops, `open_ends`): a race folder states
+        its conflicts, so there an end no pace meets (a Monte Carlo draw's) stays an error."""
+        if earliest <= target or car.end.window_source != "table" or not self.plan.facts.assumptions.open_ends:
+            return target  # a race folder names its own conflicts (conflicts.toml): there, as in its draws, an error
+        window = car.end.window
+        if window and earliest < window[1] - 1.0:  # the hour holds, not its middle
+            return _clip_into(earliest, (earliest, window[1]))
+        duration = self.plan.facts.duration_s
+        if earliest >= duration:
+            raise CalibrationError(f"its {car.laps} laps cannot be run within the {duration / HOUR:g}-hour race even "
+                                   f"at the quickest pace allowed ({self.fastest:.1f} s a lap)", key="laps",
+                                   value=car.laps, car=car.number)
+        stated = window or (target, target)
+        clock = _clock_hour(car.end.stated_hour, self.plan.facts.start, duration, earliest)
+        if clock is not None:
+            moment = min(max(sum(clock) / 2, _clip_into(earliest, (earliest, clock[1]))), clock[1])
+            self.conflicts[car.number] = EndConflict(car.number, "clock", car.laps, stated, moment, earliest,
+                                                     self.fastest, clock)
+            self._note(CLOCK_HOUR_RULE)
+            return moment
+        self._note(NEAREST_RULE)
+        moment = float(np.ceil(earliest))
+        self.conflicts[car.number] = EndConflict(car.number, "hour", car.laps, stated, moment, earliest, self.fastest)
+        return moment
+
+    def _note(self, rule: str) -> None:
+        if rule not in self.notes:
+            self.notes.append(rule)
+
+    def no_lap_at_the_flag(self, car: CarPlan) -> CarPlan:
+        """A car the table has running at the flag (classified, or not classified with no hour) that completed no
+        lap: at the slowest pace allowed its first lap ends long before the flag. The 0 laps are kept; it is taken to
+        stop on its first lap at the last moment it could still be on it, the nearest to the flag."""
+        a = self.plan.facts.assumptions
+        duration = self.plan.facts.duration_s
+        moment = min(a.standing_start_s + car.start_loss_s + SLOWEST_BASE_S, duration)
+        self._note(NO_LAP_RULE)
+        self.conflicts[car.number] = EndConflict(car.number, "running", 0, (duration, duration), moment, moment,
+                                                 SLOWEST_BASE_S)
+        car = self.amended[car.number] = replace(car, end=replace(car.end, kind="stop", window=(moment, moment),
+                                                                   window_source="conflict"))
+        return car
 
     def class_prior(self, finishers: list[CarPlan], car_class: str) -> float:
         """The pace a retired car starts from: its class's best-placed finisher's final pace (the class's
@@ -442,13 +540,15 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
     by default just under the race's fastest lap (less the scatter)."""
     fastest = pace_bound_s if pace_bound_s is not None else 0.97 * fastest_lap_s
     fitter, ends = _Calibrator(plan, _noise(plan, seed), fastest), {}
-    finishers = [c for c in plan.cars if c.end.kind == "finish"]
-    others = [c for c in plan.cars if c.end.kind != "finish"]
+    finishers = [c for c in plan.cars if c.end.kind == "finish" and c.laps]  # a pace to start a class's others from
+    others = [c for c in plan.cars if c not in finishers]
     ordered = ([c for c in others if not c.end.relative_to and not c.end.same_moment_as]
                + [c for c in others if c.end.relative_to]
                + [c for c in others if c.end.same_moment_as])
     fraction = plan.facts.assumptions.retirement_fraction
     for car in _dependency_order(finishers + ordered, set()):
+        if car.end.kind == "finish" and car.laps == 0:
+            car = fitter.no_lap_at_the_flag(car)
         window = (car.end.window, car.end.table_window, car.end.narrative_window)
         if car.end.kind == "finish":
             target = fitter.fit(car, plan.facts.duration_s, plan.facts.duration_s / max(car.laps, 1),
@@ -460,11 +560,22 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
             lo, hi = car.end.window or (0.0, 60.0)
             fitter.paces[car.number] = CarPace(((1, prior),), fitter.noise[car.number], fraction)
             fitter.runs[car.number] = _single(plan, car, fitter.paces[car.number])
-            ends[car.number] = EndChoice(car.number, (lo + hi) / 2, "start", *window)
+            ends[car.number] = EndChoice(car.number, (lo + hi) / 2, _rule(fitter, car, "start"), *window)
             continue
         target, rule = _end_target(car, fitter.runs, plan.facts.assumptions.retirement_at)
         if car.end.window is None and target is None:
             raise CalibrationError("the sources give no time for this car's retirement", key="retirement_hour",
                                    car=car.number)
-        ends[car.number] = EndChoice(car.number, fitter.fit(car, target, prior, fraction), rule, *window)
-    return Calibration(seed, fitter.paces, ends, fastest, fitter.amended, tuple(fitter.notes))
+        target = fitter.fit(car, target, prior, fraction)
+        ends[car.number] = EndChoice(car.number, target, _rule(fitter, car, rule), *window)
+    return Calibration(seed, fitter.paces, ends, fastest, fitter.amended, tuple(fitter.notes),
+                       tuple(fitter.conflicts[c.number] for c in plan.cars if c.number in fitter.conflicts))
+
+
+CONFLICT_RULES = {"hour": "nearest-feasible", "running": "nearest-feasible", "clock": "clock-hour"}
+
+
+def _rule(fitter: _Calibrator, car: CarPlan, rule: str) -> str:
+    """The rule that placed the car's end: its own, unless the laps could not meet it (a conflict)."""
+    conflict = fitter.conflicts.get(car.number)
+    return CONFLICT_RULES[conflict.kind] if conflict else rule

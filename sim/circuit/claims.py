@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.checkpoints import At, CheckResult, Claims, SourceConflict, result
+from sim.circuit.plan import out_of_laps_order
 from sim.clock import HOUR, parse_clock
 from sim.factfile import Checkpoint
 from sim.index import target_km
@@ -219,4 +220,71 @@ def retirement_conflicts(replay) -> list[SourceConflict]:
     return out
 
 
-CLAIMS = Claims(CLAIMS_AT, CLAIMS_OVER, retirement_conflicts)
+KEPT_LAPS = "the table's lap count is the harder fact (counted lap by lap by the timekeepers)"
+LOOSER = "; a retirement hour is a looser statement, written after the event"
+CLOCK_RULE = ("an hour the laps cannot meet as a race hour but can as a clock time of day (\"(14hr)\": 14:00-15:00) is "
+              "taken to be a time of day, as some results tables write them")
+
+
+def _stated(replay, conflict) -> str:
+    """The stated end that gave way, as its source gives it."""
+    label, plan = replay.clock, replay.plan.car(conflict.car)
+    lo, hi = conflict.stated
+    if conflict.kind == "running":
+        entry = replay.race.entry(conflict.car)
+        status = "classified" if entry.status == "classified" else "not classified, with no hour"
+        return f"results table: {status}, so running at the flag ({label(hi)})"
+    if plan.end.stated_hour is not None and plan.end.window_source == "table":
+        reason = replay.race.entry(conflict.car).reason
+        return (f"results table: '{reason} ({plan.end.stated_hour}hr)' = race hour {plan.end.stated_hour} "
+                f"({label(lo)}-{label(hi)})")
+    return f"{plan.end.window_source or 'the replay'}: the end at {label(lo)}-{label(hi)}"
+
+
+def _end_conflict(replay, conflict) -> SourceConflict:
+    """A car whose stated end its laps cannot meet at any pace within the bounds: the laps kept, the end moved."""
+    label, laps = replay.clock, conflict.laps
+    sources = (f"results table: {laps} laps", _stated(replay, conflict))
+    if conflict.kind == "running":
+        chosen = (f"the 0 laps; running at the flag gives way: the car stops on its first lap at "
+                  f"{label(conflict.moment)}, the last moment it can still be on it at the slowest pace allowed "
+                  f"({conflict.bound_s:.0f} s a lap), the nearest to the flag")
+        reason = "a car that completes no lap cannot be running at the flag at any pace allowed; " + KEPT_LAPS
+        return SourceConflict(f"running-{conflict.car}", f"car {conflict.car}'s end", sources, chosen, reason)
+    impossible = (f"no pace within the bounds runs {laps} laps by {label(conflict.stated[1])}: even at the quickest "
+                  f"pace allowed ({conflict.bound_s:.1f} s a lap) they end at {label(conflict.earliest)}; ")
+    if conflict.kind == "clock":
+        lo, hi = conflict.window
+        chosen = (f"the {laps} laps, and the hour read as a clock time of day ({label(lo)}-{label(hi)}): the end at "
+                  f"{label(conflict.moment)}")
+        reason = impossible + CLOCK_RULE + "; " + KEPT_LAPS + LOOSER
+    else:
+        chosen = (f"the {laps} laps; the hour gives way to the nearest moment they can meet: {label(conflict.moment)} "
+                  "(at the quickest pace allowed)")
+        reason = impossible + KEPT_LAPS + LOOSER
+    return SourceConflict(f"hour-{conflict.car}", f"car {conflict.car}'s retirement hour", sources, chosen, reason)
+
+
+def order_conflicts(replay) -> list[SourceConflict]:
+    """Classified cars placed behind a car with fewer laps: the table's order stands at the flag."""
+    out = []
+    for entry, ahead in out_of_laps_order(replay.race):
+        sources = (f"results table: car {entry.number} placed {entry.position} with {entry.laps} laps",
+                   f"results table: car {ahead.number} placed {ahead.position}, ahead of it, with {ahead.laps} laps")
+        chosen = (f"the table's order: car {entry.number} is placed {entry.position} at the flag with its "
+                  f"{entry.laps} laps; the laps' order gives way")
+        reason = ("the classified order is the result (a penalty, or a typo in a lap count): it stands at the flag, "
+                  "and each car keeps its table laps")
+        out.append(SourceConflict(f"order-{entry.number}", f"car {entry.number}'s classified place", sources, chosen,
+                                  reason))
+    return out
+
+
+def circuit_conflicts(replay) -> list[SourceConflict]:
+    """Every conflict the circuit's own rules name: retirements placed apart by the table and the narrative, stated
+    ends the laps cannot meet, and a classified order that is not the laps' order."""
+    ends = [_end_conflict(replay, c) for c in getattr(replay.calibration, "conflicts", ())]
+    return retirement_conflicts(replay) + ends + order_conflicts(replay)
+
+
+CLAIMS = Claims(CLAIMS_AT, CLAIMS_OVER, circuit_conflicts)

@@ -84,6 +84,7 @@ class EndRule:
     same_moment_as: str | None = None
     table_window: tuple[float, float] | None = None
     narrative_window: tuple[float, float] | None = None
+    stated_hour: int | None = None  # the results table's hour ("Engine (4hr)"), as written
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ class RacePlan:
     facts: RaceFacts
     cars: tuple[CarPlan, ...]
     rules: dict = field(default_factory=dict)  # regulations in force (a scenario may change them)
+    # the classified cars in the table's order, held at the flag where that order is not the laps' order (a car
+    # placed behind one with fewer laps: a penalty, or a typo); empty where the laps give the table's order
+    flag_order: tuple[str, ...] = ()
 
     def car(self, number: str) -> CarPlan:
         for c in self.cars:
@@ -156,12 +160,35 @@ def build_plan(race: Race, facts: RaceFacts, rules: dict | None = None) -> RaceP
     _check_starters(race, stint)
     ties = _ties(race)
     cars = tuple(_car_plan(entry, race, facts, stint, ties.get(entry.number, (0, 1))) for entry in race.starters)
-    return RacePlan(facts, cars, rules)
+    return RacePlan(facts, cars, rules, flag_order(race))
+
+
+def classified_in_order(race: Race) -> list:
+    """The classified starters in the table's order."""
+    return sorted((e for e in race.starters if e.status == "classified"), key=lambda e: e.position)
+
+
+def out_of_laps_order(race: Race) -> list[tuple]:
+    """(car, the car placed ahead of it with the fewest laps) for each classified car with more laps than a car the
+    table places ahead of it."""
+    out, fewest = [], None
+    for entry in classified_in_order(race):
+        if fewest is not None and (entry.laps or 0) > (fewest.laps or 0):
+            out.append((entry, fewest))
+        if fewest is None or (entry.laps or 0) < (fewest.laps or 0):
+            fewest = entry
+    return out
+
+
+def flag_order(race: Race) -> tuple[str, ...]:
+    """The table's classified order, where the laps do not give it (else empty: the laps and, on equal laps, who
+    crossed first decide, as in every race whose table is in the laps' order)."""
+    return tuple(e.number for e in classified_in_order(race)) if out_of_laps_order(race) else ()
 
 
 def _ties(race: Race) -> dict[str, tuple[int, int]]:
     """(rank, size) of each classified car in its group of equal laps, in the published order."""
-    classified = sorted((e for e in race.starters if e.status == "classified"), key=lambda e: e.position)
+    classified = classified_in_order(race)
     ties: dict[str, tuple[int, int]] = {}
     for laps in {e.laps for e in classified}:
         group = [e for e in classified if e.laps == laps]
@@ -255,7 +282,8 @@ def _end_rule(entry, events, facts: RaceFacts, source_file: str) -> EndRule:
     if dsq or entry.status == "DSQ":
         window = table_window or ((0.0, facts.duration_s) if facts.assumptions.open_ends else None)
         return EndRule("disqualified", window, "table" if table_window else "default", dsq[0].id if dsq else None,
-                       in_pits=True, table_window=table_window)
+                       in_pits=True, table_window=table_window,
+                       stated_hour=entry.retirement_hour if table_window else None)
     event = ret[0] if ret else None
     kind = "stop" if entry.status == "NC" else "retire"
     narrative = event.window if event else None
@@ -280,4 +308,5 @@ def _end_rule(entry, events, facts: RaceFacts, source_file: str) -> EndRule:
         kind, window, source, event.id if event else None, in_pits=bool(event and event.in_pits),
         relative_to=event.relative_to if event else None, laps_behind=event.laps_behind if event else None,
         same_moment_as=event.same_moment_as if event else None, table_window=table_window, narrative_window=narrative,
+        stated_hour=entry.retirement_hour if table_window else None,
     )
