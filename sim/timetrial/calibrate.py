@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.errors import RaceDataError
 from sim.timetrial.plan import TrialCar, TrialPlan
+from sim.timetrial.readings import judge
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class TrialCalibration:
     effort: np.ndarray  # cumulative effort at each route point
     notes: tuple[str, ...] = ()
     ends: dict = field(default_factory=dict)  # no circuit-style retirement windows
+    verdicts: dict = field(default_factory=dict)  # the written rule's verdict on each DNF time (readings.Verdict)
 
 
 def effort_at(plan: TrialPlan, effort: np.ndarray, km: float) -> float:
@@ -77,4 +79,5 @@ def calibrate(plan: TrialPlan, seed: int = 0) -> TrialCalibration:
         if car.start_by_rule:
             notes.append(f"car {car.number}: its number is not a time of day; start {plan.facts.start_rule} "
                          "(race.toml assumptions.start_rule)")
-    return TrialCalibration(seed, paces, effort, tuple(notes))
+    verdicts = judge(plan, effort, plan.facts.reading_margin)
+    return TrialCalibration(seed, paces, effort, tuple(notes), verdicts=verdicts)

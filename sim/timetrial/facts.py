@@ -15,7 +15,8 @@ from sim.errors import RaceDataError
 from sim.factfile import RACES_DIR, Checkpoint, Conflict, check_quote, load_toml, read_conflicts, reader
 from sim.records import Race
 from sim.timetrial.claims import read_checkpoints
-from sim.timetrial.course import ROAD_KINDS, Route, read_course
+from sim.timetrial.course import Route, read_course
+from sim.timetrial.profile import Profile, read_profile
 from sim.tomlfile import Table
 
 READING_MEANS = ("stop-time", "elapsed-at-control", "none")
@@ -66,6 +67,8 @@ class TimeTrialFacts:
     reasons: dict[str, str] = field(default_factory=dict)
     defaults: tuple[str, ...] = ()
     lap_length_km: float | None = None  # a route has no lap
+    profile: Profile | None = None  # the course profile fitted to the record (race.toml [profile])
+    reading_margin: float = 0.05  # how much faster than its class winner a DNF time's reading may make a car
 
     @property
     def assumptions(self):  # the report and the pipeline read `facts.assumptions.reasons`
@@ -94,15 +97,18 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> TimeTr
     course = doc.sub("course", required=True)
     controls = tuple(course.strings("controls"))
     route = read_course(folder / course.string("file", "course.csv"), controls)
-    reasons, factors, rule, fraction = _read_assumptions(doc.sub("assumptions", required=True))
+    profile = read_profile(doc.sub("profile", required=True), folder, route)
+    assumptions = doc.sub("assumptions", required=True)
+    reasons, rule, fraction = _read_assumptions(assumptions)
+    margin = assumptions.sub("dnf_reading", required=True).number("margin", low=0, high=0.5)
     day = start.replace(hour=0, minute=0, second=0) + (timedelta(days=1) if start.hour >= 12 else timedelta())
     duration_s = _check_starts(path, race, start, rule, day)
     readings = _read_readings(folder / "conflicts.toml", race, route, seed_text)
     events = _read_events(folder / "events.toml", race, seed_text)
     checkpoints = read_checkpoints(folder / "checkpoints.toml", race, route, start, duration_s, seed_text)
     conflicts = read_conflicts(folder / "conflicts.toml", seed_text)
-    return TimeTrialFacts(race.id, start, duration_s, route, factors, rule, fraction, readings, events, checkpoints,
-                          conflicts, folder, reasons)
+    return TimeTrialFacts(race.id, start, duration_s, route, dict(profile.factors), rule, fraction, readings, events,
+                          checkpoints, conflicts, folder, reasons, profile=profile, reading_margin=margin)
 
 
 def _read_start(head: Table, race: Race, folder: Path, seed_text: str) -> datetime:
@@ -120,19 +126,17 @@ def _read_start(head: Table, race: Race, folder: Path, seed_text: str) -> dateti
         raise head.error("start", "is not an ISO date-time", text) from None
 
 
-def _read_assumptions(table: Table) -> tuple[dict[str, str], dict[str, float], str, float]:
+def _read_assumptions(table: Table) -> tuple[dict[str, str], str, float]:
     reasons = {}
     for name, item in table.table.items():
         if not isinstance(item, dict):
             raise table.error(name, "must be a table with a value and its reason", item)
         reasons[name] = table.sub(name).string("reason")
-    roads = table.sub("road_factor", required=True)
-    factors = {kind: roads.number(kind, low=0.5, high=3.0) for kind in ROAD_KINDS}
     rule = table.sub("start_rule", required=True).string("rule", choices=START_RULES)
     table.sub("dnf_pace", required=True).string("rule", choices=("class-median",))
     fraction = table.sub("dnf_without_time", required=True).number("fraction", low=0, high=1, low_open=True,
                                                                     high_open=True)
-    return reasons, factors, rule, fraction
+    return reasons, rule, fraction
 
 
 def _check_starts(path: Path, race: Race, start: datetime, rule: str, day: datetime) -> float:

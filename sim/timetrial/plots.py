@@ -3,7 +3,7 @@
 * :func:`distance_time_chart`: km against the clock, one line per car: the staggered starts, the passes on the road
   (lines crossing) and the retirements (a cross where a line stops);
 * :func:`control_chart`: position by elapsed time at each control (the rally analysts' stage progression);
-* :func:`gap_chart`: gap to the leader on elapsed time at each control, for the top cars;
+* :func:`gap_chart`: gap to the eventual winner on elapsed time at each control, for the top cars;
 * :func:`road_vs_elapsed_chart`: road position (order of arrival on the clock) against elapsed position at a control.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 from sim.clock import HOUR, clock_label
 from sim.plots.render import render_figure
 from sim.plots.style import CAR_COLOURS, new_figure, place_labels
-from sim.timetrial.standings import control_standings
+from sim.timetrial.standings import control_standings, eventual_winner
 
 FAINT = "#c8c8c8"
 
@@ -61,7 +61,10 @@ def biggest_class(replay) -> str:
 
 
 def _clock_axis(ax, replay, hours: float) -> None:
-    ticks = np.arange(0, hours + 1e-9, 2.0)
+    """Ticks every two hours on whole hours of the clock (the replay's zero need not be one)."""
+    start = replay.facts.start
+    first = (-(start.minute * 60 + start.second) % 3600) / HOUR
+    ticks = np.arange(first, hours + 1e-9, 2.0)
     ax.set_xticks(ticks)
     ax.set_xticklabels([clock_label(t * HOUR, replay.facts.start) for t in ticks])
     ax.set_xlim(0, hours)
@@ -75,8 +78,11 @@ def distance_time_chart(replay, car_class: str | None = None, top: int = 6, ax=N
     leaders = featured(replay, top)
     colours = {car: CAR_COLOURS[i % len(CAR_COLOURS)] for i, car in enumerate(leaders)}
     in_class = [c for c in replay.table.cars if replay.table.classes[c] == car_class and c not in colours]
+    unknown = unplaced(replay)
     labels, ends = [], []
     for car in replay.table.cars:
+        if car in unknown:
+            continue
         run = replay.runs[car]
         colour = colours.get(car, "#6b8e23" if car in in_class else FAINT)
         strong = car in colours or car in in_class
@@ -88,6 +94,11 @@ def distance_time_chart(replay, car_class: str | None = None, top: int = 6, ax=N
             labels.append((run.clock[-1] / HOUR, run.km[-1], f"{car} {_surname(replay, car)}", colour))
     ax.scatter([e[0] for e in ends], [e[1] for e in ends], marker="x", c=[e[2] for e in ends], s=30, zorder=4,
                label="stopped (did not finish)")
+    if unknown:
+        starts = [replay.runs[c].start / HOUR for c in unknown]
+        ax.scatter(starts, [0] * len(starts), marker="^", s=40, color="#d62728", zorder=5, clip_on=False,
+                   label=f"started; no time and no place in the sources, so not drawn on the road ({len(unknown)}: "
+                   + " ".join(unknown) + ")")
     course = replay.log.course
     for _name, km in zip(course.mark_names, course.marks_km):
         ax.axhline(km, color="#888888", linewidth=0.5, linestyle=":", zorder=0)
@@ -100,9 +111,15 @@ def distance_time_chart(replay, car_class: str | None = None, top: int = 6, ax=N
     ax.set_title(f"{replay.race.title}: every listed car on the road from its own start (colour: the top {top} "
                  f"and the leaders at a control; green: class {car_class}; grey: the rest)")
     ax.plot([], [], color="#6b8e23", label=f"class {car_class}")
-    ax.legend(loc="lower right", fontsize=9)
+    ax.legend(loc="lower right", fontsize=8)
     place_labels(ax, labels, fontsize=8)
     return fig
+
+
+def unplaced(replay) -> list[str]:
+    """The cars that did not finish with no time and no place in the sources: where they stopped is unknown."""
+    return [c.number for c in replay.plan.cars
+            if c.reading is not None and c.reading.default and c.reading.time_s is None]
 
 
 def control_chart(replay, top: int = 10, ax=None):
@@ -133,23 +150,28 @@ def control_chart(replay, top: int = 10, ax=None):
 
 
 def gap_chart(replay, top: int = 6, ax=None):
-    """Gap to the leader on elapsed time at each control (minutes), x = km."""
+    """Gap to the eventual winner on elapsed time at each control (minutes; above the line: ahead of him), x = km."""
     fig, ax = _axes(ax, bottom=0.15)
     frame = control_standings(replay)
-    labels = []
-    for i, car in enumerate(featured(replay, top)):
+    winner = eventual_winner(replay)
+    labels, cars = [], featured(replay, top)
+    for i, car in enumerate(cars):
         rows = frame[frame.car == car]
         colour = CAR_COLOURS[i % len(CAR_COLOURS)]
-        ax.plot(rows.km, rows.gap_s / 60, marker="o", color=colour, linewidth=1.6)
-        labels.append((float(rows.km.iloc[-1]), float(rows.gap_s.iloc[-1] / 60), f"{car} {_surname(replay, car)}",
-                       colour))
+        ax.plot(rows.km, rows.gap_to_winner_s / 60, marker="o", color=colour, linewidth=1.6)
+        out = "" if len(rows) == len(replay.log.course.marks_km) else " (out)"
+        labels.append((float(rows.km.iloc[-1]), float(rows.gap_to_winner_s.iloc[-1] / 60),
+                       f"{car} {_surname(replay, car)}{out}", colour))
     course = replay.log.course
     _route_ticks(ax, course.mark_names, course.marks_km)
+    ax.axhline(0, color="#555555", linewidth=0.8)
     ax.set_xlim(0, course.marks_km[-1] * 1.01)
-    ax.set_ylim(float(frame[frame.car.isin(featured(replay, top))].gap_s.max() / 60) * 1.05 + 1, -4)
+    gaps = frame[frame.car.isin(cars)].gap_to_winner_s / 60
+    ax.set_ylim(float(gaps.max()) * 1.05 + 1, min(float(gaps.min()) * 1.05, 0) - 2)
     ax.set_xlabel(f"km from {replay.facts.route.points[0].name}")
-    ax.set_ylabel("minutes behind the leader on elapsed time at the control")
-    ax.set_title(f"{replay.race.title}: gap to the leader at each control (the top {top} and every leader)")
+    ax.set_ylabel(f"minutes behind car {winner} {_surname(replay, winner)} (the winner) on elapsed time")
+    ax.set_title(f"{replay.race.title}: gap to the eventual winner at each control (the top {top} and every leader; "
+                 "above the line: ahead of him there)")
     ax.grid(color="#eeeeee")
     place_labels(ax, labels, fontsize=9)
     return fig

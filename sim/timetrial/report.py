@@ -10,7 +10,17 @@ from sim.checkpoints import cell as _cell
 from sim.clock import clock_label, parse_clock
 from sim.errors import RaceReplayError
 from sim.frames import as_text
-from sim.timetrial.standings import _hms, control_named, control_standings, provisional, road_order, table_conflicts
+from sim.timetrial.readings import agrees
+from sim.timetrial.standings import (
+    _hms,
+    _signed,
+    control_named,
+    control_standings,
+    leaders_data,
+    provisional,
+    road_order,
+    table_conflicts,
+)
 
 
 def report_data(replay) -> dict:
@@ -25,6 +35,9 @@ def report_data(replay) -> dict:
                                   f"ahead of car(s) {above}); the published position is kept beside it",
                                   "reason": "the time is the measurement; the position may be a misprint or a penalty"})
     data["readings"] = [_reading(replay, car) for car in replay.plan.cars if car.reading is not None]
+    data["profile"] = profile_data(replay)
+    data["conflicts"] += _profile_conflicts(data["profile"]) + _reading_conflicts(data["readings"])
+    data["leaders"] = leaders_data(replay)
     data["defaults"] = list(replay.calibration.notes)
     data["assumptions"] = dict(replay.facts.reasons)
     data["events"] = [{"id": e.id, "car": e.car, "driver": e.driver, "kind": e.kind, "quote": e.quote}
@@ -32,14 +45,109 @@ def report_data(replay) -> dict:
     return data
 
 
+def profile_data(replay) -> dict:
+    """The course profile: its factors and their uncertainty, and how well it gives back the record's shares."""
+    profile, route = replay.facts.profile, replay.facts.route
+    kind, of, ratio, span = profile.ratio
+    observations = [{"id": o.id, "year": o.year, "what": o.what, "point": o.point, "km": o.km,
+                     "record": round(o.share, 4), "profile": round(got, 4), "sigma": o.sigma,
+                     "residual": round((got - o.share) / o.sigma, 2), "rows": list(o.rows), "reason": o.reason}
+                    for o, got in zip(profile.observations, profile.shares(route))]
+    return {"factors": profile.factors, "sd": {k: round(v, 3) for k, v in profile.sd.items()},
+            "reference": profile.reference, "tied": {"kind": kind, "of": of, "ratio": ratio, "range": list(span)},
+            "file": profile.file.rsplit("/", 1)[-1], "observations": observations,
+            "rows": [{k: v for k, v in row.items() if k != "line"} for row in profile.rows.values()],
+            "reason": profile.reason}
+
+
+def _profile_conflicts(profile: dict) -> list[dict]:
+    worst = max(profile["observations"], key=lambda o: abs(o["residual"]))
+    shares = "; ".join(f"{o['id']}: record {o['record']:.1%}, profile {o['profile']:.1%}"
+                       for o in profile["observations"])
+    return [{"id": "course-profile", "subject": "the record's shares of 1954-1956 against one profile by kind of road",
+             "sources": [shares], "chosen": "the weighted least-squares fit ("
+             + ", ".join(f"{k} {v:.3f}" for k, v in profile["factors"].items()) + ")",
+             "reason": f"no profile by kind of road gives back every row; the furthest is {worst['id']} "
+             f"({worst['residual']:+.1f} sigma)"}]
+
+
+def _reading_conflicts(readings: list[dict]) -> list[dict]:
+    out = []
+    for r in readings:
+        if r.get("rule") is None:
+            continue
+        also = f"; also fits: {', '.join(r['also'])}" if r["also"] else ""
+        out.append({"id": f"reading-{r['car']}", "subject": f"car {r['car']}'s time {r['time']} without a place",
+                    "sources": [r["quote"] or "the table's Time column; the seed gives no place"],
+                    "chosen": f"{r['means']}" + (f" ({r['control']})" if r["control"] else "") + also,
+                    "reason": r["rule"]})
+    return out
+
+
+def _verdict(replay, car) -> dict:
+    verdict = replay.calibration.verdicts.get(car.number)
+    if verdict is None:
+        return {"rule": None, "also": [], "agrees": None}
+    chosen = verdict.chosen
+    text = (f"the rule ({'the seed places it' if verdict.stated_km is not None else 'no place in the seed'}): "
+            f"{chosen.label} implies {_hms(chosen.total_s)} at the finish, against its class's "
+            f"{_hms(verdict.band[0])}-{_hms(verdict.band[1])} (median {_hms(verdict.median_s)})"
+            + ("; no reading fits: the nearest is kept" if verdict.none_fits else ""))
+    return {"rule": text, "agrees": agrees(verdict, car),
+            "also": [f"{c.label} ({_hms(c.total_s)} at the finish)" for c in verdict.also]}
+
+
 def _reading(replay, car) -> dict:
     reading, run = car.reading, replay.runs[car.number]
     stop = run.clock[-1]
-    return {"car": car.number, "time": None if reading.time_s is None else _hms(reading.time_s),
+    return {**_verdict(replay, car), "car": car.number,
+            "time": None if reading.time_s is None else _hms(reading.time_s),
             "means": reading.means, "control": reading.control, "stop_km": round(float(run.km[-1]), 1),
             "stop_clock": replay.clock(stop), "stop_elapsed": _hms(stop - car.start_s),
             "kind": "default" if reading.default else "interpretation", "reason": reading.reason,
             "quote": reading.quote}
+
+
+READING_RULE = ("One rule reads every DNF time (race.toml `assumptions.dnf_reading`, sim/timetrial/readings.py): "
+                "the seed's stated place decides where it gives one; a reading fits when the pace it implies is "
+                "one its class could run; of those that fit, the one nearest its class's median is kept, the others "
+                "are listed as 'also fits'.")
+
+
+def _leaders_lines(leaders: list[dict]) -> list[str]:
+    lines = ["", "## Who led where", "", "Order by elapsed time at each control; the gap is to the eventual winner "
+             "(negative: ahead of him there).", "",
+             "| control | km | leader | elapsed | 2nd | 3rd | winner's place | gap of the leader to the winner |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for row in leaders:
+        top = row["top"] + [{"car": "", "name": "", "gap_to_winner": ""}] * 3
+        lines.append(f"| {row['control']} | {row['km']:g} | {top[0]['car']} {top[0]['name']} | {row['elapsed']} | "
+                     f"{top[1]['car']} {top[1]['name']} | {top[2]['car']} {top[2]['name']} | "
+                     f"{row['winner_position'] or ''} | {top[0]['gap_to_winner']} |")
+    return lines
+
+
+def _profile_lines(profile: dict) -> list[str]:
+    tied = profile["tied"]
+    lines = ["", "## Course profile", "", f"{profile['reason']}", "",
+             "| road | factor on time per km | standard error |", "| --- | --- | --- |"]
+    for kind, value in profile["factors"].items():
+        sd = "reference" if kind == profile["reference"] else f"{profile['sd'].get(kind, 0):.3f}"
+        lines.append(f"| {kind} | {value:.3f} | {sd} |")
+    lines += ["", f"{tied['kind']} = {tied['ratio']:g} x {tied['of']} (an assumption; range "
+              f"{tied['range'][0]:g}-{tied['range'][1]:g}).", "",
+              f"How well it gives back the record ({profile['file']}):", "",
+              "| observation | year | share of the finish time | record | profile | off by (sigma) | rows |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    for o in profile["observations"]:
+        what = f"to {o['point']}" if o["what"] == "to" else f"from {o['point']} to the finish"
+        lines.append(f"| {o['id']} | {o['year']} | {what} | {o['record']:.1%} | {o['profile']:.1%} | "
+                     f"{o['residual']:+.1f} | {', '.join(o['rows'])} |")
+    lines += ["", "Rows used (with their sources):", "", "| id | year | driver | point | figure | kind | confidence "
+              "| source |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {r['id']} | {r['year']} | {r['driver']} | {r['point']} | {r['figure']} | {_cell(r['kind'])} | "
+              f"{_cell(r['confidence'])} | {_cell(r['source'])} |" for r in profile["rows"]]
+    return lines
 
 
 def _evidence(checkpoints: list[dict]) -> list[str]:
@@ -68,13 +176,15 @@ def markdown(data: dict, replay) -> str:
     lines += ["", "## Narrative events", "", "| event | car | kind | source |", "| --- | --- | --- | --- |"]
     lines += [f"| {e['id']} | {e['car'] or e['driver'] + ' (not listed)'} | {e['kind']} | \"{_cell(e['quote'])}\" |"
               for e in data["events"]]
-    lines += ["", "## The Time column of the cars that did not finish", "",
-              "| car | time | read as | stops at | clock | kind | reason |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines += _leaders_lines(data["leaders"]) + _profile_lines(data["profile"])
+    lines += ["", "## The Time column of the cars that did not finish", "", READING_RULE, "",
+              "| car | time | read as | stops at | clock | kind | the rule | also fits | reason |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in data["readings"]:
         means = r["means"] + (f" ({r['control']})" if r["control"] else "")
+        rule = "" if r["rule"] is None else ("agrees: " if r["agrees"] else "DISAGREES: ") + r["rule"]
         lines.append(f"| {r['car']} | {r['time'] or ''} | {means} | {r['stop_km']} km | {r['stop_clock']} | "
-                     f"{r['kind']} | {_cell(r['reason'])} |")
+                     f"{r['kind']} | {_cell(rule)} | {_cell('; '.join(r['also']))} | {_cell(r['reason'])} |")
     lines += ["", "## Source conflicts", ""]
     for c in data["conflicts"]:
         lines += [f"- **{c['subject']}** (`{c['id']}`)", *[f"  - {s}" for s in c["sources"]],
@@ -109,7 +219,8 @@ def standings_json(replay, frame) -> dict:
     for name, group in frame.groupby("control", sort=False):
         out.append({"control": name, "km": float(group.km.iloc[0]), "order": [
             {"position": int(r.position), "car": r.car, "elapsed_s": round(float(r.elapsed_s), 1),
-             "gap_s": round(float(r.gap_s), 1), "road_position": int(r.road_position), "status": r.status,
+             "gap_s": round(float(r.gap_s), 1), "gap_to_winner_s": round(float(r.gap_to_winner_s), 1),
+             "road_position": int(r.road_position), "status": r.status,
              "class": r["class"],
              **({"published_position": (None if r.published_position is None
                                         or r.published_position != r.published_position
@@ -134,12 +245,13 @@ def standings_report(replay, args) -> str:
         return json.dumps(standings_json(replay, frame), indent=1, ensure_ascii=False)
     if args.format == "csv":
         return frame.to_csv(index=False, float_format="%.1f")
-    parts = []
+    parts = [] if values or car_class else ["\n".join(_leaders_lines(leaders_data(replay))[1:])]
     for name, group in frame.groupby("control", sort=False):
         shown = group.assign(elapsed=[_hms(s) for s in group.elapsed_s], gap=[_hms(s) for s in group.gap_s],
+                             to_winner=[_signed(s) for s in group.gap_to_winner_s],
                              clock=[replay.clock(s) for s in group.clock_s])
         parts.append(f"\n{name} ({group.km.iloc[0]:g} km)\n" + as_text(shown[[
-            "position", "car", "class", "make", "drivers", "elapsed", "gap", "clock",
+            "position", "car", "class", "make", "drivers", "elapsed", "gap", "to_winner", "clock",
             "road_position"]]).to_string(index=False))
     return "\n".join(parts)
 

@@ -17,7 +17,7 @@ from sim.standings import standings_at
 CONTROL_COLUMNS = {
     "control": "string", "km": "float64", "position": "int64", "car": "string", "class": "string", "make": "string",
     "drivers": "string", "elapsed_s": "float64", "gap_s": "float64", "clock_s": "float64", "road_position": "int64",
-    "status": "string", "published_position": "Int64",
+    "status": "string", "published_position": "Int64", "gap_to_winner_s": "float64",
 }
 
 
@@ -34,16 +34,51 @@ def control_standings(replay) -> pd.DataFrame:
     """One row per car per control it passed: the control's order by elapsed time, in route order."""
     course, table = replay.log.course, replay.table
     last = len(course.marks_km) - 1
+    winner = eventual_winner(replay)
     rows = []
     for k, (name, km) in enumerate(zip(course.mark_names, course.marks_km)):
         ranked = _rows_at_mark(replay, k)
         lead = ranked[0][0] if ranked else np.nan
+        crossings = table.crossings[winner] if winner else []
+        reference = float(crossings[k] - table.starts[winner]) if len(crossings) > k else np.nan
         for pos, (elapsed, car, clock, road) in enumerate(ranked, start=1):
             plan = replay.plan.car(car)
             rows.append((name, km, pos, car, table.classes[car], table.makes[car], table.drivers[car], elapsed,
                          elapsed - lead, clock, road, "finished" if k == last else "running",
-                         plan.position if k == last else None))
+                         plan.position if k == last else None, elapsed - reference))
     return pd.DataFrame(rows, columns=list(CONTROL_COLUMNS)).astype(CONTROL_COLUMNS)
+
+
+def eventual_winner(replay) -> str | None:
+    """The car with the shortest elapsed time at the finish: the reference of every gap "to the winner"."""
+    last = len(replay.log.course.marks_km) - 1
+    ranked = _rows_at_mark(replay, last)
+    return ranked[0][1] if ranked else None
+
+
+def _name(replay, car: str) -> str:
+    first = replay.table.drivers[car].split(" / ")[0].split()
+    return " ".join(first[1:] or first)
+
+
+def leaders_data(replay, top: int = 3) -> list[dict]:
+    """Who led where: at each control the first `top` by elapsed time, each with its gap to the eventual winner."""
+    frame = control_standings(replay)
+    winner = eventual_winner(replay)
+    out = []
+    for name, group in frame.groupby("control", sort=False):
+        mine = group[group.car == winner]
+        out.append({"control": name, "km": float(group.km.iloc[0]), "elapsed": _hms(float(group.elapsed_s.iloc[0])),
+                    "winner_position": int(mine.position.iloc[0]) if len(mine) else None, "top": [
+                        {"car": r.car, "name": _name(replay, r.car), "elapsed": _hms(r.elapsed_s),
+                         "gap_to_winner": _signed(r.gap_to_winner_s)} for r in group.head(top).itertuples()]})
+    return out
+
+
+def _signed(seconds: float) -> str:
+    if seconds != seconds:
+        return ""
+    return ("-" if seconds < 0 else "+") + _hms(abs(seconds))
 
 
 def control_names(replay) -> tuple[str, ...]:
