@@ -52,3 +52,39 @@ def assert_acceptance(replay) -> None:
             assert 0.0 <= end.time <= flag
     assert replay.facts.defaults, "a document without a race folder lists the defaults it was replayed with"
     assert any(d.startswith("stint_laps: 30:") for d in replay.facts.defaults)
+
+
+# -- documents of any era: every status, crews of any size, any class label (issue 19) -------------------------
+
+_CODES = ("GBR", "FRA", "USA", "DEU", "JPN", "CHN")
+_HEADER = "| Pos | Class | No | Team | Drivers | Chassis | Engine | Laps |"
+
+
+def crew(no: str, size: int = 2) -> str:
+    """A Drivers cell of ``size`` drivers, each after a nationality code: "GBR Ann Able7 FRA Bob Baker7"."""
+    given = ("Ann Able", "Bob Baker", "Cyd Cole", "Dan Dorn", "Eva Este")
+    return " ".join(f"{_CODES[k % len(_CODES)]} {given[k]}{no}" for k in range(size))
+
+
+def row(pos, klass: str, no: str, laps, reason: str | None = None, *, drivers: int = 2,
+        engine: str = "Jaguar 3.4L S6", chassis: str = "Jaguar D-Type") -> str:
+    """One result row of the seed's columns (with a Reason cell when ``reason`` is not None)."""
+    number = str(no).split()[0]
+    cells = [pos, klass, no, f"GBR Team {number}", crew(number, drivers), chassis, engine, laps]
+    return "| " + " | ".join(str(c) for c in (*cells, *(() if reason is None else (reason,)))) + " |"
+
+
+def race_document(title: str, results, dnf=(), dns=(), *, statistics=(), sections=()) -> str:
+    """A document of the seed's shape from rows made by :func:`row`.
+
+    ``results``, ``dnf``: rows of the Official results and Did Not Finish tables (the latter with a Reason cell);
+    ``dns``: rows of the Did Not Start table (Laps and Reason cells); ``sections``: extra lines at the end.
+    """
+    lines = [f"= {title} =", "", "==Official results==", _HEADER, *results]
+    if dnf:
+        lines += ["", "==Did Not Finish==", _HEADER + " Reason |", *dnf]
+    if dns:
+        lines += ["", "==Did Not Start==", _HEADER + " Reason |", *dns]
+    if statistics:
+        lines += ["", "==Statistics==", *(f"- {s}" for s in statistics)]
+    return "\n".join([*lines, *sections]) + "\n"
