@@ -37,7 +37,7 @@ class Status:
 STATUS_TABLE = (
     Status("classified", FINISHED, (), "a position: ran to the flag and was classified in that place"),
     Status("NC", NOT_CLASSIFIED, ("NC", "N/C", "N.C."),
-           "started but not classified: too short a distance at the flag, or stopped with no hour given"),
+           "started but was not classified (too short a distance, or a last lap too slow)"),
     Status("DNF", RETIRED, ("DNF", "RET"), "started and retired ('Ret' in some tables)"),
     Status("DSQ", DISQUALIFIED, ("DSQ", "DISQ", "DQ", "EX", "EXC"),
            "started and was disqualified ('EX': excluded, which the record uses for the same thing)"),

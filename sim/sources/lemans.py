@@ -102,7 +102,7 @@ def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: st
         raise ParseError("Laps: a car that started needs a lap count", file=file, line=row.line,
                          column=row.column(cols["laps"]), value=excerpt(cell("laps")))
     reason, hour = fields.read(fields.reason, file, row, cols["reason"], "Reason") if "reason" in cols else (None, None)
-    anomalies += [unreadable_cell(file, row, cols[name], name, number, why) for name in UNUSED_CELLS
+    anomalies += [_unreadable_cell(file, row, cols[name], name, number, why) for name in UNUSED_CELLS
                   if name in cols and (why := _unreadable(row, cols[name], name))]
     engine = _engine(cell("engine")) if cell("engine") else None
     if marker:
@@ -138,7 +138,7 @@ def _unreadable(row: Row, index: int, name: str) -> str | None:
     return None
 
 
-def unreadable_cell(file: str, row: Row, index: int, name: str, number: str, why: str) -> Anomaly:
+def _unreadable_cell(file: str, row: Row, index: int, name: str, number: str, why: str) -> Anomaly:
     """The anomaly of an unreadable cell: car, field, why, file:line:column and the text; what the replay does."""
     shown, column = row.cells[index], row.column(index)
     skip = "; the Index of Performance skips this car" if name == "engine" else ""

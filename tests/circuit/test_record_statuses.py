@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.documents import assert_acceptance, end_event, race_document, row
+from helpers.documents import assert_acceptance, end_event, modern_document, race_document, row
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sim
 from sim.anomalies import find_anomalies
@@ -22,6 +24,7 @@ from sim.index import index_of_performance, skipped
 from sim.log import EventKind
 from sim.records import DID_NOT_START, DISQUALIFIED, NOT_CLASSIFIED, RETIRED, STARTED, STATUS_TABLE, STATUSES
 from sim.sources import fields
+from sim.sources.names import drivers
 
 TITLE = "1958 24 Hours of Le Mans"
 LEADERS = [row(1, "S5.0", "1", 300), row(2, "S2.0", "2", 290)]
@@ -68,6 +71,16 @@ def test_a_status_as_the_record_writes_it_is_read_as_its_code(written, code, mea
     status, position, _ = fields.position(written)
     assert (status, position) == (code, None)
     assert next(s.meaning for s in STATUS_TABLE if s.code == status) == meaning
+
+
+FORMS = [(form, s.code) for s in STATUS_TABLE for form in s.written]
+
+
+@given(st.sampled_from(FORMS), st.lists(st.booleans(), min_size=5, max_size=5),
+       st.sampled_from(["", "*", " *", "†", " ‡", "[a]", "[12]", " #"]))
+def test_any_casing_and_note_marker_of_a_written_status_reads_as_its_code(form, upper, marker):
+    written = "".join(c.upper() if up else c.lower() for c, up in zip(form[0], upper + [True] * len(form[0])))
+    assert fields.position(written + marker) == (form[1], None, marker.strip() or None)
 
 
 @pytest.mark.parametrize("written", REFERENCE_POS)
@@ -165,8 +178,6 @@ def test_a_crew_of_four_drivers_is_four_drivers_in_the_written_order(tmp_path):
 
 
 def test_modern_nationality_codes_start_a_driver():
-    from sim.sources.names import drivers
-
     crew, notes = drivers("JPN Kamui Kobayashi CHN Ho-Pin Tung RUS Vitaly Petrov ARE Ed Jones")
     assert [(d.nationality, d.name) for d in crew] == [("JPN", "Kamui Kobayashi"), ("CHN", "Ho-Pin Tung"),
                                                        ("RUS", "Vitaly Petrov"), ("ARE", "Ed Jones")]
@@ -181,29 +192,6 @@ def test_car_numbers_of_the_record(written, number, reserve):
 
 
 # -- a modern race: 62 starters, 387 laps, Hypercar/LMP2/LMGTE, no Index, no statistics --------------------------
-
-MODERN_CLASSES = (("Hypercar", 12, 3), ("LMP2", 24, 4), ("LMGTE Pro", 8, 3), ("LMGTE Am", 18, 3))
-
-
-def modern_document() -> str:
-    """62 starters; cars 1 and 2 on equal laps (387), decided by the table's order; one car in five retires at an
-    hour its laps can reach (at most 3600 / 260 laps an hour); no Statistics, no Index, no fastest lap."""
-    results, dnf = [], []
-    number, laps = 0, 388
-    for klass, count, size in MODERN_CLASSES:
-        for k in range(count):
-            number += 1
-            no = "999" if number == 62 else str(number)
-            cells = {"drivers": size, "engine": "Toyota 3.5L V6 Hybrid", "chassis": "Toyota GR010 Hybrid"}
-            if k % 5 == 4:
-                hour = 4 + number % 18
-                dnf.append(row("DNF" if k % 2 else "Ret", klass, no, hour * 3600 // 260 - 3, f"Accident ({hour}hr)",
-                               **cells))
-            else:
-                laps = laps - 1 if len(results) != 1 else laps  # first and second on equal laps
-                results.append(row(len(results) + 1, klass, no, laps, **cells))
-    return race_document("2023 24 Hours of Le Mans", results, dnf)
-
 
 def test_a_modern_race_of_62_cars_and_387_laps_replays(tmp_path):
     replay = sim.replay(write(tmp_path, "modern", modern_document()))

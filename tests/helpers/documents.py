@@ -1,5 +1,7 @@
 """Synthetic Le Mans-shaped documents (no race folder: replayed with the written defaults) and the acceptance every
-such replay must meet; used by tests/circuit/test_generic_documents.py and tests/circuit/test_synthetic_race.py."""
+such replay must meet; used by tests/circuit/test_generic_documents.py, tests/circuit/test_synthetic_race.py and
+tests/circuit/test_record_statuses.py (:func:`race_document`, :func:`row`, :func:`modern_document`: any status, crew,
+class or era)."""
 
 from __future__ import annotations
 
@@ -88,3 +90,26 @@ def race_document(title: str, results, dnf=(), dns=(), *, statistics=(), section
     if statistics:
         lines += ["", "==Statistics==", *(f"- {s}" for s in statistics)]
     return "\n".join([*lines, *sections]) + "\n"
+
+
+MODERN_CLASSES = (("Hypercar", 12, 3), ("LMP2", 24, 4), ("LMGTE Pro", 8, 3), ("LMGTE Am", 18, 3))
+
+
+def modern_document() -> str:
+    """62 starters; cars 1 and 2 on equal laps (387), decided by the table's order; one car in five retires at an
+    hour its laps can reach (at most 3600 / 260 laps an hour); no Statistics, no Index, no fastest lap."""
+    results, dnf = [], []
+    number, laps = 0, 388
+    for klass, count, size in MODERN_CLASSES:
+        for k in range(count):
+            number += 1
+            no = "999" if number == 62 else str(number)
+            cells = {"drivers": size, "engine": "Toyota 3.5L V6 Hybrid", "chassis": "Toyota GR010 Hybrid"}
+            if k % 5 == 4:
+                hour = 4 + number % 18
+                dnf.append(row("DNF" if k % 2 else "Ret", klass, no, hour * 3600 // 260 - 3, f"Accident ({hour}hr)",
+                               **cells))
+            else:
+                laps = laps - 1 if len(results) != 1 else laps  # first and second on equal laps
+                results.append(row(len(results) + 1, klass, no, laps, **cells))
+    return race_document("2023 24 Hours of Le Mans", results, dnf)
