@@ -68,6 +68,20 @@ def index_of_performance(race: Race) -> dict[str, float]:
     return found
 
 
+def skipped(race: Race) -> dict[str, str]:
+    """{car number: why it has no index} for the classified cars the Index of Performance skips; {} without targets.
+
+    A car is skipped when its engine cell gives no displacement (none written, or one that cannot be read, such
+    as "Renault 747L S4": the parser keeps it as an anomaly on the car).
+    """
+    if not race.index_targets_km:
+        return {}
+    return {e.number: (f"engine {e.engine.text!r} gives no readable displacement" if e.engine and e.engine.text
+                       else "no engine given")
+            for e in race.entries
+            if e.status == "classified" and e.laps is not None and not (e.engine and e.engine.displacement_cc)}
+
+
 def ranking(race: Race) -> list[tuple[int, str, float]]:
     """[(rank, number, index)], best first."""
     scores = sorted(index_of_performance(race).items(), key=lambda item: -item[1])
@@ -91,7 +105,8 @@ def compare_with_published(race: Race) -> list[Anomaly]:
     for position, number, score in table:
         mine = computed.get(number)
         if mine is None or abs(mine - score) > TOLERANCE or number not in top:
-            shown = "no index" if mine is None else f"{mine:.4f}"
+            why = skipped(race).get(number)
+            shown = ("no index" + (f" ({why})" if why else "")) if mine is None else f"{mine:.4f}"
             found.append(Anomaly(file, lines.get(number, 0), "index-mismatch",
                                  f"Index {position}: car {number} published {score:.3f}, computed {shown}"))
     for i, (pos_a, a, score_a) in enumerate(table):

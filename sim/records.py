@@ -11,8 +11,45 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-STATUSES = ("classified", "NC", "DNF", "DSQ", "DNS", "DNA")
-STARTED = ("classified", "NC", "DNF", "DSQ")
+# What a status means in the data model: each code of Entry.status has exactly one of these.
+FINISHED = "finished"
+NOT_CLASSIFIED = "not classified"
+RETIRED = "retired"
+DISQUALIFIED = "disqualified"
+DID_NOT_START = "did not start"
+
+
+@dataclass(frozen=True)
+class Status:
+    """One status of the record: the code kept in ``Entry.status``, its meaning, and the forms the sources write.
+
+    ``written`` is matched without regard to case, after a trailing note marker ("N/C *", "DNF†", "DNF[a]")
+    is read apart; a position ("1", "1st") is the status "classified".
+    """
+
+    code: str
+    meaning: str  # FINISHED, NOT_CLASSIFIED, RETIRED, DISQUALIFIED or DID_NOT_START
+    written: tuple[str, ...]
+    description: str
+
+
+# The one table of the statuses (the parser reads its ``written`` forms; the replay reads ``meaning``).
+STATUS_TABLE = (
+    Status("classified", FINISHED, (), "a position: ran to the flag and was classified in that place"),
+    Status("NC", NOT_CLASSIFIED, ("NC", "N/C", "N.C."),
+           "started but was not classified (too short a distance, or a last lap too slow)"),
+    Status("DNF", RETIRED, ("DNF", "RET"), "started and retired ('Ret' in some tables)"),
+    Status("DSQ", DISQUALIFIED, ("DSQ", "DISQ", "DQ", "EX", "EXC"),
+           "started and was disqualified ('EX': excluded, which the record uses for the same thing)"),
+    Status("DNS", DID_NOT_START, ("DNS",), "entered and practised (or was due to) but did not start"),
+    Status("DNA", DID_NOT_START, ("DNA",), "entered but did not arrive"),
+    Status("DNQ", DID_NOT_START, ("DNQ",), "practised but did not qualify"),
+    Status("DNP", DID_NOT_START, ("DNP",), "entered but did not practise, so did not start"),
+    Status("RES", DID_NOT_START, ("RES",), "a reserve entry, not called up to start"),
+)
+STATUSES = tuple(s.code for s in STATUS_TABLE)
+STARTED = tuple(s.code for s in STATUS_TABLE if s.meaning != DID_NOT_START)
+MEANINGS = {s.code: s.meaning for s in STATUS_TABLE}
 
 
 @dataclass(frozen=True)
@@ -36,7 +73,7 @@ class Entry:
 
     race: str
     number: str  # as written, without a reserve note: "62", "52T", "012"
-    status: str  # one of STATUSES
+    status: str  # one of STATUSES (see STATUS_TABLE)
     line: int  # line of the row in the source file
     position: int | None = None
     reserve: bool = False
@@ -56,10 +93,16 @@ class Entry:
     finish_time: datetime | None = None
     # 1961 practice timesheet: both time columns, as durations
     times: tuple[timedelta | None, ...] = ()
+    status_text: str | None = None  # the status cell as written when it is not the code itself ("Ret", "EX", "N/C *")
 
     @property
     def started(self) -> bool:
         return self.status in STARTED
+
+    @property
+    def meaning(self) -> str:
+        """What the status means: "finished", "not classified", "retired", "disqualified" or "did not start"."""
+        return MEANINGS[self.status]
 
     @property
     def make(self) -> str | None:

@@ -12,14 +12,13 @@ from datetime import timedelta
 
 from sim.document import Row
 from sim.errors import ParseError, excerpt
-from sim.records import Engine
+from sim.records import STATUS_TABLE, Engine
 
 # Only the ASCII digits 0-9 are digits: '\d', str.isdigit() and int() also accept '²' and '١٢'.
 _ORDINAL = re.compile(r"^([0-9]+)(st|nd|rd|th)?$")
-_MARKER = re.compile(r"\s*([*†‡#]+)$")  # a note marker after a status: "N/C *"
-_STATUS_WORDS = {"N/C": "NC", "NC": "NC", "DNF": "DNF", "RET": "DNF", "DSQ": "DSQ", "DISQ": "DSQ", "DNS": "DNS",
-                 "DNA": "DNA"}
-_NUMBER = re.compile(r"^([0-9A-Za-z]+)(?:\s*\((reserve)\))?$")
+_MARKER = re.compile(r"\s*([*†‡§¶#]+|\[[0-9A-Za-z]{1,3}\])$")  # a note marker after a status: "N/C *", "DNF[a]"
+_STATUS_WORDS = {form: status.code for status in STATUS_TABLE for form in status.written}
+_NUMBER = re.compile(r"^([0-9A-Za-z]+)(?:\s*\((reserve)\))?$", re.IGNORECASE)
 _RACE_TIME = re.compile(r"^([0-9]+)\s*hr\s+([0-9]{1,2})([:.])([0-9]{2})$")  # "10hr 27:47" (or the typo "11hr 26.58")
 _CLOCK = re.compile(r"^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2}(?:\.[0-9]{1,9})?)$")  # "3:59.900", "1:02:03"
 _DISPLACEMENT = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s*(L|cc)(?![\w])")
@@ -83,6 +82,7 @@ def integer(text: str, maximum: int = MAX_COUNT, *, minimum: int = 0, what: str 
 def position(text: str) -> tuple[str, int | None, str | None]:
     """"1" or "1st" -> ("classified", 1, None); "N/C *" -> ("NC", None, "*"); "DNF" -> ("DNF", None, None).
 
+    Any form of :data:`sim.records.STATUS_TABLE`, in any case ("Ret" -> "DNF", "ex" -> "DSQ", "res" -> "RES").
     Raises FieldError for anything else (an unknown status, a position out of 1-9,999).
     """
     marker = None
@@ -189,6 +189,18 @@ def engine(text: str) -> Engine:
     make = text[: match.start()].strip() or None
     layout = text[match.end() :].strip() or None
     return Engine(text=text, make=make, displacement_cc=cc, layout=layout)
+
+
+def unsized_engine(text: str) -> Engine:
+    """An engine whose displacement cannot be read ("Renault 747L S4"): its make and layout around it, no size.
+
+    Never raises; without anything like a displacement the whole text is the make.
+    """
+    text = text.strip()
+    match = _DISPLACEMENT.search(text)
+    if not match:
+        return Engine(text=text, make=text or None)
+    return Engine(text=text, make=text[: match.start()].strip() or None, layout=text[match.end() :].strip() or None)
 
 
 def reason(text: str) -> tuple[str | None, int | None]:

@@ -10,11 +10,12 @@ not start), both entries are kept and reported.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from sim.anomalies import ordinal
 from sim.document import Document, Row, Section
 from sim.errors import ParseError, excerpt
-from sim.records import STARTED, Anomaly, Entry, Race
+from sim.records import MEANINGS, STARTED, Anomaly, Engine, Entry, Race
 from sim.sources import checks, fields, published
 from sim.sources.layout import column_map, first_table, label
 from sim.sources.manifest import RaceInfo
@@ -32,6 +33,8 @@ FIELDS = {
     "laps": ("laps",),
     "reason": ("reason",),
 }
+PRACTISED = ("DNS", "DNQ")  # cars that did not start but practised (a DNQ car practised too slowly)
+_ORDINAL_CELL = re.compile(r"^[0-9]+(st|nd|rd|th)?$")
 _NOTE = re.compile(r"^Note\s*(\S+?)\s*:\s*(.*)$")
 
 
@@ -46,7 +49,7 @@ def parse(doc: Document, info: RaceInfo) -> Race:
         table = first_table(section, doc.file, having="no")
         cols = column_map(table, FIELDS, ("position", "number"), doc.file)
         for row in table.rows:
-            entry, found = _entry(row, cols, section, doc.file, info.id)
+            entry, found = _entry(row, cols, section, doc.file, info.id, started=title != RESULT_SECTIONS[2])
             entries.append(entry)
             anomalies.extend(found)
     targets, speeds = published.index_targets(doc)
@@ -80,40 +83,86 @@ def parse(doc: Document, info: RaceInfo) -> Race:
     )
 
 
-def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: str) -> tuple[Entry, list[Anomaly]]:
+def _entry(row: Row, cols: dict[str, int], section: Section, file: str, race: str,
+           started: bool = True) -> tuple[Entry, list[Anomaly]]:
+    """The entry of one row, and the anomalies on it. ``started=False`` for the Did Not Start table's rows."""
     def cell(name: str) -> str:
         return row.cells[cols[name]] if name in cols else ""
 
-    anomalies = []
     status, position, marker = fields.read(fields.position, file, row, cols["position"], "Pos")
     number, reserve = fields.read(fields.car_number, file, row, cols["number"], "No")
+    anomalies = []
+    if status in STARTED and not started:
+        anomalies.append(Anomaly(file, row.line, "status-section",
+                                 f"car {number} is {cell('position')!r} ({MEANINGS[status]}) in the Did Not Start "
+                                 f"table: taken as not started (DNS), as the table it is in says"))
+        status, position = "DNS", None
     laps = fields.read(fields.whole_number, file, row, cols["laps"], "Laps") if "laps" in cols else None
     if status in STARTED and "laps" in cols and laps is None:
         raise ParseError("Laps: a car that started needs a lap count", file=file, line=row.line,
                          column=row.column(cols["laps"]), value=excerpt(cell("laps")))
     reason, hour = fields.read(fields.reason, file, row, cols["reason"], "Reason") if "reason" in cols else (None, None)
-    engine = fields.read(fields.engine, file, row, cols["engine"], "Engine") if cell("engine") else None
+    anomalies += [_unreadable_cell(file, row, cols[name], name, number, why) for name in UNUSED_CELLS
+                  if name in cols and (why := _unreadable(row, cols[name], name))]
+    engine = _engine(cell("engine")) if cell("engine") else None
     if marker:
-        note = _note(section, marker)
-        if note is None:
-            anomalies.append(Anomaly(file, row.line, "note-marker",
-                                     f"car {number} is {cell('position')!r} but no '- Note {marker}' explains the "
-                                     f"{marker!r}"))
-        else:
-            reason = reason or note[1]
-            anomalies.append(Anomaly(file, row.line, "note-marker",
-                                     f"car {number} is {cell('position')!r}: {status} with a note marker, "
-                                     f"explained by the note at line {note[0]}: {note[1]!r}"))
+        reason, note = _marked(section, marker, number, status, cell("position"), reason)
+        anomalies.append(Anomaly(file, row.line, "note-marker", note))
     nationality, team = split_code(cell("team"))
     crew, notes = drivers(cell("drivers"))
     anomalies += [Anomaly(file, row.line, "driver-split", f"car {number}: {n}") for n in notes]
+    written = cell("position").strip()
     entry = Entry(
-        race=race, number=number, status=status, line=row.line, position=position, reserve=reserve,
+        race=race, number=number, status=status, line=row.line, position=position, reserve=reserve or status == "RES",
         car_class=cell("class") or None, team=team or None, team_nationality=nationality, drivers=crew,
         chassis=cell("chassis") or None, engine=engine,
         laps=laps, reason=reason, retirement_hour=hour,
+        status_text=written if not _ORDINAL_CELL.match(written) and written != status else None,
     )
     return entry, anomalies
+
+
+# Cells the replay does not need, and how to read each (None: any text is kept as written). One that cannot be read
+# is an anomaly on its car, never a refusal (today only an engine can be: "Renault 747L S4", an impossible size).
+UNUSED_CELLS = {"team": ("Team", None), "chassis": ("Chassis", None), "engine": ("Engine", fields.engine)}
+
+
+def _unreadable(row: Row, index: int, name: str) -> str | None:
+    """Why the unused cell ``index`` cannot be read, or None."""
+    read = UNUSED_CELLS[name][1]
+    try:
+        if read is not None and row.cells[index]:
+            read(row.cells[index])
+    except fields.FieldError as exc:
+        return str(exc)
+    return None
+
+
+def _unreadable_cell(file: str, row: Row, index: int, name: str, number: str, why: str) -> Anomaly:
+    """The anomaly of an unreadable cell: car, field, why, file:line:column and the text; what the replay does."""
+    shown, column = row.cells[index], row.column(index)
+    skip = "; the Index of Performance skips this car" if name == "engine" else ""
+    return Anomaly(file, row.line, "unreadable-cell",
+                   f"car {number}: {UNUSED_CELLS[name][0]} {shown!r} at {Path(file).name}:{row.line}:{column} cannot "
+                   f"be read ({why}); kept as written{skip}")
+
+
+def _engine(text: str) -> Engine:
+    """The engine of the cell; one whose displacement cannot be read keeps its text, make and layout, no size."""
+    try:
+        return fields.engine(text)
+    except fields.FieldError:
+        return fields.unsized_engine(text)
+
+
+def _marked(section: Section, marker: str, number: str, status: str, written: str,
+            reason: str | None) -> tuple[str | None, str]:
+    """The reason (the note's when the row has none) and the anomaly message of a status with a note marker."""
+    note = _note(section, marker)
+    if note is None:
+        return reason, f"car {number} is {written!r} but no '- Note {marker}' explains the {marker!r}"
+    return reason or note[1], (f"car {number} is {written!r}: {status} with a note marker, explained by the note at "
+                               f"line {note[0]}: {note[1]!r}")
 
 
 def _note(section: Section, marker: str) -> tuple[int, str] | None:
@@ -126,12 +175,13 @@ def _note(section: Section, marker: str) -> tuple[int, str] | None:
 
 def _counts(entries: list[Entry]) -> dict[str, tuple[int, str]]:
     started = sum(e.started for e in entries)
-    practised = sum(e.started or e.status == "DNS" for e in entries)
+    practised = sum(e.started or e.status in PRACTISED for e in entries)
+    kinds = [k for k in PRACTISED if any(e.status == k for e in entries)]
     return {
         "starters": (started, "rows that started (classified, NC, DNF, DSQ)"),
         "entries": (len({e.number for e in entries}),
                     f"car numbers in the result, DNF, DNS and DNA tables ({len(entries)} rows)"),
-        "practised": (practised, "cars that practised (starters and DNS rows)"),
+        "practised": (practised, f"cars that practised (starters and {' and '.join(kinds) or 'DNS'} rows)"),
         "classified": (sum(e.status == "classified" for e in entries), "classified cars"),
     }
 

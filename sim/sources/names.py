@@ -1,8 +1,9 @@
 """People and teams as the sources write them: "GBR Ron Flockhart GBR Ivor Bueb", "GBR Ecurie Ecosse".
 
-A three-letter upper-case nationality code comes before a name. Codes are recognised from a
-fixed list (so an upper-case make such as "BMW" or "DKW" is never taken for one); the list keeps
-both the ISO and the IOC/FIA spellings (NLD and NED, DEU and GER, FRG) because the sources mix them.
+A three-letter upper-case nationality code comes before a name (any number of drivers: two in the 1950s,
+three or four in modern crews). Codes are recognised from a fixed list (so an upper-case make such as "BMW" or
+"DKW" is never taken for one); the list keeps both the ISO and the IOC/FIA spellings (NLD and NED, DEU and GER,
+FRG) because the sources mix them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ from sim.records import Driver
 NATIONALITY_CODES = frozenset(
     """ARG AUS AUT BEL BRA CAN CHE CHI CHL COL CUB CZE DDR DEN DEU DNK ESP FIN FRA FRG GBR GDR GER
     GRE GRC HUN IRL ISR ITA JPN LIE LUX MAR MCO MEX MON NED NLD NOR NZL POL POR PRT RHO ROU RSA
-    SUI SWE THA URS URU USA VEN YUG ZAF""".split()
+    SUI SWE THA URS URU USA VEN YUG ZAF
+    ARE UAE AZE BER BMU BGR BUL BHR BRN BLR BOL CAY CYM CHN CRC CRI CRO HRV CSK TCH CYP DOM ECU EGY EST GEO
+    GTM GUA HKG IDN INA IND IRN ISL JOR KAZ KEN KOR KSA SAU KUW KWT LAT LVA LBN LTU MAS MYS MLT NGR OMA OMN
+    PAN PAR PRY PER PHI PHL PRI PUR QAT ROM RUS SGP SLO SVN SMR SRB SVK TPE TWN TUR UKR URY VIE ZIM""".split()
 )
 # Alternative codes for one country; a document that uses both is flagged by the checks.
 SAME_COUNTRY = ({"NLD", "NED"}, {"DEU", "GER", "FRG"}, {"CHE", "SUI"}, {"DNK", "DEN"}, {"PRT", "POR"},
-                {"ZAF", "RSA"}, {"MCO", "MON"}, {"GRC", "GRE"}, {"CHL", "CHI"})
+                {"ZAF", "RSA"}, {"MCO", "MON"}, {"GRC", "GRE"}, {"CHL", "CHI"}, {"ARE", "UAE"}, {"BMU", "BER"},
+                {"BGR", "BUL"}, {"BHR", "BRN"}, {"CYM", "CAY"}, {"CRI", "CRC"}, {"HRV", "CRO"}, {"CSK", "TCH"},
+                {"GTM", "GUA"}, {"IDN", "INA"}, {"SAU", "KSA"}, {"KWT", "KUW"}, {"LVA", "LAT"}, {"MYS", "MAS"},
+                {"OMN", "OMA"}, {"PRY", "PAR"}, {"PHL", "PHI"}, {"PRI", "PUR"}, {"ROU", "ROM"}, {"SVN", "SLO"},
+                {"TWN", "TPE"}, {"URU", "URY"})
 _PARTICLES = frozenset("de del della der des di da das dos du la le van von zu ten ter y".split())
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 _QUOTES = "‘’“”\"'„«»"

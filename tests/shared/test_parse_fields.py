@@ -23,8 +23,8 @@ def test_position(text: str, expected: tuple) -> None:
 
 
 def test_unknown_status() -> None:
-    with pytest.raises(FieldError,
-                       match=r"^unknown status \(expected DISQ, DNA, DNF, DNS, DSQ, N/C, NC, RET or a position\)$"):
+    known = r"DISQ, DNA, DNF, DNP, DNQ, DNS, DQ, DSQ, EX, EXC, N\.C\., N/C, NC, RES, RET"
+    with pytest.raises(FieldError, match=rf"^unknown status \(expected {known} or a position\)$"):
         fields.position("Gone")
 
 

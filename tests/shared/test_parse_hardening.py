@@ -59,9 +59,6 @@ CASES = {
     "row_too_few_cells": (_one_class_winner(),
                           "row_too_few_cells.txt:129:3: Winners: the row has 1 cells, too few to have "
                           "this field (cell 2) (value 'Sport +2000')"),
-    "displacement": (LE_MANS.replace(WINNER, WINNER.replace("3.8L", "250000cc")),
-                     "displacement.txt:107:88: Engine: a displacement in cc must be from 1 to 99,999 "
-                     "(value 'Jaguar 250000cc S6')"),
     "position_huge": (PRACTICE.replace("| 1st | 17 |", "| 12345678901234567890th | 17 |"),
                       "position_huge.txt:1:3: position: a position must be from 1 to 9,999 "
                       "(value '12345678901234567890th')"),
@@ -72,6 +69,16 @@ CASES = {
                       "count_in_text.txt:12:37: a count of starters must be from 0 to 9,999 "
                       "(value 'number of starters was fixed at 99999999999999999999')"),
 }
+
+
+def test_an_impossible_displacement_is_an_anomaly_on_the_car_not_a_refusal(tmp_path: Path) -> None:
+    """Issue 19: the displacement feeds only the Index of Performance (it refused the document before)."""
+    race = load_race(_write(tmp_path, "displacement", LE_MANS.replace(WINNER, WINNER.replace("3.8L", "250000cc"))))
+    found = [a for a in find_anomalies(race) if a.kind == "unreadable-cell"]
+    assert [(a.line, a.message) for a in found] == [(107, (
+        "car 3: Engine 'Jaguar 250000cc S6' at displacement.txt:107:88 cannot be read (a displacement in cc must be "
+        "from 1 to 99,999); kept as written; the Index of Performance skips this car"))]
+    assert race.entry("3").engine.displacement_cc is None
 
 
 def _write(tmp_path: Path, name: str, data: str | bytes) -> Path:
