@@ -71,12 +71,16 @@ def check_quote(path: Path, key: str, quote, seed_text: str, car: str | None = N
     return quote
 
 
+CONFLICT_KEYS = ("id", "sources", "chosen", "reason")
+
+
 def read_conflicts(path: Path, seed_text: str) -> tuple[Conflict, ...]:
     out = []
     for i, item in enumerate(reader(path, load_toml(path), "").tables("conflict")):
         r = reader(path, item, f"conflict[{i}]")
         cid = r.string("id")
         r.prefix = f"conflict.{cid}"
+        r.only(CONFLICT_KEYS)
         sources = r.strings("sources")
         for j, quote in enumerate(sources):
             check_quote(path, r.key(f"sources[{j}]"), quote, seed_text)

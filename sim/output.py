@@ -18,12 +18,22 @@ computing leaves an earlier run's folder as it was). Then, under a lock on the f
 
 1. leftover temporary files of a killed run (``.*.tmp``) are removed;
 2. a pending list (``.race-replay.pending.json``) records every file the earlier run and this run
-   may leave, and the earlier ``run.json`` is removed, since the folder stops matching it;
-3. every file is written (atomically, see above);
-4. files that an earlier run wrote and this run did not are removed; only names listed in the
+   may leave, for the next run to clean up if this one is stopped;
+3. ``run.json`` is rewritten with ``"complete": false`` and this run's files (size and sha256):
+   from here until step 6 the folder says it is being replaced;
+4. every file is written (atomically, see above);
+5. files that an earlier run wrote and this run did not are removed; only names listed in the
    earlier ``run.json`` or pending list are ever removed, never a user's own files;
-5. ``run.json`` is written last: race, seed, scenario, version, command and every file with its
-   size and sha256. So a folder with a ``run.json`` always holds exactly that run.
+6. ``run.json`` is written again with ``"complete": true``: race, seed, scenario, version, command
+   and every file with its size and sha256; then the pending list is removed.
+
+So a reader (and the next run) can always tell what the folder holds: a ``run.json`` with
+``"complete": true`` means the folder holds exactly that run; one with ``"complete": false`` means a
+run was stopped (killed, or a full disk) while replacing the files: each file is whole, and is the
+new run's exactly when its sha256 is the one listed, but the folder as a whole is no run's. A run
+stopped before step 3 leaves the earlier run's folder, its ``run.json`` true. (Staging the files in
+a sibling folder and swapping it in was not chosen: the folder may hold a reader's own files, which
+must stay, and a swap of two folders is not one atomic step.) :func:`folder_state` reads it.
 
 Errors are the ``OSError`` of the failing call, with ``filename`` set to the final file name (not
 the temporary one), or a :class:`~sim.errors.RaceReplayError` when the lock cannot be had in time.
@@ -155,15 +165,17 @@ class OutputFolder:
         return self.write_bytes(name, text.encode("utf-8"))
 
     def commit(self, lock_timeout_s: float = LOCK_TIMEOUT_S) -> dict[str, Path]:
-        """Write every file, remove the earlier run's leftovers, write run.json; returns (and keeps in
-        :attr:`written`) {name: path}, run.json included."""
+        """Mark run.json incomplete, write every file, remove the earlier run's leftovers, mark run.json complete;
+        returns (and keeps in :attr:`written`) {name: path}, run.json included."""
         self.path.mkdir(parents=True, exist_ok=True)
         with folder_lock(self.path, lock_timeout_s):
             _remove_temporary_files(self.path)
+            if folder_state(self.path) == "incomplete":
+                log.info("%s holds a run that was stopped while writing: replacing it", self.path)
             earlier = _earlier_files(self.path)
             write_file(self.path / PENDING, _json_bytes({"files": sorted(earlier | set(self.files))}))
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path / MANIFEST)
+            _fsync_folder(self.path)
+            write_file(self.path / MANIFEST, _json_bytes(self.manifest(complete=False)))
             _fsync_folder(self.path)
             written = {name: write_file(self.path / name, data) for name, data in sorted(self.files.items())}
             for name in sorted(earlier - set(self.files)):
@@ -177,9 +189,10 @@ class OutputFolder:
         self.written = written
         return written
 
-    def manifest(self) -> dict:
-        """run.json's content: the run's info, the package version and each file's size and sha256."""
-        return {**self.info, "version": package_version(), "files": {
+    def manifest(self, complete: bool = True) -> dict:
+        """run.json's content: the run's info, the package version, whether the folder holds all of the run (false
+        while its files replace an earlier run's) and each file's size and sha256."""
+        return {**self.info, "version": package_version(), "complete": complete, "files": {
             name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             for name, data in sorted(self.files.items())}}
 
@@ -202,6 +215,18 @@ def _remove_temporary_files(folder: Path) -> None:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError):
             tmp.unlink()
             log.info("removed %s, left by a run that was stopped", tmp)
+
+
+def folder_state(folder: str | Path) -> str:
+    """What an output folder holds, from its run.json: "complete" (exactly the run it lists), "incomplete" (a run
+    stopped while replacing the files), or "none" (no run.json, or one race-replay did not write)."""
+    try:
+        data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "none"
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return "none"
+    return {True: "complete", False: "incomplete"}.get(data.get("complete", True), "none")  # older: written last
 
 
 def _earlier_files(folder: Path) -> set[str]:

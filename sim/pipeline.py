@@ -34,18 +34,20 @@ def prepare(race_id: str, seed: int = DEFAULT_SEED, use_cache: bool = True) -> t
 
     Calibrations are kept in memory and on disk (:mod:`sim.cache`) under a key of the race files' content, the seed
     and the code, so an edited file is recalibrated; ``use_cache=False`` (or ``RACE_REPLAY_NO_CACHE=1``) always
-    recalibrates.
+    recalibrates. An entry on disk is data: it may build only the dataclasses the kind's ``prepare`` declares it
+    returns (and those their fields declare), and refers to the race's facts, loaded here, by name.
     """
     race = load_race(race_id)
     kind = kinds.replay_kind(race)
     facts = kind.facts(race, seed_text(race))
     key = cache.key(race, facts, seed)
     use_cache = use_cache and cache.enabled()
-    found = (_CALIBRATED.get(key) or cache.load(key)) if use_cache else None
+    allowed, known = cache.allowed_types(kind.prepare), {"facts": facts}  # what an entry may build, or refer to
+    found = (_CALIBRATED.get(key) or cache.load(key, allowed, known)) if use_cache else None
     if found is None:
         found = kind.prepare(race, facts, seed)
         if use_cache:
-            cache.store(key, found)
+            cache.store(key, found, allowed, known)
     if len(_CALIBRATED) >= _KEEP:
         _CALIBRATED.pop(next(iter(_CALIBRATED)))
     _CALIBRATED[key] = found

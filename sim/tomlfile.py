@@ -151,6 +151,17 @@ class Table:
             raise self.error(key, "is required")
         return Table(self.path, self.table.get(key, {}), self.key(key), self.error_class, self.car)
 
+    def only(self, allowed, message: str | None = None) -> None:
+        """Every key of the table is one of `allowed`: a typo is an error naming it, with `message` (default: the
+        keys known). A table (or array of tables) is named without its value: its whole content would be."""
+        for key, value in self.table.items():
+            if key not in allowed:
+                where = f" of [{self.prefix}]" if self.prefix else ""
+                whole = isinstance(value, dict) or (isinstance(value, list) and value and isinstance(value[0], dict))
+                what = "section" if whole else "key"
+                text = message or f"is not a known {what}{where} (known: {', '.join(sorted(allowed))})"
+                raise self.error(key, text, None if whole else value)
+
     def tables(self, key) -> list[dict]:
         """An array of tables ([[key]]); each item is a table."""
         items = self.table.get(key, [])

@@ -6,6 +6,7 @@ one pass; every error names the file, key, value and car (:class:`RaceDataError`
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -128,21 +129,72 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> RaceFa
     folder = Path(folder) if folder else RACES_DIR / race.id
     race_path = folder / "race.toml"
     doc = reader(race_path, load_toml(race_path), "")
+    _check_race_toml(doc, seed_text)
     start, duration_s = _read_head(doc.sub("race", required=True), race, folder)
     regulations = _read_regulations(doc, seed_text)
     lap_length_km = _lap_length(race_path, race)
     assumptions, ranges = _read_assumptions(doc.sub("assumptions"), start, seed_text)
+    _check_makes(doc.sub("assumptions").sub("fog").sub("by_make"), race)
     starters = {e.number for e in race.starters}
     events, event_ranges = _read_events(folder / "events.toml", starters, start, duration_s, seed_text)
     event_ids = {e.id for e in events}
     drivers = {e.number: {d.name for d in e.drivers} for e in race.starters}
     checkpoints = _read_checkpoints(folder / "checkpoints.toml", starters, event_ids, start, duration_s, seed_text,
                                     drivers)
-    conflicts = read_conflicts(folder / "conflicts.toml", seed_text) if (folder / "conflicts.toml").exists() else ()
+    conflicts = _read_conflicts(folder / "conflicts.toml", seed_text)
     checkpoints = _mark_fitted(folder / "events.toml", checkpoints, events)
     _check_event_laps(folder / "events.toml", race, events)
     return RaceFacts(race.id, start, duration_s, lap_length_km, regulations, assumptions, events, checkpoints,
                      conflicts, folder, ranges=ranges + event_ranges)
+
+
+RACE_TOML = {  # race.toml: each section and the keys it may hold (the assumptions': ASSUMPTION_KEYS)
+    "race": ("id", "start", "duration_hours", "quote"),
+    "regulations": ("min_laps_between_refuels", "max_stint_laps", "max_driver_hours", "final_lap_limit_minutes",
+                    "quotes"),
+    "lap_length": ("derived_from",),
+    "assumptions": (),
+}
+REGULATION_QUOTES = (*RACE_TOML["regulations"][:4], "starters")  # what [regulations.quotes] may quote
+OTHER_MAKE = "Other"  # the make of a starter the table gives none (as sim.circuit.plan names it)
+
+
+def _check_race_toml(doc: Table, seed_text: str) -> None:
+    """Every section and key of race.toml is one the replay reads (a typo is an error, not a default), and each
+    quote (the race's, the lap length's source) is in the document."""
+    doc.only(RACE_TOML)
+    for name, keys in RACE_TOML.items():
+        if name != "assumptions":
+            doc.sub(name).only(keys)
+    doc.sub("regulations").sub("quotes").only(REGULATION_QUOTES)
+    assumptions = doc.sub("assumptions")
+    tables = reader(doc.path, {k: v for k, v in assumptions.table.items() if isinstance(v, dict)}, "assumptions")
+    tables.only(ASSUMPTION_KEYS)  # a value that is no table: the reader says it must be one
+    for name, keys in ASSUMPTION_KEYS.items():
+        if name in tables:
+            tables.sub(name).only((*keys, *ASSUMPTION_COMMON))
+    for section, key, required in (("race", "quote", False), ("lap_length", "derived_from", True)):
+        table = doc.sub(section)
+        if section in doc and (required or key in table):
+            check_quote(doc.path, table.key(key), table.table.get(key), seed_text)
+
+
+def _check_makes(by_make: Table, race: Race) -> None:
+    """A make the fog spared (or slowed more) is one of the starters' makes: a misspelt one would drop silently."""
+    makes = sorted({e.make or OTHER_MAKE for e in race.starters})
+    for make, value in by_make.table.items():
+        if make not in makes:
+            close = difflib.get_close_matches(make, makes, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"its makes: {', '.join(makes)}"
+            raise by_make.error(make, f"is not a make of this race's starters ({hint})", value)
+
+
+def _read_conflicts(path: Path, seed_text: str) -> tuple[Conflict, ...]:
+    """conflicts.toml (optional): only [[conflict]] tables, each checked by :func:`sim.factfile.read_conflicts`."""
+    if not path.exists():
+        return ()
+    reader(path, load_toml(path), "").only(("conflict",))
+    return read_conflicts(path, seed_text)
 
 
 def _read_head(head: Table, race: Race, folder: Path) -> tuple[datetime, float]:
@@ -301,6 +353,14 @@ ASSUMPTION_RANGES = (  # (table, value key, Assumptions field, index in a tuple 
 )
 
 
+ASSUMPTION_KEYS = {  # each [assumptions.<name>] of race.toml and the keys of its value (see ASSUMPTION_COMMON)
+    "stint_laps": ("value",), "pit_stop_seconds": ("value",), "standing_start_seconds": ("value",),
+    "night": ("start", "end", "factor"), "fog": ("start", "end", "factor", "by_make"), "tyre_wear": ("per_lap",),
+    "retirement_fraction": ("value",), "finish_fraction": ("value",), "lap_noise": ("sigma",),
+}
+ASSUMPTION_COMMON = ("quote", "reason", *RANGE_KEYS)  # any assumption: a range is refused where none is drawn
+
+
 def _assumption_ranges(table: Table) -> tuple[Range, ...]:
     ranged = {name for name, *_ in ASSUMPTION_RANGES}
     for name, item in table.table.items():
@@ -407,8 +467,15 @@ def _event_head(r: Table, starters: set[str], seen: set[str], seed_text: str) ->
     return event_id, car, kind, quote
 
 
+EVENT_KEYS = {"id", "car", "kind", "quote", "section", "assumption", "fits", "from", "to", "factor", "minutes",
+              "laps_lost", "after_lap", "on_track", "in_pits", "driver_change", "refuel", "refuel_laps", "relative_to",
+              "laps_behind", "same_moment_as", "lap", "narrative_hour", "start_seconds", "driver", "by", "side", "at",
+              "window", "at_event", "at_edge", "offset_minutes", *RANGE_KEYS}
+
+
 def _read_event(r: Table, starters, seen, start: datetime, duration_s: float, seed_text: str) -> NarrativeEvent:
     event_id, car, kind, quote = _event_head(r, starters, seen, seed_text)
+    r.only(EVENT_KEYS, "is not an event key")
     common = dict(id=event_id, car=car, kind=kind, quote=quote, section=r.string("section", ""),
                   assumption=r.string("assumption", None), fits=_fits(r))
     if kind == "pace":
@@ -482,7 +549,9 @@ def _check_event_moments(path: Path, events) -> None:
 def _read_events(path: Path, starters: set[str], start: datetime, duration_s: float,
                  seed_text: str) -> tuple[tuple[NarrativeEvent, ...], tuple[Range, ...]]:
     events, seen, ranges = [], set(), []
-    for i, item in enumerate(reader(path, load_toml(path), "").tables("event")):
+    doc = reader(path, load_toml(path), "")
+    doc.only(("event",))
+    for i, item in enumerate(doc.tables("event")):
         r = reader(path, item, f"event[{i}]")
         event = _read_event(r, starters, seen, start, duration_s, seed_text)
         seen.add(event.id)
@@ -491,12 +560,24 @@ def _read_events(path: Path, starters: set[str], start: datetime, duration_s: fl
         if found is not None:
             ranges.append(found)
     _check_event_moments(path, events)
+    _check_one_retirement(path, events)
     moments = {e.car for e in events if e.kind == "retirement"}
     for e in events:
         if e.same_moment_as is not None and e.same_moment_as not in moments:
             raise RaceDataError("names a car with no retirement event", file=path, key=f"event.{e.id}.same_moment_as",
                                 value=e.same_moment_as, car=e.car)
     return tuple(events), tuple(ranges)
+
+
+def _check_one_retirement(path: Path, events) -> None:
+    """A car retires once: a second retirement event of one car would be ignored by the plan."""
+    first: dict[str, str] = {}
+    for e in events:
+        if e.kind == "retirement":
+            if e.car in first:
+                raise RaceDataError(f"is a second retirement of the car (the first: event {first[e.car]!r})",
+                                    file=path, key=f"event.{e.id}.kind", value=e.kind, car=e.car)
+            first[e.car] = e.id
 
 
 def _event_range(r: Table, event: NarrativeEvent, duration_s: float) -> Range | None:
@@ -628,7 +709,9 @@ def _read_checkpoint(r: Table, seen: set[str], starters, event_ids, start, durat
 def _read_checkpoints(path: Path, starters: set[str], event_ids: set[str], start: datetime, duration_s: float,
                       seed_text: str, drivers: dict[str, set[str]]) -> tuple[Checkpoint, ...]:
     out, seen = [], set()
-    for i, item in enumerate(reader(path, load_toml(path), "").tables("checkpoint")):
+    doc = reader(path, load_toml(path), "")
+    doc.only(("checkpoint",))
+    for i, item in enumerate(doc.tables("checkpoint")):
         cp = _read_checkpoint(reader(path, item, f"checkpoint[{i}]"), seen, starters, event_ids, start, duration_s,
                               seed_text, drivers)
         seen.add(cp.id)

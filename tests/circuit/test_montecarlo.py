@@ -52,7 +52,7 @@ def _broken(tmp_path, file, old, new):
         ("race.toml", "value = 31\n", "value = 31\nrange = [30, 36]\n",
          "race.toml: cannot be drawn: only pit_stop_seconds, standing_start_seconds, night, fog, tyre_wear, lap_noise "
          "take a range (key 'assumptions.stint_laps.range', value [30, 36])"),
-        ("events.toml", "minutes = 4.0\nrange = [3, 5]\nrange_reason", "minutes = 4.0\nrange = [3, 5]\nrange_note",
+        ("events.toml", "minutes = 4.0\nrange = [3, 5]\nrange_reason", "minutes = 4.0\nrange = [3, 5]\n# range_reason",
          "events.toml: a range needs its reason: `range_reason` "
          "(key 'event.hawthorn-tyre-change.range_reason', car 7)"),
         ("events.toml", "minutes = 4.0\nrange = [3, 5]", "minutes = 4.0\nrange = [3, 2000]",

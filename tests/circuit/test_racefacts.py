@@ -245,3 +245,69 @@ def test_toml_that_breaks_the_parser_is_one_error(tmp_path, text, message):
     with pytest.raises(RaceDataError) as err:
         read_toml(tmp_path / "race.toml", RaceDataError)
     assert str(err.value).startswith(message)  # Python's own words for the long number end with its advice
+
+
+# Issue 23, item 5: every table of the race folder is checked against its schema; a typo is one error naming the
+# file, the key and the value, never a value silently dropped (`Jagaur` lost the Jaguars' fog factor, check exit 0).
+SECOND_RETIREMENT = ('[[event]]\nid = "collins-piston"',
+                     '[[event]]\nid = "collins-gone-again"\ncar = "6"\nkind = "retirement"\nquote = "to retire with a '
+                     'seized piston"\n\n[[event]]\nid = "collins-piston"')
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("race.toml", "by_make = { Jaguar = 1.01 }", "by_make = { Jagaur = 1.01 }",
+         "race.toml: is not a make of this race's starters (did you mean Jaguar?) "
+         "(key 'assumptions.fog.by_make.Jagaur', value 1.01)"),
+        ("race.toml", "by_make = { Jaguar = 1.01 }", "by_make = { Zeppelin = 1.01 }",
+         "race.toml: is not a make of this race's starters (its makes: AC, Arnott, Aston Martin, Cooper, DB, DKW, "
+         "Ferrari, Frazer Nash, Gordini, Jaguar, Lotus, Maserati, Monopole, OSCA, Porsche, Stanguellini, Talbot, V.P.) "
+         "(key 'assumptions.fog.by_make.Zeppelin', value 1.01)"),
+        ("race.toml", "[assumptions.lap_noise]", '[assumptions.pace_factr]\nvalue = 1.0\n\n[assumptions.lap_noise]',
+         "race.toml: is not a known section of [assumptions] (known: finish_fraction, fog, lap_noise, night, "
+         "pit_stop_seconds, retirement_fraction, standing_start_seconds, stint_laps, tyre_wear) "
+         "(key 'assumptions.pace_factr')"),
+        ("race.toml", "sigma = 0.004", "sigam = 0.004",
+         "race.toml: is not a known key of [assumptions.lap_noise] (known: mode, quote, range, range_reason, reason, "
+         "sigma) (key 'assumptions.lap_noise.sigam', value 0.004)"),
+        ("race.toml", "[lap_length]", "[lap_lenght]",
+         "race.toml: is not a known section (known: assumptions, lap_length, race, regulations) (key 'lap_lenght')"),
+        ("race.toml", 'derived_from = "Distance - 4397.11 km"', 'derived_from = "Distance - 4397.12 km"',
+         "race.toml: quote is not in the seed verbatim (key 'lap_length.derived_from', value 'Distance - 4397.12 km')"),
+        ("race.toml", 'derived_from = "Distance - 4397.11 km"', "",
+         "race.toml: needs the verbatim quote it came from (key 'lap_length.derived_from')"),
+        ("race.toml", 'quote = "At 4:00pm, the chequered flag fell"', 'quote = "At 4:00pm, the flag fell"',
+         "race.toml: quote is not in the seed verbatim (key 'race.quote', value 'At 4:00pm, the flag fell')"),
+        ("race.toml", "max_driver_hours = 14", "max_driver_hours = 14\nmax_drive_hours = 12",
+         "race.toml: is not a known key of [regulations] (known: final_lap_limit_minutes, max_driver_hours, "
+         "max_stint_laps, min_laps_between_refuels, quotes) (key 'regulations.max_drive_hours', value 12)"),
+        ("race.toml", "duration_hours = 24", "duration_hours = 24\nduration_hour = 12",
+         "race.toml: is not a known key of [race] (known: duration_hours, id, quote, start) "
+         "(key 'race.duration_hour', value 12)"),
+        ("events.toml", 'id = "hawthorn-tyre-change"', 'id = "hawthorn-tyre-change"\nminutse = 3',
+         "events.toml: is not an event key (key 'event.hawthorn-tyre-change.minutse', car 7, value 3)"),
+        ("events.toml", "[[event]]", '[[evnt]]\nid = "x"\n\n[[event]]',
+         "events.toml: is not a known section (known: event) (key 'evnt')"),
+        ("events.toml", *SECOND_RETIREMENT,
+         "events.toml: is a second retirement of the car (the first: event 'collins-gone-again') "
+         "(key 'event.collins-piston.kind', car 6, value 'retirement')"),
+        ("checkpoints.toml", "[[checkpoint]]", 'title = "x"\n\n[[checkpoint]]',
+         "checkpoints.toml: is not a known key (known: checkpoint) (key 'title', value 'x')"),
+        ("conflicts.toml", "[[conflict]]", '[[conflict]]\nchoosen = "x"',
+         "conflicts.toml: is not a known key of [conflict.maglioli-class] (known: chosen, id, reason, sources) "
+         "(key 'conflict.maglioli-class.choosen', value 'x')"),
+    ],
+)
+def test_unknown_keys_makes_and_second_retirements_are_one_error(tmp_path, race, seed_text, file, old, new, message):
+    folder = broken(tmp_path, file, old, new)
+    with pytest.raises(RaceDataError) as err:
+        load_facts(race, seed_text, folder)
+    assert str(err.value) == message
+
+
+def test_every_key_of_the_1957_folder_is_in_the_schema(race, seed_text):
+    """The schema holds every key the real folder uses (it loads), and the lap length's quote is in the seed."""
+    facts = load_facts(race, seed_text)
+    assert facts.assumptions.fog_by_make == {"Jaguar": 1.01}
+    assert "Distance - 4397.11 km" in seed_text

@@ -55,7 +55,7 @@ def test_the_key_changes_with_the_document_and_the_seed(tmp_path, replay):
 
 def test_a_corrupt_entry_is_recomputed_not_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv("RACE_REPLAY_CACHE", str(tmp_path))
-    (tmp_path / "abc.pickle").write_bytes(b"\x80not a pickle")
+    (tmp_path / "abc.json").write_bytes(b"\x80not json")
     assert cache.load("abc") is None
     cache.store("abc", {"x": 1})
     assert cache.load("abc") == {"x": 1}

@@ -86,7 +86,8 @@ def test_ctrl_c_while_computing_leaves_the_earlier_run(tmp_path, capsys, replay,
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
-def test_ctrl_c_while_writing_leaves_whole_files_and_no_manifest(tmp_path, capsys, replay, monkeypatch):
+def test_ctrl_c_while_writing_leaves_whole_files_and_a_manifest_saying_incomplete(tmp_path, capsys, replay,
+                                                                                   monkeypatch):
     assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots"]) == 0
     capsys.readouterr()
     real_replace = os.replace
@@ -94,7 +95,7 @@ def test_ctrl_c_while_writing_leaves_whole_files_and_no_manifest(tmp_path, capsy
 
     def replace_then_interrupt(src, dst):
         calls.append(dst)
-        if len(calls) == 3:  # the pending list and one file are in place; Ctrl-C before the second file
+        if len(calls) == 4:  # the pending list, run.json marked incomplete and one file are in place; Ctrl-C
             raise KeyboardInterrupt
         real_replace(src, dst)
 
@@ -102,15 +103,17 @@ def test_ctrl_c_while_writing_leaves_whole_files_and_no_manifest(tmp_path, capsy
     assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots"]) == 130
     assert capsys.readouterr().err == "race-replay: interrupted\n"
     names = sorted(p.name for p in tmp_path.iterdir())
-    # run.json was removed before the first file changed: the folder no longer claims to hold one run
+    # run.json was marked incomplete before the first file changed: the folder says it holds no whole run
     assert names == [".race-replay.lock", ".race-replay.pending.json", "checkpoints.json", "checkpoints.md",
-                     "events.csv", "replay.html", "standings.csv"]
+                     "events.csv", "replay.html", "run.json", "standings.csv"]
+    assert json.loads((tmp_path / "run.json").read_text())["complete"] is False
     json.loads((tmp_path / "checkpoints.json").read_text())
     monkeypatch.undo()
     assert main(["run", "le-mans-1957", "--out", str(tmp_path), "--no-plots"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".race-replay.lock", "checkpoints.json", "checkpoints.md", "events.csv", "replay.html", "run.json",
         "standings.csv"]
+    assert json.loads((tmp_path / "run.json").read_text())["complete"] is True
 
 
 def _failing_mkstemp(monkeypatch, name: str, make_fd):

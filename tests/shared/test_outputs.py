@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+import sim.output
 from sim.cli import main
 from sim.errors import RaceReplayError
-from sim.output import LOCK_FILE, PENDING, folder_lock, output_folder, write_file
+from sim.output import LOCK_FILE, MANIFEST, PENDING, folder_lock, folder_state, output_folder, write_file
 
 PLOTS = {f"{kind}.{suffix}" for kind in ("positions", "history", "class", "index") for suffix in ("png", "svg")}
 # replay.html: also with --no-plots
@@ -45,8 +46,10 @@ def assert_whole(path: Path) -> None:
         assert data.decode("utf-8").endswith("\n"), path
 
 
-def assert_folder_is_one_run(folder: Path, require_manifest: bool = True, users: set[str] = frozenset()) -> dict | None:
-    """Every output file is whole; with a run.json, the folder holds exactly the files it lists (sizes, sha256).
+def assert_folder_is_one_run(folder: Path, require_manifest: bool = True, users: set[str] = frozenset(),
+                             allow_incomplete: bool = False) -> dict | None:
+    """Every output file is whole; with a run.json that says complete, the folder holds exactly the files it lists
+    (sizes, sha256); one that says incomplete is allowed only if `allow_incomplete`.
 
     Hidden files (the lock, a killed run's pending list and temporary files) and `users` (a reader's own files)
     aside."""
@@ -57,6 +60,11 @@ def assert_folder_is_one_run(folder: Path, require_manifest: bool = True, users:
         assert not require_manifest, f"no run.json in {folder}"
         return None
     manifest = json.loads((folder / "run.json").read_text())
+    assert manifest["complete"] in (True, False) and folder_state(folder) == (
+        "complete" if manifest["complete"] else "incomplete")
+    if not manifest["complete"]:
+        assert allow_incomplete, f"{folder}: run.json says the run is incomplete"
+        return manifest
     assert outputs - {"run.json"} == set(manifest["files"])
     for name, listed in manifest["files"].items():
         data = (folder / name).read_bytes()
@@ -190,6 +198,59 @@ def test_a_waiting_run_writes_once_the_lock_is_free(tmp_path):
     assert assert_folder_is_one_run(tmp_path)["seed"] == 2
 
 
+def _failing_after(monkeypatch, count: int) -> None:
+    """write_file fails (a full disk) from its `count`-th call on."""
+    calls, write = [], sim.output.write_file
+
+    def failing(path, data):
+        calls.append(path)
+        if len(calls) >= count:
+            raise OSError(28, "No space left on device", str(path))
+        return write(path, data)
+
+    monkeypatch.setattr(sim.output, "write_file", failing)
+
+
+def _first_run(folder: Path) -> dict:
+    with output_folder(folder, race="r", seed=1) as files:
+        for name in ("a.csv", "b.csv", "c.md"):
+            files.write_text(name, f"{name} 1\n")
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("fails_at, state", [(1, "complete"), (2, "complete"), (3, "incomplete"),
+                                             (4, "incomplete"), (5, "incomplete")])
+def test_a_run_stopped_while_writing_leaves_the_earlier_run_or_says_it_is_incomplete(tmp_path, monkeypatch,
+                                                                                     fails_at, state):
+    """Writes: 1 the pending list, 2 run.json marked incomplete, 3-4 the files, 5 run.json marked complete."""
+    earlier = _first_run(tmp_path)
+    assert earlier["complete"] is True and folder_state(tmp_path) == "complete"
+    _failing_after(monkeypatch, fails_at)
+    with pytest.raises(OSError, match="No space left"), output_folder(tmp_path, race="r", seed=2) as files:
+        files.write_text("a.csv", "a.csv 2\n")
+        files.write_text("b.csv", "b.csv 2\n")
+    assert folder_state(tmp_path) == state
+    manifest = assert_folder_is_one_run(tmp_path, allow_incomplete=True)
+    if state == "complete":
+        assert manifest == earlier  # the earlier run's folder, its manifest true
+    else:
+        assert (manifest["seed"], sorted(manifest["files"])) == (2, ["a.csv", "b.csv"])
+    monkeypatch.undo()
+    with output_folder(tmp_path, race="r", seed=3) as files:  # the next run puts it right
+        files.write_text("a.csv", "a.csv 3\n")
+    assert set(assert_folder_is_one_run(tmp_path)["files"]) == {"a.csv"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_FILE, "a.csv", MANIFEST]
+
+
+@pytest.mark.parametrize("text, state", [("", "none"), ("[1]", "none"), ('{"files": {}}', "complete"),
+                                         ('{"files": {}, "complete": false}', "incomplete"),
+                                         ('{"files": {}, "complete": "yes"}', "none")])
+def test_the_folder_state_is_read_from_run_json(tmp_path, text, state):
+    if text:
+        (tmp_path / MANIFEST).write_text(text, encoding="utf-8")
+    assert folder_state(tmp_path) == state
+
+
 # -- run ----------------------------------------------------------------------------------------
 
 def test_run_without_plots_removes_the_earlier_runs_plots(tmp_path, capsys, replay):
@@ -207,12 +268,17 @@ def test_run_without_plots_removes_the_earlier_runs_plots(tmp_path, capsys, repl
     assert "Wrote 6 files" in capsys.readouterr().out
 
 
-def _folder_state(out: Path, baseline: dict) -> tuple[bool, set[str]]:
-    """Check the folder (every file whole; it matches its run.json if it has one); (no run.json, files changed)."""
-    manifest = assert_folder_is_one_run(out, require_manifest=False)
+def _folder_state(out: Path, baseline: dict, first_kill: bool = False) -> tuple[bool, set[str]]:
+    """Check the folder after a kill: every file whole; a run.json always; complete, it is true; incomplete and the
+    `first_kill` since the `baseline` run, every file is the killed run's (the sha256 it lists) or the baseline's.
+    (incomplete, files changed)."""
+    manifest = assert_folder_is_one_run(out, allow_incomplete=True)
     changed = {name for name in TEXTS | PLOTS if (out / name).exists()
                and hashlib.sha256((out / name).read_bytes()).hexdigest() != baseline["files"][name]["sha256"]}
-    return manifest is None, changed
+    if first_kill and not manifest["complete"]:
+        for name in changed:
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == manifest["files"][name]["sha256"], name
+    return not manifest["complete"], changed
 
 
 @pytest.mark.slow
@@ -231,11 +297,15 @@ def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
     # while writing, slowed so that the kills land between renames: with plots, just after the first plot
     # (class.png, the third file) is in place, so some plots are new and some old; without, early and late
     _kill_when_written(out, "class.png", 0.01, "--seed", "20", slow_writes_s=0.03)
-    torn, changed = _folder_state(out, baseline)
+    torn, changed = _folder_state(out, baseline, first_kill=True)
     assert torn and changed & PLOTS and PLOTS - changed, (torn, changed)
     for delay in (0.0, 0.1):
         _kill_when_written(out, PENDING, delay, "--seed", "21", "--no-plots", slow_writes_s=0.03)
         _folder_state(out, baseline)
+    # right after run.json is marked incomplete, before any other file: the earlier files, visibly being replaced
+    _kill_when_written(out, MANIFEST, 0.0, "--seed", "24", slow_writes_s=0.05)
+    torn, changed = _folder_state(out, baseline)
+    assert torn and folder_state(out) == "incomplete"
     # and at full speed: right after the first plot is in place, right as a run without plots starts writing
     _kill_when_written(out, "class.png", 0.0, "--seed", "22")
     _folder_state(out, baseline)
