@@ -24,7 +24,7 @@ from sim.cli import main
         (["plot", "le-mans-1957"], "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),
         ([], "race-replay: error: the following arguments are required: COMMAND (try race-replay --help)\n"),
         (["replay"], "race-replay: error: argument COMMAND: invalid choice: 'replay' (choose from entries, inspect, run, "
-                     "standings, check, plot, html, forecast, score, montecarlo) (try race-replay --help)\n"),
+                     "standings, check, plot, html, forecast, score, montecarlo, backtest) (try race-replay --help)\n"),
         (["run", "le-mans-1957", "--bogus"], "race-replay: error: unrecognized arguments: --bogus (try race-replay --help)\n"),
         (["check", "le-mans-1957", "--seed", "٣"],
          "race-replay: error: argument --seed: must be a whole number in the digits 0-9 (value '٣') (try race-replay check --help)\n"),

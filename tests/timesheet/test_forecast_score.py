@@ -52,7 +52,8 @@ def test_a_bad_results_file_names_the_item(tmp_path):
 def test_race_replay_score_prints_every_model(tmp_path, capsys):
     forecast, results = tmp_path / "f.json", tmp_path / "r.json"
     forecast.write_text(json.dumps(_forecast()))
-    results.write_text(json.dumps([{"number": str(n), "pos": n if n < 4 else None, "laps": 300 - n} for n in range(1, 7)]))
+    results.write_text(json.dumps([{"number": str(n), "pos": n if n < 4 else None, "laps": 300 - n}
+                                   for n in range(1, 7)]))
     assert main(["score", str(forecast), str(results), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["cars"] == 6 and len(data["models"]) == 3

@@ -36,6 +36,7 @@ def test_nominated_drivers(race: Race) -> None:
 def test_both_time_columns(race: Race) -> None:
     rodriguez = race.entry("17")
     assert [t.total_seconds() for t in rodriguez.times] == [239.9, 243.0]
-    assert (rodriguez.chassis, rodriguez.entrant) == ("Ferrari 250 TRI Fantuzzi Spyder 61", "North American Racing Team")
+    assert (rodriguez.chassis, rodriguez.entrant) == ("Ferrari 250 TRI Fantuzzi Spyder 61",
+                                                      "North American Racing Team")
     assert race.entry("52T").times == (timedelta(minutes=5, seconds=58),) * 2
     assert race.entry("1").drivers == (Driver('"Franc"'), Driver("Kerguen"))
