@@ -13,6 +13,7 @@ import time
 
 from sim.kinds import KINDS, load_race
 from sim.pipeline import run_replay
+from sim.racekind import refuses
 from sim.sources import race_ids
 from sim.timesheet.model import build_setup, learn
 from sim.timesheet.montecarlo import run
@@ -21,7 +22,7 @@ from sim.timesheet.race import load_forecast_race
 
 def main() -> None:
     race_id = sys.argv[1] if len(sys.argv) > 1 else next(
-        r for r in race_ids() if load_race(r).kind in KINDS and KINDS[load_race(r).kind].forecast)
+        r for r in race_ids() if load_race(r).kind in KINDS and not refuses(KINDS[load_race(r).kind].forecast))
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     started = time.perf_counter()
     data = load_forecast_race(load_race(race_id))

@@ -297,3 +297,10 @@ def test_the_command_lines_forecast_defaults_are_the_models():
     from sim.timesheet import model
 
     assert (cli.DEFAULT_RUNS, cli.DEFAULT_SEED) == (model.DEFAULT_RUNS, model.DEFAULT_SEED)
+
+
+def test_the_same_seed_writes_the_same_bytes_in_every_file(result):
+    again = sim.forecast(RACE, runs=500, seed=7, workers=2, progress=False)
+    first, second = result.files("{}\n"), again.files("{}\n")
+    assert sorted(first) == sorted(second) and {n for n in first if n.endswith(".svg")}
+    assert [n for n in first if first[n] != second[n]] == []
