@@ -19,7 +19,8 @@ METRICS = (("p_finish_brier", "P(finish) Brier"), ("p_finish_logloss", "P(finish
 def markdown(result: dict, images: list[str]) -> str:
     years = [y["year"] for y in result["years"]]
     lines = [f"# Backtest: the reliability model of {result['title']} on Le Mans {years[0]}-{years[-1]}", "",
-             bt.__doc__.split("\n\n", 1)[1].strip(), "", f"Record: {result['record']}", "",
+             bt.__doc__.split("\n\n", 1)[1].strip().replace(":mod:`.hazard`", "the hazard model").replace(
+                 ":mod:`.score`", "`race-replay score`"), "", f"Record: {result['record']}", "",
              f"Pace proxy: {result['pace']}", "", f"{result['draws']} simulated races per year, seed {result['seed']}."
              " Lower Brier and log-loss are better; higher Spearman. Brier and log-loss of P(finish) and P(class win) "
              "are over every car of every year; the winner's log-loss (-ln of the P(win) given to the real winner) "
