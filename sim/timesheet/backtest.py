@@ -82,11 +82,11 @@ def forecast_year(train, test, s: Settings, year: int) -> dict:
     np.put_along_axis(position, order, np.arange(1, k + 1)[None, :], axis=1)
     win = (position == 1) & classified
     class_win = np.zeros((n, k), bool)
-    for cls in {c.car_class for c in test}:
+    for cls in sorted({c.car_class for c in test}):
         members = np.array([c.car_class == cls for c in test])
         best = np.where(members[None, :] & classified, score, -np.inf)
         top = best.argmax(axis=1)
-        class_win[np.arange(n), top] = np.isfinite(best.max(axis=1))
+        class_win[np.arange(n), top] |= np.isfinite(best.max(axis=1))  # a class with no classified car: none
     return {"p_finish": classified.mean(axis=0), "p_win": win.mean(axis=0), "p_class_win": class_win.mean(axis=0),
             "position": position.mean(axis=0), "choice": choice, "pace": pace, "rate": float(np.mean(
                 [c.classified for c in train]))}
@@ -103,7 +103,7 @@ def baselines(test, pace: np.ndarray, rate: float) -> dict:
     """The two baselines of :mod:`.score` with the pace proxy as the order of pace."""
     rank = _rank(-pace)
     class_rank = np.empty(len(test))
-    for cls in {c.car_class for c in test}:
+    for cls in sorted({c.car_class for c in test}):
         idx = np.flatnonzero([c.car_class == cls for c in test])
         class_rank[idx] = _rank(-pace[idx])
     one = {"p_finish": np.full(len(test), rate), "p_win": np.clip(rate * (1 - rate) ** (rank - 1), EPS, 1 - EPS),
@@ -120,7 +120,7 @@ def outcomes(test) -> dict:
 
     pos = np.array([c.pos if c.classified else math.inf for c in test], float)
     class_win = np.zeros(len(test))
-    for cls in {c.car_class for c in test}:
+    for cls in sorted({c.car_class for c in test}):
         idx = [i for i, c in enumerate(test) if c.car_class == cls and c.classified]
         if idx:
             class_win[min(idx, key=lambda i: pos[i])] = 1.0
