@@ -20,7 +20,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sim.anomalies import find_anomalies
-from sim.cli import forecast as cli_forecast  # noqa: I001
+from sim.cli import backtest as cli_backtest  # noqa: I001
+from sim.cli import forecast as cli_forecast
 from sim.cli import html as cli_html
 from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
@@ -97,7 +98,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_entries_parser, add_inspect_parser, *cli_replay.SUBCOMMANDS, *cli_html.SUBCOMMANDS,
-    *cli_forecast.SUBCOMMANDS, *cli_montecarlo.SUBCOMMANDS)
+    *cli_forecast.SUBCOMMANDS, *cli_montecarlo.SUBCOMMANDS, *cli_backtest.SUBCOMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,8 @@ from pathlib import Path
 from sim.cli.common import whole_number
 from sim.errors import RaceReplayError
 
-TABLE_COLUMNS = ("car", "make", "p_win", "p_podium", "p_finish", "expected_position", "laps_p10", "laps_p50",
-                 "laps_p90")  # no class columns: the timesheet gives no classes (null in the JSON)
+TABLE_COLUMNS = ("car", "class", "make", "p_win", "p_class_win", "p_podium", "p_finish", "expected_position",
+                 "laps_p10", "laps_p50", "laps_p90")
 
 
 DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.timesheet.model's (a test keeps them equal); importing it costs a second
@@ -31,13 +31,14 @@ def add_forecast_parser(subparsers) -> None:
 
 
 def forecast_json(summary: dict) -> str:
-    """The forecast's JSON: the issue's shape (race, runs, seed, cars), then the field's figures and the notes (why a
-    car's class and P(class win) are null, and what P(finish) counts as classified)."""
+    """The forecast's JSON: the issue's shape (race, runs, seed, cars), then the field's figures (with the record's
+    range), the classes (with their Index of Performance target, null where no source gives it) and the notes."""
     keep = ("car", "class", "p_win", "p_class_win", "p_finish", "p_podium", "expected_position", "laps_p10",
-            "laps_p50", "laps_p90", "make", "practice_s", "position_p10", "position_p50", "position_p90")
+            "laps_p50", "laps_p90", "make", "practice_s", "position_p10", "position_p50", "position_p90",
+            "expected_laps")
     cars = [{k: c[k] for k in keep} for c in summary["cars"]]
     data = {"race": summary["race"], "runs": summary["runs"], "seed": summary["seed"], "cars": cars,
-            "field": summary["field"], "notes": summary["notes"]}
+            "field": summary["field"], "classes": summary["classes"], "notes": summary["notes"]}
     return json.dumps(data, indent=2, ensure_ascii=True)
 
 
@@ -74,7 +75,9 @@ def _table(summary: dict) -> str:
     frame = pd.DataFrame(summary["cars"]).sort_values(["p_win", "p_podium", "p_finish"], ascending=False)
     f = summary["field"]
     head = (f"{summary['race']}: {summary['runs']} runs, seed {summary['seed']}; finishers "
-            f"{f['expected_finishers']:.1f} (10-90%: {f['finishers_p10']}-{f['finishers_p90']}), winner's laps "
+            f"{f['expected_finishers']:.1f} (10-90%: {f['finishers_p10']}-{f['finishers_p90']}), mean P(finish) "
+            f"{f['mean_p_finish']:.3f} (record {f['record']['years']}: {f['record']['share_min']:.3f}-"
+            f"{f['record']['share_max']:.3f}), winner's laps "
             f"{f['winner_laps_expected']:.1f} ({f['winner_laps_p10']}-{f['winner_laps_p90']})")
     return head + "\n" + frame[list(TABLE_COLUMNS)].to_string(index=False)
 

@@ -1,47 +1,88 @@
-"""The reliability model learnt from a replayed race: a piecewise-constant failure hazard over race time.
+"""The reliability model learnt from the public record: a piecewise-constant hazard over race hours.
 
-A car's hazard in race-hour band b is ``exp(a_b + x . beta)``: one rate per band of hours (the start, the evening,
-the night, the morning, the last hours) and a few multipliers for what the practice timesheet also gives (the make,
-from the chassis, and the practice time; it gives no engine size and no class, so the model uses neither):
+A car's hazard of falling out (retiring or being disqualified) in race-hour band b is ``exp(a_b + x . beta)``: one
+rate per band of hours and a few multipliers for what both the record and an entry list give of a car:
 
-- ``pace``: how far the car's pace is off the field's quickest, in tenths (0 = the quickest car; 0.1 = 1% slower).
-  Learnt on the replayed race from each car's calibrated race pace over the quickest car's; applied to a timesheet
-  from each car's practice time over the quickest practice time (the practice-to-race ratio is one number for the
-  field, so it cancels; an assumption: a car's practice gap is its race-pace gap). It is there because pace is the
-  one number the timesheet gives per car, and how hard a car runs bears on whether it lasts. Its sign is left to
-  the data: the quickest cars are pushed hardest, the slowest are often small, fragile cars.
-- ``make:<name>``: one term per make that both races field, pulled hardest towards 1 (most have two or three cars).
+- ``litres``: the engine's displacement, log2 of litres (one step = twice the engine).
+- ``family:<F>``: the class family other than sports cars (``GT``).
+- ``year``: a trend over the years, per decade from the record's mean year; kept only if cross-validation over
+  the years says it helps (the data decide, not the modeller).
+- ``make:<name>``: one term per make of the record, pulled hardest towards 1 (most have a handful of cars).
 
-A known bias of ``pace``: a retired car's calibrated race pace in the replayed race includes the trouble it had
-before it retired (its slow laps count), so retired cars look slower than they ran and the term leans towards
-"slower cars fail more".
+No pace term: the record gives no practice times, and the only pace it gives of a car is the distance it covered,
+which is the outcome itself; a car's pace enters the forecast through its simulated race (practice time x the
+practice-to-race ratio), not through its hazard (an assumption, stated in the race data).
 
 It is fitted by penalised maximum likelihood (a Poisson model of the events with the exposure of each band, the
-piecewise-exponential survival model); ridge penalties shrink each band's log rate towards the field's constant
-rate and each multiplier towards 1, since 54 starters are little data. Its uncertainty is a bootstrap over cars.
+piecewise-exponential survival model); ridge penalties pull each band's log rate towards the field's constant rate
+and each multiplier towards 1. Their sizes, and whether the year trend is kept, are chosen by leave-one-year-out
+cross-validation (the held-out years' log-likelihood), from the grid the race data gives. Its uncertainty is a
+bootstrap over car-races.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
 
-from sim.clock import HOUR
+TERMS = ("litres",)  # always in the model; then the families, the year trend if chosen, and the makes
 
-TERMS = ("pace",)
+
+@dataclass(frozen=True)
+class Spec:
+    """Which columns a model has: the families and makes it knows, whether it has a trend, the trend's centre."""
+
+    families: tuple[str, ...]
+    makes: tuple[str, ...]
+    trend: bool
+    year_centre: float
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (TERMS + tuple(f"family:{f}" for f in self.families) + (("year",) if self.trend else ())
+                + tuple(f"make:{m}" for m in self.makes))
+
+    def x(self, cars) -> np.ndarray:
+        """(cars, terms) covariates of `cars` (objects with litres, family, make and year); an unknown make or
+        family counts as the reference (all its columns 0)."""
+        cols = [np.log2(np.maximum([c.litres for c in cars], 0.1))]
+        cols += [np.array([c.family == f for c in cars], float) for f in self.families]
+        if self.trend:
+            cols.append((np.array([c.year for c in cars], float) - self.year_centre) / 10.0)
+        cols += [np.array([c.make == m for c in cars], float) for m in self.makes]
+        return np.column_stack(cols).reshape(len(cars), len(self.names))
+
+
+def spec_of(cars, trend: bool) -> Spec:
+    """The columns for a sample: every family but the commonest (the reference) and every make it holds."""
+    counts: dict[str, int] = {}
+    for c in cars:
+        counts[c.family] = counts.get(c.family, 0) + 1
+    reference = max(sorted(counts), key=counts.get)
+    return Spec(tuple(sorted(f for f in counts if f != reference)), tuple(sorted({c.make for c in cars})), trend,
+                float(np.mean([c.year for c in cars])))
 
 
 @dataclass(frozen=True)
 class Sample:
-    """What the model reads of each car: the covariates, and (for the cars it learns from) the end of its race."""
+    """What the model reads of each car-race: the covariates, and the end of its race."""
 
-    numbers: tuple[str, ...]
     x: np.ndarray  # (cars, terms) covariates, columns `names`
     names: tuple[str, ...]
-    end_h: np.ndarray | None = None  # race hours to the car's end (the race's length if it finished)
-    event: np.ndarray | None = None  # True if the car fell out (retired, disqualified, stopped unclassified)
+    end_h: np.ndarray  # race hours to the car's end (the race's length if it ran to the end)
+    event: np.ndarray  # True if the car fell out (retired or disqualified)
+    years: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def rows(self, keep) -> Sample:
+        return Sample(self.x[keep], self.names, self.end_h[keep], self.event[keep],
+                      self.years[keep] if len(self.years) else self.years)
+
+
+def sample_of(cars, spec: Spec) -> Sample:
+    return Sample(spec.x(cars), spec.names, np.array([c.end_h for c in cars], float),
+                  np.array([c.fell_out for c in cars]), np.array([c.year for c in cars]))
 
 
 @dataclass(frozen=True)
@@ -52,25 +93,25 @@ class Hazard:
     log_rates: np.ndarray
     beta: dict
     field_rate: float  # the constant rate (failures per car-hour) the bands are shrunk towards
+    spec: Spec | None = None
 
     def rates(self, x: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-        """(cars, bands) hazard per hour for the covariates `x` (columns `names`; a make unknown to it counts 1)."""
+        """(cars, bands) hazard per hour for the covariates `x` (columns `names`; a name unknown to it counts 1)."""
         b = np.array([self.beta.get(n, 0.0) for n in names])
         return np.exp(self.log_rates[None, :] + (x @ b)[:, None])
 
+    def car_rates(self, cars) -> np.ndarray:
+        """(cars, bands) hazard per hour of `cars` (objects with litres, family, make, year)."""
+        return self.rates(self.spec.x(cars), self.spec.names)
+
     def p_out(self, x: np.ndarray, names: tuple[str, ...], hours: float | None = None) -> np.ndarray:
         """Each car's probability of falling out within `hours` (the whole race by default)."""
-        span = np.diff(np.minimum(self.edges_h, self.edges_h[-1] if hours is None else hours))
-        return 1.0 - np.exp(-(self.rates(x, names) * np.clip(span, 0, None)).sum(axis=1))
+        return p_out_of(self.rates(x, names), self.edges_h, hours)
 
 
-def covariates(numbers, pace_s, makes, known_makes=()) -> Sample:
-    """The model's covariates of a field: the gap to the field's quickest pace (in tenths) and the make terms."""
-    pace_s = np.asarray(pace_s, float)
-    gap = (pace_s / pace_s.min() - 1.0) * 10.0
-    names = TERMS + tuple(f"make:{m}" for m in known_makes)
-    x = np.column_stack([gap] + [[1.0 if mk == m else 0.0 for mk in makes] for m in known_makes])
-    return Sample(tuple(numbers), x.reshape(len(numbers), len(names)), names)
+def p_out_of(rates: np.ndarray, edges_h: np.ndarray, hours: float | None = None) -> np.ndarray:
+    span = np.diff(np.minimum(edges_h, edges_h[-1] if hours is None else hours))
+    return 1.0 - np.exp(-(rates * np.clip(span, 0, None)).sum(axis=-1))
 
 
 def _exposure(end_h: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,69 +121,129 @@ def _exposure(end_h: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndar
     return exposure, band
 
 
-def fit(sample: Sample, edges_h, shrink: dict) -> Hazard:
+def fit(sample: Sample, edges_h, shrink: dict, spec: Spec | None = None) -> Hazard:
     """Penalised maximum-likelihood fit of the piecewise-exponential model (see the module's docstring)."""
     edges = np.asarray(edges_h, float)
     exposure, band = _exposure(sample.end_h, edges)
     d = sample.event.astype(float)
-    nb, nx = len(edges) - 1, sample.x.shape[1]
+    nb = len(edges) - 1
     a0 = np.log(max(d.sum(), 0.5) / exposure.sum())
-    onehot = np.zeros((len(d), nb))
-    onehot[np.arange(len(d)), band] = d
     pen = np.array([shrink["bands"]] * nb + [shrink["makes"] if n.startswith("make:") else shrink["terms"]
                                              for n in sample.names])
+    centre = np.concatenate([np.full(nb, a0), np.zeros(len(sample.names))])
+    events = np.bincount(band, weights=d, minlength=nb)
+    theta = _newton(_Design(sample.x, sample.names), exposure, events, d, pen, centre)
+    return Hazard(edges, theta[:nb], dict(zip(sample.names, theta[nb:])), float(np.exp(a0)), spec)
+
+
+class _Design:
+    """The covariates split for speed: the few dense columns, and the one-hot make columns as one index per car (a
+    car has one make), so the make block of the Hessian is diagonal and sums by make are bincounts. (A many-threaded
+    BLAS on such small matrices spends more time waking threads than computing.) Columns keep `names`' order."""
+
+    def __init__(self, x: np.ndarray, names: tuple[str, ...]):
+        self.is_make = np.array([n.startswith("make:") for n in names], bool)
+        self.dense, onehot = x[:, ~self.is_make], x[:, self.is_make]
+        self.nm = onehot.shape[1]
+        self.make = np.where(onehot.sum(axis=1) > 0, onehot.argmax(axis=1) if self.nm else 0, self.nm)
+
+    def eta(self, b: np.ndarray) -> np.ndarray:
+        return self.dense @ b[~self.is_make] + np.append(b[self.is_make], 0.0)[self.make]
+
+    def by_make(self, v: np.ndarray) -> np.ndarray:
+        return np.bincount(self.make, weights=v, minlength=self.nm + 1)[:self.nm]
+
+    def t_dot(self, v: np.ndarray) -> np.ndarray:
+        """x.T @ v, in `names`' order."""
+        out = np.empty(len(self.is_make))
+        out[~self.is_make], out[self.is_make] = self.dense.T @ v, self.by_make(v)
+        return out
+
+    def gram(self, w: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x.T diag(w) x and mu.T x (bands by columns), in `names`' order."""
+        k = len(self.is_make)
+        g, cross = np.zeros((k, k)), np.zeros((mu.shape[1], k))
+        dn, mk = np.flatnonzero(~self.is_make), np.flatnonzero(self.is_make)
+        g[np.ix_(dn, dn)] = (self.dense * w[:, None]).T @ self.dense
+        block = np.stack([self.by_make(w * self.dense[:, j]) for j in range(len(dn))]) if len(dn) else np.zeros((0, 0))
+        if len(mk) and len(dn):
+            g[np.ix_(dn, mk)], g[np.ix_(mk, dn)] = block, block.T
+        g[mk, mk] = self.by_make(w)
+        cross[:, dn] = mu.T @ self.dense
+        cross[:, mk] = np.stack([self.by_make(mu[:, b]) for b in range(mu.shape[1])])
+        return g, cross
+
+
+def _newton(design: _Design, exposure, events, d, pen, centre, steps: int = 100) -> np.ndarray:
+    """Newton's method on the penalised Poisson loss (convex: a few steps, each halved until the loss falls)."""
+    nb = exposure.shape[1]
+    xd = design.t_dot(d)
 
     def loss(theta):
-        a, b = theta[:nb], theta[nb:]
-        eta = sample.x @ b
-        mu = exposure * np.exp(a[None, :] + eta[:, None])
-        dev = theta - np.concatenate([np.full(nb, a0), np.zeros(nx)])
-        value = -(onehot * (a[None, :] + eta[:, None])).sum() + mu.sum() + (pen * dev ** 2).sum()
-        ga = -onehot.sum(axis=0) + mu.sum(axis=0)
-        gb = sample.x.T @ (mu.sum(axis=1) - d)
-        return value, np.concatenate([ga, gb]) + 2 * pen * dev
+        eta = design.eta(theta[nb:])
+        mu = exposure * np.exp(theta[None, :nb] + eta[:, None])
+        dev = theta - centre
+        return -(events @ theta[:nb] + d @ eta) + mu.sum() + (pen * dev ** 2).sum(), mu, dev
 
-    start = np.concatenate([np.full(nb, a0), np.zeros(nx)])
-    theta = minimize(loss, start, jac=True, method="L-BFGS-B").x
-    return Hazard(edges, theta[:nb], dict(zip(sample.names, theta[nb:])), float(np.exp(a0)))
+    theta = centre.copy()
+    value, mu, dev = loss(theta)
+    for _ in range(steps):
+        per_car = mu.sum(axis=1)
+        grad = np.concatenate([mu.sum(axis=0) - events, design.t_dot(per_car) - xd]) + 2 * pen * dev
+        g, cross = design.gram(per_car, mu)
+        hess = np.block([[np.diag(mu.sum(axis=0)), cross], [cross.T, g]]) + np.diag(2 * pen)
+        step = np.linalg.solve(hess, grad)
+        for _ in range(30):
+            new_value, new_mu, new_dev = loss(theta - step)
+            if new_value <= value + 1e-12:
+                break
+            step = step / 2
+        theta, value, mu, dev = theta - step, new_value, new_mu, new_dev
+        if np.abs(step).max() < 1e-9:
+            break
+    return theta
 
 
-def bootstrap(sample: Sample, edges_h, shrink: dict, n: int, seed: int) -> list[Hazard]:
-    """`n` refits on resamples of the cars (drawn with replacement): the model's uncertainty."""
+def log_likelihood(h: Hazard, sample: Sample) -> float:
+    """Mean log-likelihood per car-race of `sample` under the fitted `h` (the survival model's own score)."""
+    exposure, band = _exposure(sample.end_h, h.edges_h)
+    rates = h.rates(sample.x, sample.names)
+    events = sample.event * np.log(rates[np.arange(len(band)), band])
+    return float((events - (rates * exposure).sum(axis=1)).mean())
+
+
+def choose(cars, edges_h, grid: dict) -> tuple[dict, list[dict]]:
+    """The penalties and trend with the best leave-one-year-out log-likelihood over `grid` (``trend``: bools,
+    ``terms`` and ``makes``: penalty sizes; the bands take the terms' penalty). Returns the choice and every row
+    tried, in the grid's order."""
+    years = np.array([c.year for c in cars])
+    rows = []
+    for trend in grid["trend"]:
+        spec = spec_of(cars, trend)
+        sample = sample_of(cars, spec)
+        for terms, makes in itertools.product(grid["terms"], grid["makes"]):
+            shrink = {"bands": terms, "terms": terms, "makes": makes}
+            score = [log_likelihood(fit(sample.rows(years != y), edges_h, shrink), sample.rows(years == y)) *
+                     (years == y).sum() for y in np.unique(years)]
+            rows.append({"trend": trend, "terms": terms, "makes": makes, "cv_loglik": float(sum(score) / len(cars))})
+    best = max(rows, key=lambda r: r["cv_loglik"])  # the first of equals, in the grid's order
+    return best, rows
+
+
+def fit_chosen(cars, edges_h, choice: dict) -> Hazard:
+    spec = spec_of(cars, choice["trend"])
+    shrink = {"bands": choice["terms"], "terms": choice["terms"], "makes": choice["makes"]}
+    return fit(sample_of(cars, spec), edges_h, shrink, spec)
+
+
+def bootstrap(cars, edges_h, choice: dict, n: int, seed: int) -> list[Hazard]:
+    """`n` refits on resamples of the car-races (drawn with replacement): the model's uncertainty. Each keeps the
+    columns of the whole sample, so a make a resample lacks counts 1."""
     rng = np.random.default_rng(seed)
-    fits = []
-    for _ in range(n):
-        i = rng.integers(0, len(sample.numbers), len(sample.numbers))
-        fits.append(fit(Sample(sample.numbers, sample.x[i], sample.names, sample.end_h[i], sample.event[i]),
-                        edges_h, shrink))
-    return fits
-
-
-def cross_validate(sample: Sample, edges_h, shrink: dict) -> dict:
-    """Leave-one-car-out: each car's P(out) from a fit on the others; Brier and log-loss beside a constant rate."""
-    n, hours = len(sample.numbers), float(edges_h[-1])
-    p_model, p_const = np.empty(n), np.empty(n)
-    for i in range(n):
-        keep = np.arange(n) != i
-        rest = Sample(sample.numbers, sample.x[keep], sample.names, sample.end_h[keep], sample.event[keep])
-        p_model[i] = fit(rest, edges_h, shrink).p_out(sample.x[i:i + 1], sample.names)[0]
-        exposure = np.minimum(rest.end_h, hours).sum()
-        p_const[i] = 1.0 - np.exp(-rest.event.sum() / exposure * hours)
-    y = sample.event.astype(float)
-    table = []
-    for lo, hi in ((0.0, 0.3), (0.3, 0.45), (0.45, 0.6), (0.6, 0.75), (0.75, 1.01)):
-        k = (p_model >= lo) & (p_model < hi)
-        if k.any():
-            table.append({"bin": f"{lo:.2f}-{min(hi, 1.0):.2f}", "cars": int(k.sum()),
-                          "predicted": float(p_model[k].mean()), "observed": float(y[k].mean())})
-    return {"p_model": p_model, "p_constant": p_const, "observed": y, "table": table,
-            "brier_model": float(((p_model - y) ** 2).mean()), "brier_constant": float(((p_const - y) ** 2).mean()),
-            "logloss_model": _logloss(p_model, y), "logloss_constant": _logloss(p_const, y)}
-
-
-def _logloss(p: np.ndarray, y: np.ndarray) -> float:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+    spec = spec_of(cars, choice["trend"])
+    sample = sample_of(cars, spec)
+    shrink = {"bands": choice["terms"], "terms": choice["terms"], "makes": choice["makes"]}
+    return [fit(sample.rows(rng.integers(0, len(cars), len(cars))), edges_h, shrink, spec) for _ in range(n)]
 
 
 def failure_times_h(rates: np.ndarray, edges_h: np.ndarray, uniform_exp: np.ndarray) -> np.ndarray:
@@ -161,15 +262,9 @@ def failure_times_h(rates: np.ndarray, edges_h: np.ndarray, uniform_exp: np.ndar
     return out
 
 
-def learn_from_replay(replay, known_makes) -> Sample:
-    """The sample of a replayed race: each starter's make and calibrated race pace, and its end."""
-    race, cal = replay.race, replay.calibration
-    starters = [e for e in race.starters]
-    duration_h = replay.facts.duration_s / HOUR
-    end_h = np.array([min(cal.ends[e.number].target / HOUR, duration_h) if e.status != "classified" else duration_h
-                      for e in starters])
-    event = np.array([e.status != "classified" and cal.ends[e.number].target < replay.facts.duration_s
-                      for e in starters])
-    sample = covariates([e.number for e in starters], [cal.paces[e.number].segments[0][1] for e in starters],
-                        [e.make for e in starters], known_makes)
-    return Sample(sample.numbers, sample.x, sample.names, end_h, event)
+def field_rates(h: Hazard, cars) -> np.ndarray:
+    """(bands,) hazard per hour of the average car of `cars` (their mean covariates, makes at 1): the rates the
+    report's table and the hazard chart both show."""
+    x = h.spec.x(cars).mean(axis=0, keepdims=True)
+    x[:, [n.startswith("make:") for n in h.spec.names]] = 0.0
+    return h.rates(x, h.spec.names)[0]

@@ -41,11 +41,12 @@ class Setup:
     night: tuple[float, float, float]
     stint: int
     duration_s: float
-    classified_share: float  # of the overall winner's distance (the timesheet gives no classes)
+    classified_share: float  # of the class winner's distance
     final_lap_s: float
     edges_h: np.ndarray
     rates: np.ndarray  # (fits, cars, bands) hazard per hour of each bootstrap refit
     laps: int  # laps timed per car: more than any car can run
+    classes: np.ndarray  # (cars,) each car's class, as an index
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Draws:
     pit: np.ndarray  # (runs, cars) s per regular stop
     noise: np.ndarray  # (runs, cars, laps)
     fail_h: np.ndarray  # (runs, cars) failure hour, inf if none
+    fit: np.ndarray  # (runs,) the bootstrap refit each run drew its failures from
 
 
 def draw(setup: Setup, n: int, rng: np.random.Generator) -> Draws:
@@ -67,7 +69,7 @@ def draw(setup: Setup, n: int, rng: np.random.Generator) -> Draws:
     noise = np.clip(rng.normal(1.0, s, (n, cars, setup.laps)), 1 - 3 * s, 1 + 3 * s)
     fit = rng.integers(0, len(setup.rates), n)
     fail_h = _failures(setup.rates[fit], setup.edges_h, rng.exponential(1.0, (n, cars)))
-    return Draws(base, pit, noise, fail_h)
+    return Draws(base, pit, noise, fail_h, fit)
 
 
 def _failures(rates, edges_h, e):
@@ -98,14 +100,17 @@ def time_laps(setup: Setup, d: Draws) -> np.ndarray:
 def classify(setup: Setup, crossings: np.ndarray, fail_h: np.ndarray) -> dict:
     """Laps, classification and finishing positions of each run (positions count the whole field: classified cars
     by distance, then the rest by laps; equal laps by who completed them first). A car is classified if it runs at
-    the end, completes its final lap in time and covers `classified_share` of the overall winner's distance (the
-    leading running car's laps): the class rule read against the whole field, since the timesheet gives no classes."""
+    the end, completes its final lap in time and covers `classified_share` of its class winner's distance (the
+    leading running car of its class). A class's winner is its classified car placed best."""
     end = np.minimum(fail_h * HOUR, setup.duration_s)
     laps = (crossings <= end[:, :, None]).sum(axis=2)
     running = fail_h * HOUR >= setup.duration_s
     nxt = np.take_along_axis(crossings, np.minimum(laps, crossings.shape[2] - 1)[:, :, None], 2)[:, :, 0]
     running &= nxt - setup.duration_s <= setup.final_lap_s  # the final lap within its time limit
-    best = np.where(running, laps, 0).max(axis=1, keepdims=True)
+    running_laps, best = np.where(running, laps, 0), np.zeros(laps.shape)
+    for k in np.unique(setup.classes):
+        members = setup.classes == k
+        best[:, members] = running_laps[:, members].max(axis=1, keepdims=True)
     classified = running & (laps >= setup.classified_share * best)
     last = np.take_along_axis(crossings, np.maximum(laps - 1, 0)[:, :, None], 2)[:, :, 0]
     score = classified * 1e12 + laps * 1e8 - np.where(laps > 0, last, 0.0)
@@ -113,21 +118,17 @@ def classify(setup: Setup, crossings: np.ndarray, fail_h: np.ndarray) -> dict:
     position = np.empty_like(order)
     np.put_along_axis(position, order, np.arange(1, order.shape[1] + 1)[None, :], axis=1)
     return {"laps": laps.astype(np.int16), "classified": classified, "position": position.astype(np.int16),
-            "hourly": _hourly(setup, crossings, end)}
+            "class_win": _class_winners(setup.classes, classified, position)}
 
 
-def _hourly(setup: Setup, crossings: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """(runs, hours, cars) position by distance at the end of each race hour."""
-    hours = int(round(setup.duration_s / HOUR))
-    out = np.empty((crossings.shape[0], hours, crossings.shape[1]), np.int8)
-    for h in range(1, hours + 1):
-        t = np.minimum(end, h * HOUR)
-        laps = (crossings <= t[:, :, None]).sum(axis=2)
-        last = np.take_along_axis(crossings, np.maximum(laps - 1, 0)[:, :, None], 2)[:, :, 0]
-        order = np.argsort(-(laps * 1e8 - np.where(laps > 0, last, 0.0)), axis=1, kind="stable")
-        pos = np.empty_like(order)
-        np.put_along_axis(pos, order, np.arange(1, order.shape[1] + 1)[None, :], axis=1)
-        out[:, h - 1] = pos
+def _class_winners(classes: np.ndarray, classified: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """(runs, cars) True for each class's best-placed classified car (a class with no classified car has none)."""
+    out = np.zeros(classified.shape, bool)
+    rows = np.arange(classified.shape[0])
+    for k in np.unique(classes):
+        placed = np.where((classes == k)[None, :] & classified, position, np.iinfo(position.dtype).max)
+        best = placed.argmin(axis=1)
+        out[rows, best] |= classified[rows, best] & (classes[best] == k)
     return out
 
 
@@ -135,7 +136,7 @@ def run_chunk(setup: Setup, seed: np.random.SeedSequence, n: int) -> dict:
     """`n` runs from one seed: a pure function of its inputs (the unit of parallel work)."""
     rng = np.random.default_rng(seed)
     d = draw(setup, n, rng)
-    return classify(setup, time_laps(setup, d), d.fail_h)
+    return classify(setup, time_laps(setup, d), d.fail_h) | {"fit": d.fit}
 
 
 def run(setup: Setup, runs: int, seed: int, workers: int | None = None, progress: bool | None = None) -> dict:

@@ -25,8 +25,8 @@ from sim.cli import main
          "race-replay: error: the following arguments are required: --out (try race-replay plot --help)\n"),
         ([], "race-replay: error: the following arguments are required: COMMAND (try race-replay --help)\n"),
         (["replay"], "race-replay: error: argument COMMAND: invalid choice: 'replay' "
-                     "(choose from entries, inspect, run, standings, check, plot, html, forecast, score, montecarlo) "
-                     "(try race-replay --help)\n"),
+                     "(choose from entries, inspect, run, standings, check, plot, html, forecast, score, montecarlo, "
+                     "backtest) (try race-replay --help)\n"),
         (["run", "le-mans-1957", "--bogus"],
          "race-replay: error: unrecognized arguments: --bogus (try race-replay --help)\n"),
         (["check", "le-mans-1957", "--seed", "٣"],

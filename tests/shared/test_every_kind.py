@@ -117,6 +117,7 @@ def _commands(race: str, tmp_path) -> dict[str, list[str]]:
         "plot --scenario": ["plot", race, "--scenario", str(_scenario(tmp_path, race)), "--out", str(tmp_path / "p")],
         "html": ["html", race, "--out", str(tmp_path / "r.html")],
         "forecast": ["forecast", race, "--runs", "40", "--workers", "1"],
+        "backtest": ["backtest", race, "--draws", "20", "--year", "1957"],
         "montecarlo": ["montecarlo", race, "--runs", "1", "--workers", "1", "--no-progress"],
     }
 
