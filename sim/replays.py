@@ -45,9 +45,12 @@ class Facts(Protocol):
 
 
 class Plan(Protocol):
-    """What every kind's plan gives: its cars (each with a number), in the order of the results table."""
+    """What every kind's plan gives: its cars (each with a number), in the order of the results table, and the
+    classified order the table imposes at the flag (its cars' numbers, where that order is not the marks' order: a
+    penalty, or a typo); empty where the marks decide."""
 
     cars: tuple
+    flag_order: tuple[str, ...]
 
 
 class Calibration(Protocol):

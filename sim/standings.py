@@ -72,7 +72,8 @@ class Progress:
 
     @classmethod
     def from_log(cls, log, plan) -> "Progress":
-        """Build from an :class:`~sim.log.EventLog` and the plan that names each car's class, make and crew."""
+        """Build from an :class:`~sim.log.EventLog` and the plan that names each car's class, make and crew, and the
+        order the table imposes at the flag (:attr:`sim.replays.Plan.flag_order`)."""
         end = {e.car: (e.time, str(e.kind)) for e in log.others if e.kind in END_KINDS}
         return cls(
             cars=tuple(c.number for c in plan.cars),
@@ -86,7 +87,7 @@ class Progress:
             starts={c.number: log.starts.get(c.number, 0.0) for c in plan.cars},
             drivers={c.number: " / ".join(c.drivers) for c in plan.cars},
             teams={c.number: c.team or "" for c in plan.cars},
-            flag_order=tuple(getattr(plan, "flag_order", ())),  # a kind whose plan names none: the marks rank
+            flag_order=tuple(plan.flag_order),
         )
 
     @property

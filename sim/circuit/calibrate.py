@@ -57,6 +57,10 @@ CLOCK_HOUR_RULE = ("ends: a retirement hour the car's laps cannot meet as a race
 NEAREST_RULE = ("ends: a retirement hour the car's laps cannot meet at any pace allowed, as a race hour or a clock "
                 "time, gives way to the nearest moment they can: their end at the quickest pace allowed; the table's "
                 "laps are kept (the harder fact); a named source conflict")
+AFTER_FLAG_RULE = ("ends: a retirement hour after the end of the race ('(25hr)' in a 24-hour race) gives way to the "
+                   "nearest moment the race has that the car's laps can meet, a minute before the flag (or, where the "
+                   "laps meet it, the hour read as a clock time of day); the table's laps are kept; a named source "
+                   "conflict")
 NO_LAP_RULE = ("ends: a car the table has running at the flag with no lap completed stops on its first lap at the "
                "last moment it could still be on it at the slowest pace allowed; the 0 laps are kept; a named source "
                "conflict")
@@ -68,8 +72,8 @@ class EndConflict:
     harder fact), the stated moment gives way to `moment`, the nearest one they can meet.
 
     `kind`: "hour" (the hour given way to the nearest feasible moment), "clock" (the hour read as a clock time of
-    day, which the laps can meet) or "running" (a car classified or not classified, so running at the flag, with no
-    lap completed)."""
+    day, which the laps can meet), "after-flag" (an hour after the end of the race, given way to a minute before the
+    flag) or "running" (a car classified or not classified, so running at the flag, with no lap completed)."""
 
     car: str
     kind: str
@@ -483,12 +487,14 @@ class _Calibrator:
         of day if the laps meet that; failing that, the nearest moment they meet (each a named conflict). Only the
         results table's hour of a document alone gives way (as its default stops, `open_ends`): a race folder states
         its conflicts, so there an end no pace meets (a Monte Carlo draw's) stays an error."""
-        if earliest <= target or car.end.window_source != "table" or not self.plan.facts.assumptions.open_ends:
+        if car.end.window_source != "table" or not self.plan.facts.assumptions.open_ends:
             return target  # a race folder names its own conflicts (conflicts.toml): there, as in its draws, an error
-        window = car.end.window
-        if window and earliest < window[1] - 1.0:  # the hour holds, not its middle
+        window, duration = car.end.window, self.plan.facts.duration_s
+        after_the_flag = self.past_the_flag(car)
+        if earliest <= target and not after_the_flag:
+            return target
+        if window and not after_the_flag and earliest < window[1] - 1.0:  # the hour holds, not its middle
             return _clip_into(earliest, (earliest, window[1]))
-        duration = self.plan.facts.duration_s
         if earliest >= duration:
             raise CalibrationError(f"its {car.laps} laps cannot be run within the {duration / HOUR:g}-hour race even "
                                    f"at the quickest pace allowed ({self.fastest:.1f} s a lap)", key="laps",
@@ -501,10 +507,34 @@ class _Calibrator:
                                                      self.fastest, clock)
             self._note(CLOCK_HOUR_RULE)
             return moment
+        if after_the_flag:
+            return self.after_the_flag(car, earliest)
         self._note(NEAREST_RULE)
         moment = float(np.ceil(earliest))
         self.conflicts[car.number] = EndConflict(car.number, "hour", car.laps, stated, moment, earliest, self.fastest)
         return moment
+
+    def after_the_flag(self, car: CarPlan, earliest: float) -> float:
+        """A retirement hour after the end of the race ("(25hr)"): the laps are kept, the hour gives way to the nearest
+        moment the race has that they can meet, a minute before the flag (a named conflict)."""
+        duration = self.plan.facts.duration_s
+        moment = _clip_into(duration, (earliest, duration))
+        self._note(AFTER_FLAG_RULE)
+        self.conflicts[car.number] = EndConflict(car.number, "after-flag", car.laps, car.end.window, moment, earliest,
+                                                 self.fastest)
+        return moment
+
+    def past_the_flag(self, car: CarPlan) -> bool:
+        """Whether the car's stated end is a results table's hour after the end of the race (a document alone)."""
+        window = car.end.window
+        return (car.end.window_source == "table" and self.plan.facts.assumptions.open_ends and window is not None
+                and window[0] >= self.plan.facts.duration_s)
+
+    def no_lap_after_the_flag(self, car: CarPlan) -> CarPlan:
+        """A car out before its first lap at an hour after the flag: out a minute before the flag instead."""
+        moment = self.after_the_flag(car, 0.0)
+        car = self.amended[car.number] = replace(car, end=replace(car.end, window=(moment, moment)))
+        return car
 
     def _note(self, rule: str) -> None:
         if rule not in self.notes:
@@ -557,6 +587,8 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
             continue
         prior = fitter.class_prior(finishers, car.car_class)
         if car.laps == 0:
+            if fitter.past_the_flag(car):
+                car = fitter.no_lap_after_the_flag(car)
             lo, hi = car.end.window or (0.0, 60.0)
             fitter.paces[car.number] = CarPace(((1, prior),), fitter.noise[car.number], fraction)
             fitter.runs[car.number] = _single(plan, car, fitter.paces[car.number])
@@ -572,7 +604,8 @@ def calibrate(plan: RacePlan, fastest_lap_s: float | None = None, seed: int = DE
                        tuple(fitter.conflicts[c.number] for c in plan.cars if c.number in fitter.conflicts))
 
 
-CONFLICT_RULES = {"hour": "nearest-feasible", "running": "nearest-feasible", "clock": "clock-hour"}
+CONFLICT_RULES = {"hour": "nearest-feasible", "running": "nearest-feasible", "after-flag": "nearest-feasible",
+                  "clock": "clock-hour"}
 
 
 def _rule(fitter: _Calibrator, car: CarPlan, rule: str) -> str:

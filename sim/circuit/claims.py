@@ -236,8 +236,9 @@ def _stated(replay, conflict) -> str:
         return f"results table: {status}, so running at the flag ({label(hi)})"
     if plan.end.stated_hour is not None and plan.end.window_source == "table":
         reason = replay.race.entry(conflict.car).reason
+        after = ", after the flag" if conflict.kind == "after-flag" else ""
         return (f"results table: '{reason} ({plan.end.stated_hour}hr)' = race hour {plan.end.stated_hour} "
-                f"({label(lo)}-{label(hi)})")
+                f"({label(lo)}-{label(hi)}{after})")
     return f"{plan.end.window_source or 'the replay'}: the end at {label(lo)}-{label(hi)}"
 
 
@@ -251,6 +252,8 @@ def _end_conflict(replay, conflict) -> SourceConflict:
                   f"({conflict.bound_s:.0f} s a lap), the nearest to the flag")
         reason = "a car that completes no lap cannot be running at the flag at any pace allowed; " + KEPT_LAPS
         return SourceConflict(f"running-{conflict.car}", f"car {conflict.car}'s end", sources, chosen, reason)
+    if conflict.kind == "after-flag":
+        return _after_the_flag(replay, conflict, sources)
     impossible = (f"no pace within the bounds runs {laps} laps by {label(conflict.stated[1])}: even at the quickest "
                   f"pace allowed ({conflict.bound_s:.1f} s a lap) they end at {label(conflict.earliest)}; ")
     if conflict.kind == "clock":
@@ -262,6 +265,16 @@ def _end_conflict(replay, conflict) -> SourceConflict:
         chosen = (f"the {laps} laps; the hour gives way to the nearest moment they can meet: {label(conflict.moment)} "
                   "(at the quickest pace allowed)")
         reason = impossible + KEPT_LAPS + LOOSER
+    return SourceConflict(f"hour-{conflict.car}", f"car {conflict.car}'s retirement hour", sources, chosen, reason)
+
+
+def _after_the_flag(replay, conflict, sources: tuple[str, str]) -> SourceConflict:
+    """A retirement hour after the end of the race: the laps kept, the end a minute before the flag."""
+    label, duration = replay.clock, replay.facts.duration_s
+    chosen = (f"the {conflict.laps} laps; the hour gives way to the nearest moment of the race they can meet: "
+              f"{label(conflict.moment)}, {(duration - conflict.moment) / 60:.0f} min before the flag")
+    reason = (f"a car that did not finish retired before the flag, and the hour is after the end of the "
+              f"{duration / HOUR:g}-hour race (a typo, or an hour counted from another moment); " + KEPT_LAPS + LOOSER)
     return SourceConflict(f"hour-{conflict.car}", f"car {conflict.car}'s retirement hour", sources, chosen, reason)
 
 

@@ -34,6 +34,7 @@ class TrialPlan:
     facts: TimeTrialFacts
     cars: tuple[TrialCar, ...]
     rules: dict = field(default_factory=dict)
+    flag_order: tuple[str, ...] = ()  # the elapsed times rank the finishers: the table imposes no order of its own
 
     def car(self, number: str) -> TrialCar:
         for c in self.cars:

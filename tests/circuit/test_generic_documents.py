@@ -293,16 +293,17 @@ def test_the_cli_runs_a_race_with_a_single_starter(tmp_path, capsys):
     run_cli(path, tmp_path / "out")
 
 
-def test_a_retirement_hour_after_the_flag_is_refused_not_replayed_with_wrong_laps(tmp_path):
+def test_a_retirement_hour_after_the_flag_is_a_named_conflict_not_replayed_with_wrong_laps(tmp_path):
+    """Once refused; now the hour gives way (issue 19): the laps kept, the end a minute before the flag, named."""
     results = [(1, "S5.0", "3", 160), (2, "S5.0", "15", 150)]
     path = write(tmp_path, "beyond", document("1960 12 Hours of Somewhere", results,
                                               [("DNF", "S3.0", "23", 50, "Engine (13hr)")]))
-    try:
-        replay = sim.replay(path)
-    except sim.RaceReplayError as exc:
-        assert "23" in str(exc) or exc.car == "23"
-        return
-    assert_acceptance(replay)
+    replay = sim.replay(path)
+    (conflict,) = replay.calibration.conflicts
+    assert (conflict.car, conflict.kind) == ("23", "after-flag")
+    end = replay.log.of("23", ["retired"])[0]
+    assert (end.mark, end.time) == (50, 12 * 3600 - 60)
+    assert replay.table.laps_at("23", replay.facts.duration_s) == 50
 
 
 @pytest.mark.parametrize("title, laps, hour", [("1958 24 Hours of Le Mans", 5, 10),

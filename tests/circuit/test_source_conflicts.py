@@ -55,6 +55,8 @@ def assert_replayed(replay, conflicted: set[str]) -> None:
             assert end.time == pytest.approx(conflict.moment, abs=1.0)
             if conflict.window:  # read as a clock hour: the end falls in it
                 assert conflict.window[0] <= end.time <= conflict.window[1]
+            elif conflict.kind == "after-flag":  # the hour is after the flag: the end comes before it
+                assert end.time < flag <= conflict.stated[0]
             else:
                 assert end.time >= conflict.stated[1] - 1.0 or e.laps == 0
         elif e.status == "classified":
@@ -123,6 +125,50 @@ def test_an_hour_whose_clock_reading_cannot_hold_either_moves_to_the_soonest_end
     assert_replayed(replay, {"23"})
     named = run_and_check(tmp_path, path, capsys, {"hour-23"})["hour-23"]
     assert "the hour gives way to the nearest moment they can meet" in named["chosen"]
+
+
+# -- an hour after the flag ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title, hour, flag_h", [(TITLE, 25, 24), ("1958 12 Hours of Le Mans", 13, 12)])
+def test_a_retirement_hour_after_the_flag_gives_way_to_the_last_minute_of_the_race(tmp_path, capsys, title, hour,
+                                                                                   flag_h):
+    """"(25hr)" in a 24-hour race, "(13hr)" in a 12-hour one (16:00 + 13 h, and 13:00 is 21 h in: after the flag
+    either way): the hour cannot hold; the 150 laps are kept and the car retires a minute before the flag."""
+    results = [(pos, klass, no, laps * flag_h // 24) for pos, klass, no, laps in LEADERS]
+    dnf = [("DNF", "S3.0", "23", 150 * flag_h // 24, f"Engine ({hour}hr)"),
+           ("DNF", "S2.0", "30", 50 * flag_h // 24, "Gearbox (5hr)")]
+    path = write(tmp_path, "late", document(title, results, dnf, (FASTEST,)))
+    replay = sim.replay(path)
+    flag = replay.facts.duration_s
+    assert flag == flag_h * HOUR
+    (conflict,) = replay.calibration.conflicts
+    assert (conflict.car, conflict.kind, conflict.stated) == ("23", "after-flag", ((hour - 1) * HOUR, hour * HOUR))
+    end = end_event(replay, "23")
+    assert (end.kind, end.mark) == (EventKind.RETIRED, 150 * flag_h // 24)
+    assert end.time == pytest.approx(flag - 60, abs=1.0)
+    assert replay.calibration.ends["23"].rule == "nearest-feasible"
+    assert 4 * HOUR <= end_event(replay, "30").time <= 5 * HOUR  # the other retirement keeps its hour
+    assert any(d.startswith("ends: a retirement hour after the end of the race") for d in replay.calibration.notes)
+    assert_replayed(replay, {"23"})
+    named = run_and_check(tmp_path, path, capsys, {"hour-23"})["hour-23"]
+    assert named["sources"][1].startswith(f"results table: 'Engine ({hour}hr)' = race hour {hour} (")
+    assert named["sources"][1].endswith(", after the flag)")
+    assert named["chosen"] == (f"the {150 * flag_h // 24} laps; the hour gives way to the nearest moment of the race "
+                               f"they can meet: {replay.clock(flag - 60)}, 1 min before the flag")
+    assert f"after the end of the {flag_h}-hour race" in named["reason"]
+
+
+def test_a_car_out_on_its_first_lap_after_the_flag_is_out_a_minute_before_it(tmp_path, capsys):
+    dnf = [("DNF", "S3.0", "23", 0, "Accident (25hr)")]
+    path = write(tmp_path, "late0", document(TITLE, LEADERS, dnf, (FASTEST,)))
+    replay = sim.replay(path)
+    (conflict,) = replay.calibration.conflicts
+    assert (conflict.car, conflict.kind, conflict.laps) == ("23", "after-flag", 0)
+    end = end_event(replay, "23")
+    assert (end.kind, end.mark, end.time) == (EventKind.RETIRED, 0, pytest.approx(24 * HOUR - 60))
+    assert_replayed(replay, {"23"})
+    run_and_check(tmp_path, path, capsys, {"hour-23"})
 
 
 # -- a clock time given as an hour --------------------------------------------------------------------------
