@@ -218,8 +218,8 @@ def reason(text: str) -> tuple[str | None, int | None]:
         try:
             hour = integer(match.group(2), MAX_HOURS, minimum=1, what="it")
         except FieldError as exc:
-            raise FieldError(f"the retirement hour {match.group(2)!r} is {_hour_problem(exc)}: an hour is a whole "
-                             f"number of the digits 0-9 from 1 to the race's length") from None
+            raise FieldError(f"the retirement hour {excerpt(match.group(2), 40)!r} is {_hour_problem(exc)}: an hour "
+                             f"is a whole number of the digits 0-9 from 1 to the race's length") from None
         return match.group(1) or None, hour
     return text or None, None
 
@@ -241,7 +241,7 @@ def plain_number(text: str, match: re.Match[str], group: int = 1) -> str:
     after = text[end] if end < len(text) else ""
     if before and (before.isalnum() or before in _GLUED) or after.isnumeric() or (after in ".," and
                                                                                   text[end + 1 : end + 2].isnumeric()):
-        shown = text[max(0, start - 12) : end + 12].strip()
+        shown = excerpt(text[max(0, start - 12) : end + 12].strip(), 60)
         raise FieldError(f"a number written with a sign, an exponent, a decimal point or other digits around it "
                          f"({shown!r}): only plain digits 0-9 are read")
     return match.group(group)
