@@ -21,6 +21,7 @@ naming the file, line and column, and the bad text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class Text:
 
     line: int
     text: str
+    column: int = field(default=0, compare=False)  # 1-based column where the text starts in its line (0: unknown)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class Table:
     header: tuple[str, ...] | None
     rows: tuple[Row, ...]  # data rows only; the header row is not repeated here
     header_line: int | None = None
+    # lines between its rows that are not rows (a blank line, a stray sentence or note): the rows after them
+    # are still the table's, and each such line is reported as an anomaly (text '' for a blank line)
+    gaps: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,10 @@ class Document:
         for section in self.walk():
             for table in section.tables:
                 yield section, table
+
+    def table_gaps(self) -> list[Text]:
+        """Every line inside a table that is not one of its rows (see :attr:`Table.gaps`), in line order."""
+        return sorted((gap for _, table in self.tables() for gap in table.gaps), key=lambda t: t.line)
 
     def texts(self) -> list[Text]:
         """Every paragraph and bullet note, in line order."""
@@ -224,7 +233,7 @@ def is_header(row: Row) -> bool:
     return any(row.cells) and not any("0" <= cell[:1] <= "9" for cell in row.cells if cell)
 
 
-def build_table(rows: list[Row], file: str) -> Table:
+def build_table(rows: list[Row], file: str, gaps: tuple[Text, ...] = ()) -> Table:
     """Split off the header (if any) and check that every data row has the same number of cells.
 
     A header may have fewer or more cells than its data rows: source parsers explain or reject
@@ -237,17 +246,21 @@ def build_table(rows: list[Row], file: str) -> Table:
         header, header_line, data = rows[0].cells, rows[0].line, rows[1:]
         if data and all(_SEPARATOR.match(cell) for cell in data[0].cells):
             data = data[1:]
-    for row in data[1:]:
-        if len(row.cells) != len(data[0].cells):
+    # the rows' width is the one most rows have (the first row's on a tie): a short row put first is named itself
+    widths = Counter(len(row.cells) for row in data)
+    width = max(widths, key=lambda w: (widths[w], w == len(data[0].cells))) if data else 0
+    like = next((row for row in data if len(row.cells) == width), None)
+    for row in data:
+        if len(row.cells) != width:
             shown = " ".join(f"| {c}" for c in row.cells) + " |"
             raise ParseError(
-                f"table row has {len(row.cells)} cells but the row at line {data[0].line} has {len(data[0].cells)}",
+                f"table row has {len(row.cells)} cells but the row at line {like.line} has {width}",
                 file=file, line=row.line,
                 # point at the first extra cell, or at the last cell when some are missing
-                column=row.column(min(len(row.cells) - 1, len(data[0].cells))),
+                column=row.column(min(len(row.cells) - 1, width)),
                 value=shown if len(shown) <= 80 else shown[:77] + "...",
             )
-    return Table(line=rows[0].line, header=header, rows=tuple(data), header_line=header_line)
+    return Table(line=rows[0].line, header=header, rows=tuple(data), header_line=header_line, gaps=gaps)
 
 
 # --- folding lines into a tree ------------------------------------------------------------------
@@ -284,6 +297,8 @@ class _Builder:
         self.top: list[_Draft] = []
         self.stack: list[_Draft] = []  # open sections, outermost first
         self.rows: list[Row] = []
+        self.gaps: list[Text] = []  # lines inside the open table that are not rows
+        self.pending: list[tuple[int, str]] = []  # blank lines, sentences and notes after the open table's rows
 
     def current(self, line: int) -> _Draft:
         if not self.stack:
@@ -293,10 +308,29 @@ class _Builder:
         return self.stack[-1]
 
     def close_table(self) -> None:
+        """End the open table; the lines held after its rows are read as what they are."""
         if self.rows:
-            table = build_table(self.rows, self.file)
+            table = build_table(self.rows, self.file, tuple(self.gaps))
             self.current(self.rows[0].line).tables.append(table)
-            self.rows = []
+            self.rows, self.gaps = [], []
+        pending, self.pending = self.pending, []
+        for line, text in pending:
+            self.add_text(line, text)
+
+    def add_row(self, line: int, text: str) -> None:
+        """A row continues the open table, also after blank or stray lines, unless it is a header (a new table).
+
+        A table never stops at a blank line or a stray sentence: the rows after it would be lost in silence. Only a
+        header of two or more cells after such a line starts a new table.
+        """
+        row = parse_row(text, line, self.file)
+        if self.pending and not (is_header(row) and sum(bool(cell) for cell in row.cells) > 1):
+            self.gaps += [Text(number, held.strip()) for number, held in self.pending]
+            self.pending = []
+        elif self.pending:
+            self.close_table()
+        self.rows.append(row)
+        self.seen_content = True
 
     def open_section(self, title: str, level: int, line: int) -> None:
         # the lead (text before the first heading) is never a parent: headings start the tree
@@ -312,10 +346,17 @@ class _Builder:
     def add(self, line: int, text: str) -> None:
         stripped = text.strip()
         if stripped.startswith("|"):
-            self.rows.append(parse_row(text, line, self.file))
-            self.seen_content = True
+            self.add_row(line, text)
+            return
+        if self.rows and not (stripped.startswith("=") or (stripped.startswith(";") and len(stripped) > 1)):
+            self.pending.append((line, text))  # inside the table if a row follows, else a paragraph after it
             return
         self.close_table()
+        self.add_text(line, text)
+
+    def add_text(self, line: int, text: str) -> None:
+        """A line that is not a row, outside any table."""
+        stripped = text.strip()
         if not stripped:
             return
         if stripped.startswith("="):
@@ -331,9 +372,10 @@ class _Builder:
             parent = self.current(line)
             self.open_section(stripped[1:].strip(), parent.level + 1, line)
         elif stripped.startswith("- ") or stripped == "-":
-            self.current(line).bullets.append(Text(line, stripped[1:].strip()))
+            note = stripped[1:].strip()
+            self.current(line).bullets.append(Text(line, note, text.find(note) + 1 if note else 0))
         else:
-            self.current(line).paragraphs.append(Text(line, stripped))
+            self.current(line).paragraphs.append(Text(line, stripped, text.find(stripped) + 1))
         self.seen_content = True
 
     def finish(self) -> Document:

@@ -4,7 +4,10 @@
 duplicated and swapped lines, mutated table cells (huge, Unicode, superscript and negative numbers, stray text),
 stray sentences inside tables, rows with missing or extra cells, broken rows and headers, lines of
 another seed, impossible dates, odd whitespace, random Unicode,
-truncation and binary garbage. ``check_document(data, directory, name)`` drives the mutant through
+truncation and binary garbage. Issue 23 adds families with a known right answer (:func:`known_mutant`): blank and
+garbage lines inside tables (every row must still be read: a drop is a "SilentRowDrop"), duplicate car numbers in
+each kind and numbers written with an exponent, a sign, a decimal or other digits (both must be refused).
+``check_document(data, directory, name)`` drives the mutant through
 the paths the CLI uses (``load_race`` then ``entries_frame`` and ``find_anomalies``) and returns
 None when it is read or refused with a one-line RaceReplayError, or a :class:`Unexpected` otherwise.
 Everything is a pure function of the seed: the same seed gives the same documents.
@@ -232,6 +235,133 @@ def mutant(text: str, rng: random.Random, donors: tuple[str, ...] = ()) -> bytes
     return data
 
 
+# --- families with a known right answer (issue 23): each mutant says what a correct reading must give ----------------
+
+# Lines that may fall inside a table without changing what it holds: the rows after them must all be read.
+STRAY_LINES = ("", "   ", "The sentence that strayed into this table.", "???", "- a stray note", "xq!! 123 garbage",
+               "Note *:", "\t", "N/C", "(10hr)")
+# Forms of a number that are not the number: each must be refused where the replay uses it.
+GLUED = (lambda n: f"1e{n}", lambda n: f"-{n}", lambda n: f"+{n}", lambda n: f"{n}.5", lambda n: f"{n}e3",
+         lambda n: "".join(chr(0x660 + int(d)) for d in n), lambda n: f"{n}_0", lambda n: f"0.{n}")
+# Numbers the replay uses, as (pattern, group): a retirement hour, a statistic's distance or speed, a lap count cell.
+USED_NUMBERS = (
+    (re.compile(r"\(([0-9]+)hr\)"), 1),
+    (re.compile(r"^- (?:Distance|Winner's Average Speed) [–-] ([0-9]+)"), 1),
+    (re.compile(r"^\|[^|]*\| [^|]*\| [0-9]+ \|(?:[^|]*\|){5} ([0-9]+) \|"), 1),  # Le Mans Laps
+)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a correct reading of a mutant gives: every row of the seed ("same"), or a refusal ("refused")."""
+
+    kind: str  # "same" or "refused"
+    family: str  # the mutation that made it: "stray-lines", "duplicate-number", "glued-number"
+
+
+def _inside_rows(lines: list[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if i and line.startswith("|") and lines[i - 1].startswith("|")]
+
+
+def _in_results(lines: list[str], i: int) -> bool:
+    """Whether row ``i`` is in a table of cars: its first row names 'Laps' or 'Time', or its rows end in lap times."""
+    start = i
+    while start and lines[start - 1].startswith("|"):
+        start -= 1
+    return bool(re.search(r"\| *(Laps|Time) *\|", lines[start]) or re.search(r"[0-9]:[0-9]{2}\.[0-9]+ *\|$", lines[i]))
+
+
+def stray_lines_in_tables(lines: list[str], rng: random.Random) -> Expectation:
+    """Put one to three blank, garbage or note lines between two rows of tables: every row must still be read."""
+    for _ in range(rng.randint(1, 3)):
+        inside = _inside_rows(lines)
+        if inside:
+            at = rng.choice(inside)
+            lines[at:at] = [rng.choice(STRAY_LINES) for _ in range(rng.randint(1, 2))]
+    return Expectation("same", "stray-lines")
+
+
+def duplicate_number(lines: list[str], rng: random.Random) -> Expectation:
+    """Write a row of a car that started again (its position cell changed): two cars with one number, refused."""
+    rows = [i for i in _inside_rows(lines) if not re.match(r"^\|\s*(DNS|DNA|DNQ|DNP|RES)\b", lines[i])
+            and _in_results(lines, i)]
+    if not rows:
+        return Expectation("same", "duplicate-number")
+    i = rng.choice(rows)
+    copy = re.sub(r"^\|\s*[^|]*\|", "| DNF |" if rng.random() < 0.5 else "| 99th |", lines[i], count=1)
+    lines.insert(rng.choice((i, i + 1)), copy)
+    return Expectation("refused", "duplicate-number")
+
+
+def glued_number(lines: list[str], rng: random.Random) -> Expectation:
+    """Write a number the replay uses with an exponent, a sign, a decimal or other digits: refused."""
+    spots = [(i, m.span(group)) for i, line in enumerate(lines) for pattern, group in USED_NUMBERS
+             for m in [pattern.search(line)] if m]
+    if not spots:
+        return Expectation("same", "glued-number")
+    i, (start, end) = rng.choice(spots)
+    lines[i] = lines[i][:start] + rng.choice(GLUED)(lines[i][start:end]) + lines[i][end:]
+    return Expectation("refused", "glued-number")
+
+
+KNOWN_ANSWER = (stray_lines_in_tables, duplicate_number, glued_number)
+
+
+def known_mutant(text: str, rng: random.Random) -> tuple[bytes, Expectation]:
+    """A mutant of one of the families of KNOWN_ANSWER, with what a correct reading gives."""
+    lines = _lines(text)
+    expectation = rng.choice(KNOWN_ANSWER)(lines, rng)
+    return "\n".join(lines).encode("utf-8"), expectation
+
+
+def _cars(race) -> list[tuple[str, str, int | None]]:
+    return [(e.number, e.status, e.position) for e in race.entries]
+
+
+def check_known(data: bytes, directory: Path, name: str, expectation: Expectation,
+                want: list[tuple[str, str, int | None]]) -> Unexpected | None:
+    """Read a known-answer mutant; an Unexpected when the answer is not the known one.
+
+    "SilentRowDrop": a mutant that keeps every row read with other rows than the seed's; "NotRefused": a duplicate
+    number or a glued number read without an error; any other exception as in check_document.
+    """
+    path = directory / name
+    path.write_bytes(data)
+    try:
+        race = load_race(path)
+        find_anomalies(race)
+    except RaceReplayError as exc:
+        text = str(exc)
+        if expectation.kind == "same":
+            return Unexpected("RefusedRowKeepingMutant", expectation.family, text[:200], name)
+        if len(text.splitlines()) != 1 or len(text) > MAX_MESSAGE:
+            return Unexpected("LongOrMultiLineMessage", _where(exc), text[:200], name)
+        return None
+    except Exception as exc:  # noqa: BLE001 - anything else is what the fuzzer looks for
+        return Unexpected(type(exc).__name__, _where(exc), str(exc)[:200], name)
+    finally:
+        path.unlink(missing_ok=True)
+    if expectation.kind == "refused":
+        return Unexpected("NotRefused", expectation.family, f"{len(race.entries)} entries read", name)
+    if _cars(race) != want:
+        return Unexpected("SilentRowDrop", expectation.family, f"{len(race.entries)} entries of {len(want)}", name)
+    return None
+
+
+def fuzz_known(n: int, seed: int, directory: Path) -> list[Unexpected]:
+    """Read ``n`` known-answer mutants of the seed documents (round robin, seeded); the wrong answers."""
+    rng = random.Random(seed)
+    seeds = [(p.name, p.read_text(encoding="utf-8"), _cars(load_race(p))) for p in SEED_FILES]
+    found = []
+    for i in range(n):
+        source, text, want = seeds[i % len(seeds)]
+        data, expectation = known_mutant(text, rng)
+        problem = check_known(data, directory, f"known_{seed}_{i:06d}_{source}", expectation, want)
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
 def _where(exc: BaseException) -> str:
     """The innermost frame of the traceback inside sim/ (else the innermost frame at all)."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -257,6 +387,9 @@ def check_document(data: bytes, directory: Path, name: str) -> Unexpected | None
         race = load_race(path)
         entries_frame(race)
         find_anomalies(race)
+        numbers = [e.number for e in race.entries if e.started]
+        if len(numbers) != len(set(numbers)):  # issue 23: one number, one car, in every kind
+            return Unexpected("DuplicateNumberRead", "one-number-one-car", f"{len(numbers)} starters", name)
     except RaceReplayError as exc:
         text = str(exc)
         if len(text.splitlines()) != 1 or len(text) > MAX_MESSAGE:  # the CLI promises one clear line

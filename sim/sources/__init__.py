@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sim.anomalies import find_anomalies
 from sim.document import Document, read_document
-from sim.errors import ParseError, RaceReplayError
-from sim.records import Race
+from sim.errors import ParseError, RaceReplayError, excerpt
+from sim.records import Anomaly, Race
 from sim.sources.manifest import RaceInfo, read_manifest, seeds_dir
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,17 @@ class _Kinds:
         return isinstance(other, _Kinds) and other.kinds is self.kinds
 
 
+def table_gaps(doc: Document) -> list[Anomaly]:
+    """One anomaly for each line inside a table that is not a row: the rows after it are read all the same."""
+    found = []
+    for gap in doc.table_gaps():
+        what = "a blank line" if not gap.text else f"a line that is not a table row ({excerpt(gap.text)!r})"
+        found.append(Anomaly(doc.file, gap.line, "table-gap",
+                             f"{what} inside a table at {Path(doc.file).name}:{gap.line}: skipped, and the rows after "
+                             f"it are read as the same table's"))
+    return found
+
+
 @lru_cache(maxsize=32)
 def _load(info: RaceInfo, mtime_ns: int, registry: _Kinds) -> Race:
     doc = read_document(info.file)
@@ -99,6 +110,7 @@ def _load(info: RaceInfo, mtime_ns: int, registry: _Kinds) -> Race:
     if kind not in kinds:
         raise ParseError(f"unknown race kind (known: {', '.join(kinds)})", file=info.file, key="kind", value=kind)
     race = kinds[kind].parse(doc, dataclasses.replace(info, kind=kind))
+    race = dataclasses.replace(race, anomalies=(*race.anomalies, *table_gaps(doc)))
     race = dataclasses.replace(race, anomalies=tuple(find_anomalies(race)))
     if race.anomalies:
         log.info("%s: %d anomalies in %s (see 'race-replay inspect %s')", race.id, len(race.anomalies),

@@ -61,6 +61,28 @@ def _number(file: str, text: Text, match: re.Match[str], read) -> object:
                          value=excerpt(match.group(0))) from None
 
 
+def one_car_per_number(file: str, entries: Iterable[Entry], field: str = "No") -> None:
+    """Refuse two rows that started (or practised, in a timesheet) under one car number: a replay of two cars
+    with one number would give one of them the other's laps and times. Rows of cars that did not start (a DNS
+    practice car with a starter's number) are anomalies, reported by the parser.
+
+    Raises ParseError at the second row, naming both lines and the number.
+    """
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        if not entry.started:
+            continue
+        other = first.setdefault(entry.number, entry)
+        if other is not entry:
+            raise ParseError(f"car number {entry.number} is on two rows: line {other.line} "
+                             f"({_place(other)}) and line {entry.line} ({_place(entry)}); one number is one car",
+                             file=file, line=entry.line, key=field, value=entry.number)
+
+
+def _place(entry: Entry) -> str:
+    return f"position {entry.position}" if entry.position is not None else entry.status
+
+
 def class_code(text: str) -> str:
     """The tables' class code of a class named in the text: "S-2000" -> "S2.0", "S-750" -> "S750".
 

@@ -22,7 +22,9 @@ _NUMBER = re.compile(r"^([0-9A-Za-z]+)(?:\s*\((reserve)\))?$", re.IGNORECASE)
 _RACE_TIME = re.compile(r"^([0-9]+)\s*hr\s+([0-9]{1,2})([:.])([0-9]{2})$")  # "10hr 27:47" (or the typo "11hr 26.58")
 _CLOCK = re.compile(r"^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2}(?:\.[0-9]{1,9})?)$")  # "3:59.900", "1:02:03"
 _DISPLACEMENT = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s*(L|cc)(?![\w])")
-_HOUR = re.compile(r"^(.*?)\s*\(([0-9]+)\s*hr\)$")
+_HOUR = re.compile(r"^(.*?)\s*\(([^()]*?)\s*hrs?\)$", re.IGNORECASE)  # "(10hr)"; also "(-1hr)", "(4.5hr)": errors
+# Characters that, right before a number, make it another number: a sign, a decimal point, an exponent's 'e', a digit
+_GLUED = ".,+-−_'"
 _INTEGER = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 # Sane bounds for the numbers of a race document: anything beyond is a typo or garbage, not a race.
@@ -206,13 +208,43 @@ def unsized_engine(text: str) -> Engine:
 def reason(text: str) -> tuple[str | None, int | None]:
     """"Piston (10hr)" -> ("Piston", 10); "withdrawn" -> ("withdrawn", None); "" -> (None, None).
 
-    Raises FieldError for an hour of MAX_HOURS or more.
+    Raises FieldError for an hour that is not a whole number of the digits 0-9 from 1 to MAX_HOURS - 1
+    ("(-1hr)", "(4.5hr)", "(0hr)", Arabic-Indic digits): never "no hour" in silence. Whether the hour falls
+    within the race is checked where the race's length is known (the circuit's plan).
     """
     text = text.strip()
     match = _HOUR.match(text)
     if match:
-        return match.group(1) or None, integer(match.group(2), MAX_HOURS, what="the hour")
+        try:
+            hour = integer(match.group(2), MAX_HOURS, minimum=1, what="it")
+        except FieldError as exc:
+            raise FieldError(f"the retirement hour {excerpt(match.group(2), 40)!r} is {_hour_problem(exc)}: an hour "
+                             f"is a whole number of the digits 0-9 from 1 to the race's length") from None
+        return match.group(1) or None, hour
     return text or None, None
+
+
+def _hour_problem(exc: FieldError) -> str:
+    text = str(exc)
+    return "not a whole number" + (" of the digits 0-9" if "0-9" in text else "") if "whole" in text else \
+        f"out of range ({text})"
+
+
+def plain_number(text: str, match: re.Match[str], group: int = 1) -> str:
+    """The digits of ``match.group(group)``, a number found inside ``text``, if they are the whole number written.
+
+    Raises FieldError if a sign, a decimal point, an exponent or another digit (of any script) is glued to it:
+    "1e308 km" would be read as 308 km, "-5 km" as 5 km, "12.5.3 km" as 5.3 km.
+    """
+    start, end = match.span(group)
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before and (before.isalnum() or before in _GLUED) or after.isnumeric() or (after in ".," and
+                                                                                  text[end + 1 : end + 2].isnumeric()):
+        shown = excerpt(text[max(0, start - 12) : end + 12].strip(), 60)
+        raise FieldError(f"a number written with a sign, an exponent, a decimal point or other digits around it "
+                         f"({shown!r}): only plain digits 0-9 are read")
+    return match.group(group)
 
 
 def iso_duration(value: timedelta) -> str:

@@ -52,6 +52,7 @@ def parse(doc: Document, info: RaceInfo) -> Race:
             entry, found = _entry(row, cols, section, doc.file, info.id, started=title != RESULT_SECTIONS[2])
             entries.append(entry)
             anomalies.extend(found)
+    checks.one_car_per_number(doc.file, entries)
     targets, speeds = published.index_targets(doc)
     stats, found = published.statistics(doc.find_section("Statistics"), doc.file)
     anomalies.extend(found)

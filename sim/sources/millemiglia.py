@@ -47,6 +47,7 @@ def parse(doc: Document, info: RaceInfo) -> Race:
         entry, found = _entry(row, cols, doc.file, info.id, race_day, evening)
         entries.append(entry)
         anomalies += found
+    checks.one_car_per_number(doc.file, entries, "No.")
     anomalies += _same_start(doc.file, entries)
     listed, class_lines = winners.class_winners(doc.find_section("Class winners"), doc.file)
     anomalies += winners.check(doc.file, listed, class_lines, entries)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sim.document import Document, Row, Table
 from sim.errors import ParseError, excerpt
 from sim.records import Anomaly, Entry, Race
-from sim.sources import fields
+from sim.sources import checks, fields
 from sim.sources.fields import clock
 from sim.sources.manifest import RaceInfo
 from sim.sources.names import person
@@ -39,6 +39,7 @@ def parse(doc: Document, info: RaceInfo) -> Race:
     """The timesheet in ``doc`` as a Race. Raises ParseError for a short row or a bad cell."""
     table = timesheet(doc)
     entries = tuple(_entry(row, doc.file, info.id) for row in table.rows)
+    checks.one_car_per_number(doc.file, entries, "number")
     return Race(
         id=info.id,
         kind="timesheet",

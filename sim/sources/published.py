@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 
-from sim.document import Document, Section, Table
+from sim.document import Document, Section, Table, Text
 from sim.errors import ParseError, excerpt
 from sim.records import Anomaly
 from sim.sources import fields
@@ -63,20 +63,24 @@ def _capacity(text: str) -> int:
     """"S-4000" -> 4000. Raises FieldError without a size or for one out of 1-99,999 cc."""
     if not (found := re.search(r"[0-9]+", text)):
         raise FieldError("not an engine capacity like 'S-4000'")
-    return fields.integer(found.group(0), fields.MAX_CC, minimum=1, what="an engine capacity in cc")
+    class_code = found.start() >= 2 and text[found.start() - 1] == "-" and text[found.start() - 2].isalpha()
+    digits = found.group(0) if class_code else fields.plain_number(text, found, 0)
+    if class_code:
+        fields.plain_number(text[found.start():], re.match(r"[0-9]+", text[found.start():]), 0)  # nothing after it
+    return fields.integer(digits, fields.MAX_CC, minimum=1, what="an engine capacity in cc")
 
 
 def _distance(text: str) -> float:
     """"3710.8 km" -> 3710.8. Raises FieldError without one or for one out of range."""
     if not (found := _KM.search(text)):
         raise FieldError("not a distance like '3710.8 km'")
-    return _bounded(found.group(1), "a distance in km")
+    return _bounded(fields.plain_number(text, found), "a distance in km")
 
 
 def _speed(text: str) -> float | None:
     """"154.6 km/h" -> 154.6; None without a speed. Raises FieldError for one out of range."""
     found = _KPH.search(text)
-    return _bounded(found.group(1), "a speed in km/h") if found else None
+    return _bounded(fields.plain_number(text, found), "a speed in km/h") if found else None
 
 
 def _too_few_sizes(doc: Document, table: Table, sizes: int) -> ParseError:
@@ -150,8 +154,8 @@ def statistics(section: Section | None, file: str) -> tuple[dict[str, float | st
         try:
             found = _values(key, value)
         except FieldError as exc:
-            raise ParseError(f"statistic: {exc}", file=file, line=note.line, key=excerpt(match.group(1)),
-                             value=excerpt(value)) from None
+            raise ParseError(f"statistic {match.group(1)!r}: {exc}", file=file, line=note.line,
+                             column=_column(note, value), value=excerpt(value)) from None
         if not found:
             raise ParseError("statistic has no number", file=file, line=note.line, key=excerpt(match.group(1)),
                              value=excerpt(value))
@@ -165,6 +169,11 @@ def statistics(section: Section | None, file: str) -> tuple[dict[str, float | st
     return stats, anomalies
 
 
+def _column(note: Text, value: str) -> int | None:
+    """The 1-based column of the statistic's value in its line (the note's text is held without its '- ')."""
+    return note.column + note.text.rfind(value) if note.column else None
+
+
 def _key(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", text.casefold().replace("'s", "")).strip("_")
     if slug.endswith("_in_practice"):
@@ -176,16 +185,17 @@ def _values(key: str, text: str) -> dict[str, float | str]:
     """The numbers of one statistic. Raises FieldError for a number out of range."""
     found: dict[str, float | str] = {}
     if lap := _LAP.search(text):
-        minutes = fields.integer(lap.group(1), what="the minutes of a lap time")
-        found[f"{key}_s"] = round(minutes * 60 + _bounded(lap.group(2), "the seconds of a lap time", zero=True), 3)
+        minutes = fields.integer(fields.plain_number(text, lap, 1), what="the minutes of a lap time")
+        seconds = _bounded(fields.plain_number(text, lap, 2), "the seconds of a lap time", zero=True)
+        found[f"{key}_s"] = round(minutes * 60 + seconds, 3)
     if kph := _KPH.search(text):
-        found[f"{key}_kph"] = _bounded(kph.group(1), "a speed in km/h")
+        found[f"{key}_kph"] = _bounded(fields.plain_number(text, kph), "a speed in km/h")
     if mph := _MPH.search(text):
-        found[f"{key}_mph"] = _bounded(mph.group(1), "a speed in mph")
+        found[f"{key}_mph"] = _bounded(fields.plain_number(text, mph), "a speed in mph")
     if car := _CAR.search(text):
         found[f"{key}_car"] = car.group(1)
     if not found and (km := _KM.search(text)):
-        found[f"{key}_km"] = _bounded(km.group(1), "a distance in km")
+        found[f"{key}_km"] = _bounded(fields.plain_number(text, km), "a distance in km")
     if not found and (count := _COUNT.match(text)):
-        found[key] = _bounded(re.sub(r"[ ,]", "", count.group(1)), "a count", zero=True)
+        found[key] = _bounded(re.sub(r"[ ,]", "", fields.plain_number(text, count)), "a count", zero=True)
     return found

@@ -324,8 +324,9 @@ def test_a_car_with_few_laps_that_retires_late_is_replayed(tmp_path, title, laps
 
 def test_two_starters_with_one_number_are_refused(tmp_path):
     path = write(tmp_path, "twice", document("1960 2 Hours of Somewhere", [(1, "S5.0", "1", 40), (2, "S5.0", "1", 38)]))
-    with pytest.raises(sim.RaceDataError, match=r"twice\.txt:\d+: two cars that started have this number "
-                                                r"\(the other at line \d+\) \(key 'No', value '1'\)"):
+    with pytest.raises(sim.ParseError, match=r"twice\.txt:\d+: car number 1 is on two rows: line \d+ "
+                                             r"\(position 1\) and line \d+ \(position 2\); one number is one car "
+                                             r"\(key 'No', value '1'\)"):
         sim.replay(path)
 
 

@@ -11,13 +11,14 @@ import logging
 from pathlib import Path
 
 import pytest
-from fuzzing import SEED_FILES, fuzz
+from fuzzing import SEED_FILES, fuzz, fuzz_known
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.sources import fields
 
 MUTANTS = 360
+KNOWN = 120  # known-answer mutants (issue 23): stray lines in tables, duplicate numbers, glued numbers
 SEED = 2026
 
 
@@ -30,6 +31,14 @@ def test_mutated_documents_raise_only_project_errors(tmp_path: Path, caplog: pyt
     unexpected = fuzz(MUTANTS, SEED, tmp_path)
     assert [f"{u.kind} at {u.where}: {u.message} ({u.document})" for u in unexpected] == []
     assert list(tmp_path.iterdir()) == []  # each mutant was a fresh file, removed after reading
+
+
+def test_known_answer_mutants_keep_every_row_or_are_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """0 silent row drops: a mutant that keeps every row parses every entry; duplicates and glued numbers refused."""
+    caplog.set_level(logging.ERROR)
+    wrong = fuzz_known(KNOWN, SEED, tmp_path)
+    assert [f"{u.kind} ({u.where}): {u.message} ({u.document})" for u in wrong] == []
+    assert list(tmp_path.iterdir()) == []
 
 
 ODD_TEXT = st.one_of(

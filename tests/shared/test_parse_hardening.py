@@ -49,10 +49,6 @@ CASES = {
                        "(value '12345678901234567890')"),
     "laps_5000_digits": (_laps("9" * 5000), "laps_5000_digits.txt:107:105: Laps: a lap count must be from 0 to 9,999 "
                                             "(value '" + "9" * 50 + "... (5,000 characters)')"),
-    "index_stray_sentence": (LE_MANS.replace(TARGET_4000, TARGET_4000 + "The smaller sizes follow.\n"),
-                             "index_stray_sentence.txt:16:1: stray line inside the Index of Performance target table: "
-                             "the table ends after 1 engine size (the Index needs at least two) "
-                             "(value 'The smaller sizes follow.')"),
     "february_31": (MILLE_MIGLIA.replace("11–12 May 1957", "31 February 1957"),
                     "february_31.txt:3:213: race date does not exist: day is out of range for month "
                     "(value '31 February 1957')"),
