@@ -55,7 +55,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sim.errors import RaceReplayError
-from sim.version import VERSION
+from sim.version import version
 
 log = logging.getLogger(__name__)
 
@@ -247,4 +247,4 @@ def _earlier_files(folder: Path) -> set[str]:
 
 def package_version() -> str:
     """The package's version, as run.json and the cache record it."""
-    return VERSION
+    return version()

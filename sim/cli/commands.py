@@ -19,16 +19,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from sim.anomalies import find_anomalies
 from sim.cli import forecast as cli_forecast  # noqa: I001
 from sim.cli import html as cli_html
 from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
 from sim.errors import RaceReplayError
-from sim.frames import as_text, entries_frame, to_json
-from sim.kinds import load_race
 from sim.sources import race_ids
-from sim.version import VERSION
 
 PROG = "race-replay"
 EXIT_ERROR = 2
@@ -65,6 +61,9 @@ def add_entries_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_entries(args: argparse.Namespace) -> int:
     """Print the race's entries as a table, CSV or a JSON list of objects."""
+    from sim.frames import as_text, entries_frame, to_json  # pandas: not for --help
+    from sim.kinds import load_race  # the registry loads every kind: not for --help
+
     frame = entries_frame(load_race(args.race))
     if args.format == "json":
         print(to_json(frame))
@@ -84,6 +83,9 @@ def add_inspect_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Print the race's anomalies, one per line (or as JSON)."""
+    from sim.anomalies import find_anomalies
+    from sim.kinds import load_race  # the registry loads every kind: not for --help
+
     race = load_race(args.race)
     anomalies = find_anomalies(race)
     if args.format == "json":
@@ -100,9 +102,23 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     *cli_forecast.SUBCOMMANDS, *cli_montecarlo.SUBCOMMANDS)
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed version is read only when asked for (reading it costs a tenth of a second)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from sim.version import version  # the package's metadata: only for --version
+
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog=PROG, description="Replay historical motor races from their source documents.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("-v", "--verbose", action="store_true", help="log the library's warnings and progress")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     for add in SUBCOMMANDS:

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.common import whole_number
+from sim.cli.common import DEFAULT_SEED, whole_number
 from sim.errors import RaceReplayError
-from sim.replays import DEFAULT_SEED
 
 DEFAULT_RUNS = 300
 

@@ -20,8 +20,8 @@ from sim.cli.bands import (
 )
 from sim.cli.common import check_class, load_replay, replay_arguments, seed_of, whole_number
 from sim.errors import RaceReplayError
-from sim.racekind import refuses
-from sim.standings import ORDERS
+
+ORDERS = ("distance", "road", "elapsed")  # as sim.standings' (a test keeps them equal); it loads pandas
 
 DEFAULT_OUT = "out/<race id>"
 
@@ -213,8 +213,9 @@ def add_plot_parser(subparsers) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from sim.kinds import kind_of
-    from sim.plots.render import save_figure
+    from sim.kinds import kind_of  # the registry loads every kind: not for --help
+    from sim.plots.render import save_figure  # matplotlib: only for the commands that draw
+    from sim.racekind import refuses
 
     race = _race(args)
     race_kind = kind_of(race)

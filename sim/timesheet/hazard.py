@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from sim.clock import HOUR
 
@@ -101,6 +100,8 @@ def fit(sample: Sample, edges_h, shrink: dict) -> Hazard:
         ga = -onehot.sum(axis=0) + mu.sum(axis=0)
         gb = sample.x.T @ (mu.sum(axis=1) - d)
         return value, np.concatenate([ga, gb]) + 2 * pen * dev
+
+    from scipy.optimize import minimize  # scipy.optimize is slow to load: only fitting a hazard needs it
 
     start = np.concatenate([np.full(nb, a0), np.zeros(nx)])
     theta = minimize(loss, start, jac=True, method="L-BFGS-B").x
