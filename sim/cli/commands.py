@@ -23,6 +23,7 @@ from sim.cli import forecast as cli_forecast  # noqa: I001
 from sim.cli import html as cli_html
 from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
+from sim.cli.common import race_name
 from sim.errors import RaceReplayError
 from sim.sources import race_ids
 
@@ -49,7 +50,8 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _race_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("race", help="a race id (" + ", ".join(race_ids()) + ") or the path of a source document")
+    parser.add_argument("race", type=race_name,
+                        help="a race id (" + ", ".join(race_ids()) + ") or the path of a source document")
 
 
 def add_entries_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -148,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except UnicodeEncodeError as exc:  # a path given with a byte that is not UTF-8, met where text is written
+        text = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        print(f"{PROG}: error: a path or name holds a byte that is not UTF-8 ({text!r}): rename it", file=sys.stderr)
         return EXIT_ERROR
     except SystemExit as exc:  # --help and --version print and exit 0; return it like every other status
         return exc.code if isinstance(exc.code, int) else 0
