@@ -14,8 +14,6 @@ from __future__ import annotations
 import importlib as _importlib
 from pathlib import Path as _Path
 
-from sim.version import VERSION as __version__
-
 _EXPORTS = {  # public name -> (module, name): imported on first use, so `import sim` and the CLI start fast
     "anchor_dependence": ("sim.pipeline", "anchor_dependence"),
     "anchor_ids": ("sim.pipeline", "anchor_ids"),
@@ -76,6 +74,10 @@ _EXPORTS = {  # public name -> (module, name): imported on first use, so `import
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # read from the installed metadata on first use
+        from sim.version import version  # the installed metadata: read on first use
+
+        return version()
     if name not in _EXPORTS:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
     module, attribute = _EXPORTS[name]

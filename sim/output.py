@@ -55,7 +55,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sim.errors import RaceReplayError
-from sim.version import VERSION
+from sim.version import version
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,10 @@ def output_folder(path: str | Path, **info) -> Iterator[OutputFolder]:
 
 
 def _json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    """`data` as UTF-8 JSON. A path or command holding a byte that is not UTF-8 (read by Python as a lone surrogate,
+    e.g. "\\udcff") is written as JSON's escape of it, which reads back as the same text."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return text.encode("utf-8", "backslashreplace")  # only lone surrogates cannot be encoded: inside JSON strings
 
 
 def _remove_temporary_files(folder: Path) -> None:
@@ -247,4 +250,4 @@ def _earlier_files(folder: Path) -> set[str]:
 
 def package_version() -> str:
     """The package's version, as run.json and the cache record it."""
-    return VERSION
+    return version()

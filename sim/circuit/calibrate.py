@@ -22,7 +22,6 @@ import logging
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import brentq
 
 from sim.circuit.engine import CarPace, CarRun, run_alone
 from sim.circuit.plan import Anchor, CarPlan, Delay, RacePlan
@@ -180,6 +179,8 @@ def _solve(evaluate, target: float, lo: float, hi: float, guess: float, origin: 
                                key=key, value=value, car=car.number)
     if f(lo) >= 0:
         return _bisection(f, lo, hi)
+    from scipy.optimize import brentq  # scipy.optimize takes a fifth of a second to load: the secant rarely fails
+
     root = float(brentq(f, f.below, f.above, xtol=1e-7))
     return root if abs(f(root)) <= _TOLERANCE_S else _bisection(f, lo, hi)
 

@@ -11,15 +11,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.common import seed_of, whole_number
+from sim.cli.common import MAX_DRAWS, MAX_WORKERS, seed_of, whole_number
 from sim.errors import RaceReplayError
 
 DEFAULT_BAND_RUNS = 100  # draws `plot --bands` runs without --montecarlo
 
 
 def _sweep_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=whole_number(1), default=None,
-                        help="Dask worker processes for the draws (default: every core; 1: in this process)")
+    parser.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
+                        help=f"Dask worker processes for the draws, at most {MAX_WORKERS} (default: every core; 1: in "
+                             "this process)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
 
@@ -29,16 +30,17 @@ def add_plot_band_arguments(parser: argparse.ArgumentParser) -> None:
                         help="shade each car's 10th-90th percentile over Monte Carlo draws (positions, history)")
     parser.add_argument("--montecarlo", type=Path, default=None, metavar="FILE",
                         help="read the bands from this montecarlo.json (implies --bands)")
-    parser.add_argument("--runs", type=whole_number(1), default=None,
-                        help=f"with --bands and no --montecarlo: draws to run (default {DEFAULT_BAND_RUNS})")
+    parser.add_argument("--runs", type=whole_number(1, MAX_DRAWS), default=None,
+                        help=f"with --bands and no --montecarlo: draws to run, at most {MAX_DRAWS:,} (default "
+                             f"{DEFAULT_BAND_RUNS})")
     _sweep_arguments(parser)
 
 
 def add_run_band_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--draws", type=whole_number(0), default=0,
-                        help="also run N Monte Carlo draws: montecarlo.json, bands on the position and race-history "
-                             "plots, and the report's 'holds in %% of draws' column (default 0: none; only a race "
-                             "with ranged assumptions)")
+    parser.add_argument("--draws", type=whole_number(0, MAX_DRAWS), default=0,
+                        help=f"also run N Monte Carlo draws (at most {MAX_DRAWS:,}): montecarlo.json, bands on the "
+                             "position and race-history plots, and the report's 'holds in %% of draws' column "
+                             "(default 0: none; only a race with ranged assumptions)")
     _sweep_arguments(parser)
 
 

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim.cli.common import seed_of
+from sim.cli.common import scheduler_address, seed_of
 from sim.errors import RaceReplayError
 
 DEFAULT_OUT = "out"
@@ -29,7 +29,7 @@ SCHEDULING = ("--workers", "--scheduler")  # how the documents are run, not what
 
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+    parser.add_argument("--scheduler", type=scheduler_address, default=None, metavar="ADDRESS",
                         help="several documents: send them to this Dask scheduler (e.g. tcp://host:8786; its "
                              "workers must read the documents by the paths given)")
 
@@ -65,8 +65,25 @@ def documents(arguments: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         files = sorted(p for p in path.glob("*.txt") if p.is_file() and not p.name.startswith("."))
         if not files:
             errors.append((argument, "the folder holds no documents (*.txt)"))
-        found += [str(p) for p in files]
+        for file in files:
+            if _is_utf8(str(file)):
+                found.append(str(file))
+            else:  # its name could be written in no report: named (readably) among the failures
+                errors.append((_readable(str(file)), "its name holds a byte that is not UTF-8: rename the file"))
     return found, errors
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _readable(text: str) -> str:
+    """`text` with each byte that is not UTF-8 (a lone surrogate) shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def jobs_of(args, out: Path) -> tuple[list, list[tuple[str, str, str]]]:

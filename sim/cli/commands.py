@@ -19,17 +19,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from sim.anomalies import find_anomalies
 from sim.cli import backtest as cli_backtest  # noqa: I001
 from sim.cli import forecast as cli_forecast
 from sim.cli import html as cli_html
 from sim.cli import montecarlo as cli_montecarlo
 from sim.cli import replay as cli_replay
+from sim.cli.common import race_name
 from sim.errors import RaceReplayError
-from sim.frames import as_text, entries_frame, to_json
-from sim.kinds import load_race
 from sim.sources import race_ids
-from sim.version import VERSION
 
 PROG = "race-replay"
 EXIT_ERROR = 2
@@ -54,7 +51,8 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def _race_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("race", help="a race id (" + ", ".join(race_ids()) + ") or the path of a source document")
+    parser.add_argument("race", type=race_name,
+                        help="a race id (" + ", ".join(race_ids()) + ") or the path of a source document")
 
 
 def add_entries_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -66,6 +64,9 @@ def add_entries_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_entries(args: argparse.Namespace) -> int:
     """Print the race's entries as a table, CSV or a JSON list of objects."""
+    from sim.frames import as_text, entries_frame, to_json  # pandas: not for --help
+    from sim.kinds import load_race  # the registry loads every kind: not for --help
+
     frame = entries_frame(load_race(args.race))
     if args.format == "json":
         print(to_json(frame))
@@ -85,6 +86,9 @@ def add_inspect_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Print the race's anomalies, one per line (or as JSON)."""
+    from sim.anomalies import find_anomalies
+    from sim.kinds import load_race  # the registry loads every kind: not for --help
+
     race = load_race(args.race)
     anomalies = find_anomalies(race)
     if args.format == "json":
@@ -101,9 +105,23 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     *cli_forecast.SUBCOMMANDS, *cli_montecarlo.SUBCOMMANDS, *cli_backtest.SUBCOMMANDS)
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed version is read only when asked for (reading it costs a tenth of a second)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from sim.version import version  # the package's metadata: only for --version
+
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog=PROG, description="Replay historical motor races from their source documents.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("-v", "--verbose", action="store_true", help="log the library's warnings and progress")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=ArgumentParser)
     for add in SUBCOMMANDS:
@@ -133,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except UnicodeEncodeError as exc:  # a path given with a byte that is not UTF-8, met where text is written
+        text = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        print(f"{PROG}: error: a path or name holds a byte that is not UTF-8 ({text!r}): rename it", file=sys.stderr)
         return EXIT_ERROR
     except SystemExit as exc:  # --help and --version print and exit 0; return it like every other status
         return exc.code if isinstance(exc.code, int) else 0

@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from sim.cli.common import whole_number
+from sim.cli.common import MAX_FORECAST_RUNS, MAX_WORKERS, output_folder_path, race_name, whole_number
 from sim.errors import RaceReplayError
 
 TABLE_COLUMNS = ("car", "class", "make", "p_win", "p_class_win", "p_podium", "p_finish", "expected_position",
@@ -19,13 +19,15 @@ DEFAULT_RUNS, DEFAULT_SEED = 2000, 0  # as sim.timesheet.model's (a test keeps t
 
 def add_forecast_parser(subparsers) -> None:
     parser = subparsers.add_parser("forecast", help="forecast a race from its practice timesheet (Monte Carlo)")
-    parser.add_argument("race", help="a race id of kind timesheet (or the path of such a document)")
-    parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS,
-                        help=f"races to simulate (default {DEFAULT_RUNS})")
+    parser.add_argument("race", type=race_name, help="a race id of kind timesheet (or the path of such a document)")
+    parser.add_argument("--runs", type=whole_number(1, MAX_FORECAST_RUNS), default=DEFAULT_RUNS,
+                        help=f"races to simulate, at most {MAX_FORECAST_RUNS:,} (default {DEFAULT_RUNS})")
     parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED,
                         help=f"seed, 0 or more (default {DEFAULT_SEED})")
-    parser.add_argument("--workers", type=whole_number(1), default=None, help="processes (default: every core)")
-    parser.add_argument("--out", type=Path, default=None, help="write the JSON, a Markdown report and the plots here")
+    parser.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
+                        help=f"processes, at most {MAX_WORKERS} (default: every core)")
+    parser.add_argument("--out", type=output_folder_path, default=None,
+                        help="write the JSON, a Markdown report and the plots here")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=cmd_forecast)
 

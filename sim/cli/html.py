@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.cli.common import load_replay, whole_number
+from sim.cli.common import load_replay, output_folder_path, race_name, whole_number
 
 
 def add_html_parser(subparsers) -> None:
     parser = subparsers.add_parser("html", help="write the interactive replay: one HTML file that opens offline")
-    parser.add_argument("race", help="a race id with replay data, or the path of a document of the same shape")
+    parser.add_argument("race", type=race_name,
+                        help="a race id with replay data, or the path of a document of the same shape")
     parser.add_argument("--seed", type=whole_number(), default=None, help="seed of the lap-time scatter, 0 or more")
     parser.add_argument("--scenario", type=Path,
                         help="a what-if scenario file (TOML) to replay instead of the real race")
     parser.add_argument("--no-cache", action="store_true", help="recalibrate instead of reading the calibration cache")
-    parser.add_argument("--out", type=Path, default=None, help="output file (default out/<race id>/replay.html)")
+    parser.add_argument("--out", type=output_folder_path, default=None,
+                        help="output file (default out/<race id>/replay.html)")
     parser.set_defaults(handler=cmd_html)
 
 

@@ -6,9 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.common import whole_number
+from sim.cli.common import (
+    DEFAULT_SEED,
+    MAX_DRAWS,
+    MAX_WORKERS,
+    output_folder_path,
+    race_name,
+    scheduler_address,
+    whole_number,
+)
 from sim.errors import RaceReplayError
-from sim.replays import DEFAULT_SEED
 
 DEFAULT_RUNS = 300
 
@@ -16,18 +23,21 @@ DEFAULT_RUNS = 300
 def add_montecarlo_parser(subparsers) -> None:
     parser = subparsers.add_parser("montecarlo",
                                    help="replay a race over its assumptions' ranges, recalibrating each draw")
-    parser.add_argument("race", help="a race id with replay data")
-    parser.add_argument("--runs", type=whole_number(1), default=DEFAULT_RUNS, help=f"draws (default {DEFAULT_RUNS})")
+    parser.add_argument("race", type=race_name, help="a race id with replay data")
+    parser.add_argument("--runs", type=whole_number(1, MAX_DRAWS), default=DEFAULT_RUNS,
+                        help=f"draws, at most {MAX_DRAWS:,} (default {DEFAULT_RUNS})")
     parser.add_argument("--seed", type=whole_number(), default=DEFAULT_SEED,
                         help=f"seed, 0 or more (default {DEFAULT_SEED})")
-    parser.add_argument("--workers", type=whole_number(1), default=None,
-                        help="Dask worker processes on this machine (default: every core; 1: in this process, no Dask)")
-    parser.add_argument("--scheduler", default=None, help="the address of a running Dask scheduler (tcp://host:8786)")
+    parser.add_argument("--workers", type=whole_number(1, MAX_WORKERS), default=None,
+                        help=f"Dask worker processes on this machine, at most {MAX_WORKERS} (default: every core; "
+                             "1: in this process, no Dask)")
+    parser.add_argument("--scheduler", type=scheduler_address, default=None,
+                        help="the address of a running Dask scheduler (tcp://host:8786)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="draw only the ranges whose name matches (glob, e.g. 'event.hawthorn-*'; repeatable)")
     parser.add_argument("--scenario", type=Path, default=None,
                         help="a what-if TOML: each draw also replays it on its own calibration (P(win) under it)")
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=output_folder_path, default=None,
                         help="write montecarlo.json, report.md, checkpoints.md (with the share of draws in which each "
                              "checkpoint holds) and the position and race-history plots with the bands here")
     parser.add_argument("--no-plots", action="store_true", help="with --out: skip the plots")

@@ -18,10 +18,18 @@ from sim.cli.bands import (
     run_sweep,
     summary_line,
 )
-from sim.cli.common import check_class, load_replay, replay_arguments, seed_of, whole_number
+from sim.cli.common import (
+    check_class,
+    load_replay,
+    output_folder_path,
+    output_path,
+    replay_arguments,
+    seed_of,
+    whole_number,
+)
 from sim.errors import RaceReplayError
-from sim.racekind import refuses
-from sim.standings import ORDERS
+
+ORDERS = ("distance", "road", "elapsed")  # as sim.standings' (a test keeps them equal); it loads pandas
 
 DEFAULT_OUT = "out/<race id>"
 
@@ -41,7 +49,7 @@ def add_run_parser(subparsers) -> None:
     parser = subparsers.add_parser("run", help="replay a race: standings, event log, checkpoint report and plots "
                                                "(several documents, or a folder of them: each, and an index)")
     replay_arguments(parser, several=True)
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=output_folder_path, default=None,
                         help=f"output folder (default {DEFAULT_OUT}); it then holds this run's files and run.json "
                              "(an earlier run's other files are removed); a second run into it waits for the first. "
                              f"Several documents: DIR/<race id>/ each, DIR/index.html and index.csv (default "
@@ -205,7 +213,7 @@ def add_plot_parser(subparsers) -> None:
     parser.add_argument("--top", type=whole_number(1), help="only cars that reached the top N")
     parser.add_argument("--class", dest="car_class", help="only one class, e.g. S1.1")
     # a str, not a Path: Path("outs/") drops the slash that says "a folder"
-    parser.add_argument("--out", required=True,
+    parser.add_argument("--out", type=output_path, required=True,
                         help="output file (FILE.png and FILE.svg are written), or a folder (DIR/ or an existing "
                              "folder: DIR/<kind>.png and .svg)")
     add_plot_band_arguments(parser)
@@ -213,8 +221,9 @@ def add_plot_parser(subparsers) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from sim.kinds import kind_of
-    from sim.plots.render import save_figure
+    from sim.kinds import kind_of  # the registry loads every kind: not for --help
+    from sim.plots.render import save_figure  # matplotlib: only for the commands that draw
+    from sim.racekind import refuses
 
     race = _race(args)
     race_kind = kind_of(race)

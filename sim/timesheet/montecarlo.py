@@ -73,7 +73,7 @@ def draw(setup: Setup, n: int, rng: np.random.Generator) -> Draws:
 
 
 def _failures(rates, edges_h, e):
-    from sim.timesheet.hazard import failure_times_h  # scipy.optimize comes with it: a worker needs only this
+    from sim.timesheet.hazard import failure_times_h  # the hazard model: a worker needs only this function of it
 
     return failure_times_h(rates, edges_h, e)
 
