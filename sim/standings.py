@@ -4,8 +4,10 @@ Cars still in the race come first, ranked by the marks they have passed (laps of
 then by an order chosen with ``by``:
 
 * ``"distance"`` (a circuit) and ``"road"`` (a time trial, the order on the road): who passed the last mark first;
-* ``"elapsed"`` (a time trial, the order that decides it): who took the least time since their own start to reach
-  the last mark.
+* ``"elapsed"`` (a time trial, the order that decides it): by elapsed time at the last mark each car passed,
+  measured against the eventual winner's elapsed time at that same mark (:attr:`Progress.reference`), so a car that
+  started hours earlier does not lead by having passed more marks; the cars running that have passed no mark yet
+  follow those that have.
 
 Cars out of the race follow, by their final marks. At the flag, a results table whose classified order is not its
 laps' order (a penalty) is held (``Progress.flag_order``). Gaps are to the leader, in marks and in time (for
@@ -129,16 +131,16 @@ class Progress:
         passing, one row per car and a column per moment). Ranked as the table is: cars out of the race after
         those running (at the flag, an unclassified finisher after the classified), then by marks passed, then by
         who passed the last one first (or took least time to it), then entry order."""
-        out, marks, key, last = self._rank_keys(times, by)
+        out, marks, key, last, tier = self._rank_keys(times, by)
         entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
-        return np.lexsort((entry, key, -marks, out), axis=0).T, marks, last
+        return np.lexsort((entry, key, -tier, out), axis=0).T, marks, last
 
     def leaders(self, times: np.ndarray, by: str = "distance") -> np.ndarray:
         """The index of the leading car at each moment, the first car of :meth:`ranking`, found without sorting the
         others (a span of a race sampled every minute has a thousand moments)."""
-        out, marks, key, _ = self._rank_keys(times, by)
+        out, marks, key, _, tier = self._rank_keys(times, by)
         first = np.ones(marks.shape, dtype=bool)
-        for rank_key in (out, -marks, key):  # in turn, the cars with the least of each key among those still level
+        for rank_key in (out, -tier, key):  # in turn, the cars with the least of each key among those still level
             masked = np.where(first, rank_key, np.inf)
             first &= masked == masked.min(axis=0)
         return first.argmax(axis=0)  # of the cars level on every key, the first in entry order
@@ -146,15 +148,16 @@ class Progress:
     def positions_of(self, car: str, times: np.ndarray, by: str = "distance") -> np.ndarray:
         """The car's position at each moment, as :meth:`ranking` places it: 1 + the cars ahead of it on the first
         key that tells them apart (counted, not sorted)."""
-        out, marks, key, _ = self._rank_keys(times, by)
+        out, _, key, _, tier = self._rank_keys(times, by)
         i, entry = self.cars.index(car), np.arange(len(self.cars))[:, None]
         ahead = (out < out[i]) | (out == out[i]) & (
-            (marks > marks[i]) | (marks == marks[i]) & ((key < key[i]) | (key == key[i]) & (entry < i)))
+            (tier > tier[i]) | (tier == tier[i]) & ((key < key[i]) | (key == key[i]) & (entry < i)))
         return 1 + ahead.sum(axis=0)
 
     def _rank_keys(self, times: np.ndarray, by: str) -> tuple[np.ndarray, ...]:
-        """(out, marks, key, last), one row per car and a column per moment: whether and how the car is out of the
-        race, the marks it passed, what ranks cars on the same marks (see `by`), and when it passed the last."""
+        """(out, marks, key, last, tier), one row per car and a column per moment: whether and how the car is out
+        of the race, the marks it passed, what ranks cars on the same tier (see `by`), when it passed the last mark,
+        and the tier (the marks; for ``elapsed``, whether a running car passed any, the marks of one out)."""
         _check_order(by)
         times = np.asarray(times, dtype=float)
         columns = self._columns
@@ -163,8 +166,41 @@ class Progress:
         last = np.where(marks > 0, columns.crossings[rows, np.maximum(marks - 1, 0)], columns.starts[:, None])
         out = np.where(times >= self.duration_s, columns.flag_rank[:, None],
                        np.where(times >= columns.end_time[:, None], columns.out_rank[:, None], 0))
-        key = np.where(marks > 0, last - columns.starts[:, None], last) if by == "elapsed" else last
-        return out, marks, key, last
+        if by != "elapsed":
+            return out, marks, last, last, marks
+        reference = np.append(self.reference_elapsed, 0.0)
+        at = reference[np.minimum(np.maximum(marks - 1, 0), len(reference) - 1)]
+        key = np.where(marks > len(reference) - 1, np.inf,  # a mark the reference never passed: last of its tier
+                       np.where(marks > 0, (last - columns.starts[:, None]) - at, last))
+        return out, marks, key, last, np.where(out > 0, marks, np.minimum(marks, 1))
+
+    @cached_property
+    def reference(self) -> str | None:
+        """The eventual winner by elapsed time: the first at the flag of the cars with the most marks, by least
+        elapsed time at the last (what ``elapsed`` measures every car against, at the mark it last passed)."""
+        if not self.cars:
+            return None
+        flag = self._columns.flag_rank
+        best = min(range(len(self.cars)), key=lambda i: (
+            flag[i], -len(self.crossings[self.cars[i]]), self._elapsed_at_last(self.cars[i]), i))
+        return self.cars[best]
+
+    def _elapsed_at_last(self, car: str) -> float:
+        passed = self.crossings[car]
+        return float(passed[-1] - self.starts[car]) if len(passed) else np.inf
+
+    def to_reference(self, car: str, marks: int) -> float:
+        """The car's elapsed time at its `marks`-th mark less the reference's there (NaN if either has none)."""
+        ref = self.reference_elapsed
+        if not 0 < marks <= min(len(ref), len(self.crossings[car])):
+            return np.nan
+        return float((self.crossings[car][marks - 1] - self.starts[car]) - ref[marks - 1])
+
+    @cached_property
+    def reference_elapsed(self) -> np.ndarray:
+        """The reference's elapsed time at each mark it passed."""
+        car = self.reference
+        return np.empty(0) if car is None else np.asarray(self.crossings[car], dtype=float) - self.starts[car]
 
     @cached_property
     def _columns(self) -> "_Columns":
@@ -247,13 +283,14 @@ def standings_at(table: Progress, t: float, by: str = "distance") -> pd.DataFram
     order = table.order_at(t, by)
     leader_car, leader_laps = order[0][0], order[0][1]
     leader_cross = table.crossings[leader_car]
-    offset = (lambda car: table.starts[car]) if by == "elapsed" else (lambda car: 0.0)
     rows, class_count = [], {}
     for pos, (car, laps, status, last) in enumerate(order, start=1):
         klass = table.classes[car]
         class_count[klass] = class_count.get(klass, 0) + 1
-        gap_s = (float(last - offset(car) - leader_cross[laps - 1] + offset(leader_car))
-                 if 0 < laps <= len(leader_cross) else np.nan)
+        if by == "elapsed":  # the difference of their gaps to the reference, each at its own last mark
+            gap_s = float(table.to_reference(car, laps) - table.to_reference(leader_car, leader_laps))
+        else:
+            gap_s = float(last - leader_cross[laps - 1]) if 0 < laps <= len(leader_cross) else np.nan
         rows.append((pos, car, klass, table.makes[car], table.drivers[car], table.teams[car], laps, status, last,
                      leader_laps - laps, gap_s, float(table.course.distance_km(laps)), class_count[klass]))
     return Standings(pd.DataFrame(rows, columns=list(STANDINGS_COLUMNS)).astype(STANDINGS_COLUMNS))

@@ -61,9 +61,10 @@ def _event_text(e, replay) -> str | None:
     return None
 
 
-def page_data(replay, report: dict, spans: tuple = ()) -> dict:
+def page_data(replay, report: dict, spans: tuple = (), extra: dict | None = None) -> dict:
     """Everything the page shows, as JSON-ready data: the replay, its kind's checkpoint `report` and the `spans`
-    of time the page shades, ((name, from s, to s), ...) such as night and fog."""
+    of time the page shades, ((name, from s, to s), ...) such as night and fog; `extra` is what the race's kind adds
+    for its own part of the page (each key a top-level entry of the data)."""
     kind = replay.kind
     table, duration = replay.table, replay.facts.duration_s
     per_car = {car: {"pits": [], "delays": [], "events": []} for car in table.cars}
@@ -113,7 +114,7 @@ def page_data(replay, report: dict, spans: tuple = ()) -> dict:
         "start": replay.facts.start.strftime("%Y-%m-%dT%H:%M:%S"), "duration_s": float(duration),
         "bands": [{"name": name, "from": float(lo), "to": float(hi)} for name, lo, hi in spans if hi > lo],
         "cars": cars, "ticker": ticker, "checkpoints": checkpoints,
-        "totals": report.get("totals", {}),
+        "totals": report.get("totals", {}), **(extra or {}),
     }
 
 
@@ -139,11 +140,12 @@ def _script_safe(text: str) -> str:
     return text
 
 
-def render_page(replay, report: dict, spans: tuple = ()) -> str:
-    """The whole page as one HTML text."""
-    data = page_data(replay, report, spans)
+def render_page(replay, report: dict, spans: tuple = (), extra: dict | None = None, scripts: tuple = ()) -> str:
+    """The whole page as one HTML text. `extra` (see :func:`page_data`) and `scripts` come from the race's kind:
+    each script runs after the page's own, with the page's state as ``window.replayPage``."""
+    data = page_data(replay, report, spans, extra)
     template = (HERE / "template.html").read_text(encoding="utf-8")
-    script = (HERE / "replay.js").read_text(encoding="utf-8")
+    script = (HERE / "replay.js").read_text(encoding="utf-8") + "".join("\n" + text for text in scripts)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
     title = f"{data['title']}: interactive replay"
     return (template.replace("{{TITLE}}", escape(title))
@@ -152,5 +154,5 @@ def render_page(replay, report: dict, spans: tuple = ()) -> str:
             .replace("{{SCRIPT}}", _script_safe(script)))
 
 
-def page_bytes(replay, report: dict, spans: tuple = ()) -> bytes:
-    return render_page(replay, report, spans).encode("utf-8")
+def page_bytes(replay, report: dict, spans: tuple = (), extra: dict | None = None, scripts: tuple = ()) -> bytes:
+    return render_page(replay, report, spans, extra, scripts).encode("utf-8")

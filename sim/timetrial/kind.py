@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.racekind import RaceKind, Refusal
 from sim.sources import millemiglia
+from sim.timetrial.page import page_extra, page_script
 from sim.timetrial.replay import REPLAY, facts_for, prepare
 from sim.timetrial.report import report_data, report_files, standings_report
 
@@ -43,7 +44,7 @@ def _chart(name: str):
 def _page(replay, report: dict) -> bytes:
     from sim.html import page_bytes  # Plotly's script: only for the commands that write the page
 
-    return page_bytes(replay, report)
+    return page_bytes(replay, report, extra=page_extra(replay), scripts=(page_script(),))
 
 
 def _refusal(action: str, reason: str) -> Refusal:

@@ -16,7 +16,7 @@ import numpy as np
 from sim.clock import HOUR, clock_label
 from sim.plots.render import render_figure
 from sim.plots.style import CAR_COLOURS, new_figure, place_labels
-from sim.timetrial.standings import control_standings, eventual_winner
+from sim.timetrial.standings import control_standings, eventual_winner, featured
 
 FAINT = "#c8c8c8"
 
@@ -43,15 +43,6 @@ def _route_ticks(ax, names, kms, axis="x") -> None:
 def _surname(replay, car: str) -> str:
     first = replay.table.drivers[car].split(" / ")[0].split()
     return " ".join(first[1:] or first)  # "von Trips", "de Portago": the name after the given name
-
-
-def featured(replay, top: int = 10) -> list[str]:
-    """The top `top` at the finish and every car that led at a control, in finishing order then the others."""
-    frame = control_standings(replay)
-    final = frame[frame.control == frame.control.iloc[-1]]
-    cars = list(final.car[:top])
-    leaders = frame[frame.position == 1].car
-    return cars + [c for c in dict.fromkeys(leaders) if c not in cars]
 
 
 def biggest_class(replay) -> str:

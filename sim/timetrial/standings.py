@@ -2,9 +2,9 @@
 
 * At a control: the cars that passed it, ordered by their elapsed time there (the order that decides the race),
   with the gap to the leader and the road position (the order in which they passed it on the clock).
-* At a clock time: the provisional order (by elapsed time at the last control each car passed, as timing screens
-  show it, :func:`sim.standings.standings_at` with ``by="elapsed"``) and the road order (who is physically ahead,
-  by km on the route).
+* At a clock time: the provisional order (by elapsed time at the last control each car passed, measured against
+  the eventual winner's time at that control, :func:`sim.standings.standings_at` with ``by="elapsed"``) and the
+  road order (who is physically ahead, by km on the route).
 """
 
 from __future__ import annotations
@@ -54,6 +54,15 @@ def eventual_winner(replay) -> str | None:
     last = len(replay.log.course.marks_km) - 1
     ranked = _rows_at_mark(replay, last)
     return ranked[0][1] if ranked else None
+
+
+def featured(replay, top: int = 10) -> list[str]:
+    """The top `top` at the finish and every car that led at a control, in finishing order then the others."""
+    frame = control_standings(replay)
+    final = frame[frame.control == frame.control.iloc[-1]]
+    cars = list(final.car[:top])
+    leaders = frame[frame.position == 1].car
+    return cars + [c for c in dict.fromkeys(leaders) if c not in cars]
 
 
 def _name(replay, car: str) -> str:
@@ -124,8 +133,9 @@ def road_order(replay, t: float) -> pd.DataFrame:
 
 
 def provisional(replay, t: float) -> pd.DataFrame:
-    """The timing screens' order at time t: by controls passed, then elapsed time at the last of them; with each
-    car's road position (by km) beside it. Cars not yet started are left out."""
+    """The order at time t that decides the race: by elapsed time at the last control each car passed, against the
+    eventual winner's time at that control (``by="elapsed"``); with each car's road position (by km) beside it.
+    Cars not yet started are left out."""
     frame = standings_at(replay.table, t, "elapsed")
     started = [replay.runs[car].start <= t for car in frame["car"]]
     frame = frame[started].reset_index(drop=True)

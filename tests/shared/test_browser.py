@@ -172,17 +172,69 @@ def test_no_request_leaves_the_page_and_the_console_is_clean(browser, le_mans_pa
     assert not errors
 
 
-def test_the_mille_miglia_page(browser, tmp_path):
+@pytest.fixture(scope="module")
+def mille_miglia(tmp_path_factory):
     from helpers.pages import page_of
 
     import sim
 
     mm = sim.replay("mille-miglia-1957")
-    path = tmp_path / "mm.html"
+    path = tmp_path_factory.mktemp("html") / "mm.html"
     path.write_bytes(page_of(mm))
-    for t in (3600.0, 30000.0, mm.facts.duration_s):
+    return mm, path
+
+
+def test_the_mille_miglia_page_ranks_by_elapsed_time_at_the_last_control(browser, mille_miglia):
+    """Regression (issue 20): the board ranked by controls passed, so a small car that started five hours earlier
+    led the race for hours. It ranks as `Replay.standings` does by "elapsed": against the eventual winner's time at
+    the last control each car passed."""
+    mm, path = mille_miglia
+    for t in (3600.0, 20000.0, mm.moment("11:00"), 60000.0, mm.facts.duration_s):
         _open(browser, path, t)
         _assert_board(browser, mm, t)
+    _open(browser, path, mm.moment("11:00"))
+    assert _rows(browser)[0][0] == "531" and mm.standings(at="11:00").car.iloc[0] == "531"  # at Roma, not a GT1.3
+
+
+def test_the_mille_miglia_page_has_the_road_order_as_a_second_view(browser, mille_miglia):
+    from selenium.webdriver.support.ui import Select
+
+    from sim.timetrial.standings import road_order
+
+    mm, path = mille_miglia
+    for t in (20000.0, mm.moment("11:00"), 60000.0):
+        _open(browser, path, t)
+        Select(browser.find_element("id", "order")).select_by_value("road")
+        expected = road_order(mm, t)  # the cars started, by km on the route; those not started follow
+        assert [r[0] for r in _rows(browser)][: len(expected)] == list(expected.car), f"road order at t={t}"
+
+
+def test_passing_a_control_is_an_event_and_the_chart_draws_the_leaders_gaps(browser, mille_miglia):
+    mm, path = mille_miglia
+    roma = float(mm.table.crossings["531"][3])
+    _open(browser, path, roma)
+    _wait(browser, "return document.body.dataset.chart === 'gaps'")
+    last = browser.find_element("css selector", '#leaderboard tbody tr[data-car="531"] td.last').text
+    assert last.endswith("passes Roma (874 km), 5:17:43 elapsed, 1st")
+    ticker = browser.find_element("id", "ticker").text
+    assert "car 531 passes Roma (874 km), 5:17:43 elapsed, 1st" in ticker
+    shown = browser.execute_script("const c = document.getElementById('chart');"
+                                   "return c.data.filter(d => d.visible === true && d.meta !== 'now').map(d => d.meta)")
+    assert "535" in shown and "531" in shown and 5 <= len(shown) <= 12  # the front runners, not 84 lines
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    assert not errors
+
+
+def test_screenshots_of_the_mille_miglia_at_eleven(browser, mille_miglia, tmp_path):
+    """The page at 11:00 on the Sunday, the leaders between Roma and Firenze (`make screenshots` keeps it in docs/)."""
+    mm, path = mille_miglia
+    folder = Path(os.environ.get("RACE_REPLAY_SCREENSHOTS") or tmp_path)
+    _open(browser, path, mm.moment("11:00"))
+    _wait(browser, "return document.body.dataset.chart === 'gaps'")
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = folder / "replay-mille-miglia-1366.png"
+    browser.save_screenshot(str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG")
 
 
 def test_screenshots_at_nine_pm(browser, replay, le_mans_page, tmp_path):

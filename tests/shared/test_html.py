@@ -55,3 +55,27 @@ def test_run_writes_replay_html(tmp_path):
     assert main(["run", "le-mans-1957", "--no-plots", "--out", str(tmp_path)]) == 0
     manifest = json.loads((tmp_path / "run.json").read_text())
     assert "replay.html" in manifest["files"] and (tmp_path / "replay.html").stat().st_size < MAX_BYTES
+
+
+def test_the_circuit_page_has_no_time_trial_part(replay, page):
+    data = page_data(replay, report_data(replay), page_spans(replay))
+    assert "elapsed" not in data
+    assert b"window.replayPage;\n  if (!P || !P.data.elapsed)" not in page
+
+
+def test_the_time_trial_page_carries_its_passings_the_winner_and_the_front_runners():
+    """Issue 20: passing a control is an event; the board measures every car against the eventual winner; the chart
+    draws the front runners' gaps, not 84 positions."""
+    import sim
+
+    mm = sim.replay("mille-miglia-1957")
+    text = page_of(mm).decode("utf-8")
+    data = json.loads(re.search(r'<script id="replay-data" type="application/json">(.*?)</script>', text, re.S)[1])
+    part = data["elapsed"]
+    assert part["reference"] == "535" and len(part["reference_elapsed"]) == 8
+    assert [float(mm.table.crossings["531"][3]), "531", "passing",
+            "passes Roma (874 km), 5:17:43 elapsed, 1st"] in part["passings"]
+    assert sum(len(mm.table.crossings[c]) for c in mm.table.cars) == len(part["passings"])
+    assert [f["car"] for f in part["front"]][:2] == ["535", "532"] and "531" in [f["car"] for f in part["front"]]
+    assert part["road"]["535"]["km"][-1] == 1597 and part["road"]["535"]["finished"]
+    assert text.count("</script>") == 3
