@@ -15,9 +15,15 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, 2 for an error, 130 when interrupted)."""
     try:
+        words = list(sys.argv[1:] if argv is None else argv)
+        if words == ["--version"]:  # answered before the commands' modules load (they read the seeds' manifest)
+            from sim.version import version
+
+            print(f"race-replay {version()}")
+            return 0
         from sim.cli.commands import main as run
 
-        return run(argv)
+        return run(words)
     except KeyboardInterrupt:
         print("race-replay: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
