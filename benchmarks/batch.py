@@ -2,9 +2,11 @@
 
 Writes N synthetic Le Mans documents of the 1957 seed's shape into a temporary folder (years 1923-2026 but the
 years without a race; 20-62 starters, 100-390 laps, the classes of each era, 2-3 drivers a car, statuses
-classified/NC/DNF/DSQ/DNS/DNA, every retirement hour one the car's laps can reach), replays them with
+classified/NC/DNF/DSQ/DNS/DNA, and in about half of them each of the record's contradictions: an out-of-order
+classified car, an NC car with 0 laps, a retirement hour too soon for its laps, one after the flag), replays them with
 ``race-replay run FOLDER --no-plots --out OUT --workers W`` in a new process with an empty calibration cache, and
-prints ``races=N seconds=S failed=F`` (S: the command's wall time, start-up included). Then, in this process, the
+prints ``races=N seconds=S failed=F conflicts=C`` (S: the command's wall time, start-up included; C: the source
+conflicts named, summed over index.csv). Then, in this process, the
 largest document (the most starters) once more from parse to files, without the cache: ``largest_race_seconds=``.
 The issue's targets: 93 races under 3 minutes with --workers 2 on a 2-core machine; a 62-car race under 2 s.
 
@@ -16,6 +18,7 @@ synthetic (names like "Ann Able12"); their shapes follow the public record of re
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import os
 import resource
@@ -63,26 +66,36 @@ def crew(rng: np.random.Generator, number: str, drivers: int) -> str:
                     for i in range(drivers))
 
 
+CONTRADICTIONS = 0.5  # the share of documents with each of the record's contradictions (see `race_document`)
+
+
 def race_document(year: int, rng: np.random.Generator) -> str:
-    """One synthetic 24-hour race of `year`, self-consistent: the classified by laps, every NC car behind them,
-    each retirement in an hour its laps can reach at a pace between the winner's and 20% slower."""
+    """One synthetic 24-hour race of `year`: the classified by laps, every NC car behind them, each retirement in an
+    hour its laps can reach at a pace between the winner's and 20% slower; and, in about half of the documents each,
+    the record's contradictions (named conflicts, never refusals): a classified car with more laps than the one
+    placed ahead of it, an NC car with 0 laps, a retirement hour too soon for its laps, one after the flag."""
     starters, winner_laps, lap_km = shape(year, rng)
+    penalty, nc_no_lap, too_soon, after_flag = rng.random(4) < CONTRADICTIONS
     _, classes, (chassis, engine) = era(year)
     numbers = [str(n) for n in rng.choice(np.arange(1, 200 if year >= 1990 else 100), starters + 3, replace=False)]
     drivers = 3 if year >= 1990 else 2
     classified = int(starters * rng.uniform(0.35, 0.7))
-    nc = int(rng.integers(0, 3))
+    nc = max(int(rng.integers(0, 3)), int(nc_no_lap))
     retired = starters - classified - nc
     pace_s = 24 * 3600 / winner_laps
     row = "| {pos} | {klass} | {no} | {nation} Team {no} | {crew} | {chassis} | {engine} | {laps} |"
     laps = sorted((int(winner_laps * rng.uniform(0.55, 1.0)) for _ in range(classified - 1)), reverse=True)
+    if penalty and len(laps) >= 3:  # a car placed behind one with fewer laps: the table's order stands at the flag
+        k = int(rng.integers(1, len(laps) - 1))
+        laps[k], laps[k + 1] = laps[k + 1] - 1, laps[k]
     results = [row.format(pos=i + 1, klass=rng.choice(classes), no=numbers[i], nation=rng.choice(NATIONS),
                           crew=crew(rng, numbers[i], drivers), chassis=chassis, engine=engine, laps=n)
                for i, n in enumerate([winner_laps, *laps])]
     slowest = min(laps or [winner_laps])
     results += [row.format(pos="NC", klass=rng.choice(classes), no=numbers[classified + i], nation=rng.choice(NATIONS),
                            crew=crew(rng, numbers[classified + i], drivers), chassis=chassis, engine=engine,
-                           laps=max(int(slowest * rng.uniform(0.75, 0.95)), NC_LEAST_LAPS))
+                           laps=0 if nc_no_lap and i == 0 else max(int(slowest * rng.uniform(0.75, 0.95)),
+                                                                   NC_LEAST_LAPS))
                 for i in range(nc)]
     dnf = []
     for i in range(retired):
@@ -91,6 +104,10 @@ def race_document(year: int, rng: np.random.Generator) -> str:
         # at a pace up to 20% slower than the winner's, half an hour of margin: the hour is one its laps can reach
         hours = min(laps_done * pace_s * rng.uniform(1.0, 1.2) / 3600, 23.4)
         hour = math.ceil(hours + 0.5)
+        if i == 0 and after_flag:
+            hour = 25  # after the flag: the hour gives way to a minute before it
+        elif i == 1 and too_soon and laps_done > 60:
+            hour = max(1, math.floor(laps_done * pace_s * 0.5 / 3600))  # half the time they need at the winner's pace
         status = "DSQ" if rng.random() < 0.03 else "DNF"
         dnf.append((laps_done, f"| {status} | {rng.choice(classes)} | {no} | {rng.choice(NATIONS)} Team {no} | "
                                f"{crew(rng, no, drivers)} | {chassis} | {engine} | {laps_done} | Engine ({hour}hr) |"))
@@ -136,7 +153,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         failed = done.stderr.count("race-replay: error:")
         sys.stderr.write(done.stderr)
-        print(f"races={len(paths)} seconds={seconds:.1f} failed={failed}")
+        print(f"races={len(paths)} seconds={seconds:.1f} failed={failed} conflicts={_conflicts(out)}")
         # the CPU time of the command and its workers: what the wall time would be near on idle cores (/ workers)
         print(f"cpu_seconds={_children_cpu() - cpu:.1f} load_average_before={load:.1f} "
               f"load_average_after={os.getloadavg()[0]:.1f}")
@@ -144,6 +161,12 @@ def main() -> None:
         smallest = min(paths, key=lambda p: p.read_text(encoding="utf-8").count("\n"))
         print(f"largest_race_seconds={largest_race_seconds(largest, smallest, base / 'largest'):.2f} "
               f"({largest.name}, {largest.read_text(encoding='utf-8').count('Team')} cars listed)")
+
+
+def _conflicts(out: Path) -> int:
+    """The source conflicts the replays named (index.csv's column)."""
+    with (out / "index.csv").open(encoding="utf-8", newline="") as f:
+        return sum(int(row["conflicts"] or 0) for row in csv.DictReader(f))
 
 
 def _children_cpu() -> float:
