@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.racekind import RaceKind, Refusal
 from sim.sources import millemiglia
+from sim.timetrial import draws
 from sim.timetrial.replay import REPLAY, facts_for, prepare
 from sim.timetrial.report import report_data, report_files, standings_report
 
@@ -58,8 +59,6 @@ def _summary_lines(replay, data: dict) -> list[str]:
 
 
 _NO_WHAT_IF = _refusal("replay a what-if scenario", "what-ifs are modelled for circuit races only (yet)")
-_NO_DRAWS = _refusal("draw ranged assumptions",
-                     "its race folder gives none (Monte Carlo covers circuit races only, yet)")
 _NO_RULES = _refusal("be checked against stint and refuelling rules", "its race folder states none")
 _NO_FORECAST = _refusal("be forecast", "only a practice timesheet (a race with no results) is forecast")
 
@@ -84,8 +83,9 @@ KIND = RaceKind(
     summary_lines=_summary_lines,
     load_scenario=_NO_WHAT_IF,
     apply_scenario=_NO_WHAT_IF,
-    draw_values=_NO_DRAWS,
-    with_values=_NO_DRAWS,
+    draw_values=draws.draw_values,
+    with_values=draws.with_values,
+    draw_record=draws.draw_record,
     anchor_dependence=_refusal("take its anchors out one by one", "a time trial's replay has no anchors"),
     forecast=_NO_FORECAST,
     forecast_source=_NO_FORECAST,
