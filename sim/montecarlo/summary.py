@@ -11,6 +11,7 @@ from sim.bands import holds_text
 from sim.montecarlo.tally import Tally, histogram_quantiles
 from sim.standings import race_hours
 
+FRONT = 10  # a car whose median position at a control is this or better is one of its front-runners
 DIGITS = 4  # shares and seconds are rounded, so the JSON is the same on any machine
 
 
@@ -53,18 +54,23 @@ def _quantiles(counts: Counter) -> tuple[int, int, int]:
 
 def _controls(tally: Tally, facts, n: int) -> list[dict]:
     """A time trial's controls, in route order: who leads in what share of draws, and each front-runner's (a car
-    in the first three there in any draw) share in the first three and 10-90% band of elapsed seconds there."""
+    in the first three there in any draw, or in the first ten in half of them) share in the first three and 10-90%
+    band of elapsed seconds and of position there."""
     out = []
     for name, km in zip(facts.route.mark_names, facts.route.marks_km):
         at = tally.controls.get(name)
         if at is None:
             continue
         front = []
-        for car in at.top:
+        for car in at.elapsed:
+            q10, q50, q90 = _quantiles(at.positions[car])
+            if car not in at.top and q50 > FRONT:
+                continue
             p10, p50, p90 = _quantiles(at.elapsed[car])
-            front.append({"car": car, "top_share": round(at.top[car] / n, DIGITS),
+            front.append({"car": car, "top_share": round(at.top.get(car, 0) / n, DIGITS),
                           "passed_share": round(sum(at.elapsed[car].values()) / n, DIGITS),
-                          "elapsed_p10": p10, "elapsed_p50": p50, "elapsed_p90": p90})
+                          "elapsed_p10": p10, "elapsed_p50": p50, "elapsed_p90": p90,
+                          "position_p10": q10, "position_p50": q50, "position_p90": q90})
         front.sort(key=lambda row: (row["elapsed_p50"], row["car"]))
         out.append({"control": name, "km": km, "leaders": _ranked(at.leaders, n), "front": front})
     return out
@@ -178,12 +184,16 @@ def _control_lines(summary: dict) -> list[str]:
         leaders = ", ".join(f"car {car} {100 * s:.1f}%" for car, s in c["leaders"].items())
         lines.append(f"| {c['control']} | {c['km']:g} | {leaders} |")
     lines += ["", "## Front-runners' elapsed time at each control", "",
-              "Every car in the first three at the control in at least one draw: the share of draws in which it is, "
-              "and its 10th, 50th and 90th percentile of elapsed time there (over the draws in which it passed it).",
-              "", "| control | car | in the first three | passed | p10 | p50 | p90 |", "|---|---|---|---|---|---|---|"]
+              "Every car in the first three at the control in at least one draw, or in the first ten in half of "
+              "them: the share of draws in which it is in the first three, the share in which it reached the control, "
+              "and the 10th, 50th and 90th percentile of its elapsed time and position there (over the draws in "
+              "which it reached it).", "",
+              "| control | car | in the first three | reached | elapsed p10 | p50 | p90 | position p10-p90 |",
+              "|---|---|---|---|---|---|---|---|"]
     for c in summary["controls"]:
         for row in c["front"]:
             lines.append(f"| {c['control']} | {row['car']} | {100 * row['top_share']:.1f}% | "
                          f"{100 * row['passed_share']:.0f}% | {_hms(row['elapsed_p10'])} | "
-                         f"{_hms(row['elapsed_p50'])} | {_hms(row['elapsed_p90'])} |")
+                         f"{_hms(row['elapsed_p50'])} | {_hms(row['elapsed_p90'])} | "
+                         f"{row['position_p10']}-{row['position_p90']} |")
     return lines

@@ -63,19 +63,23 @@ class ControlTally:
     leaders: Counter = field(default_factory=Counter)
     top: Counter = field(default_factory=Counter)
     elapsed: dict = field(default_factory=dict)  # car -> Counter of whole seconds
+    positions: dict = field(default_factory=dict)  # car -> Counter of its position by elapsed time there
 
     def add(self, passed) -> None:
         if passed:
             self.leaders[passed[0][0]] += 1
         for car, _ in passed[:TOP]:
             self.top[car] += 1
-        for car, seconds in passed:
+        for position, (car, seconds) in enumerate(passed, start=1):
             self.elapsed.setdefault(car, Counter())[seconds] += 1
+            self.positions.setdefault(car, Counter())[position] += 1
 
     def merge(self, other: "ControlTally") -> "ControlTally":
         cars = dict.fromkeys([*self.elapsed, *other.elapsed])
         return ControlTally(self.leaders + other.leaders, self.top + other.top,
-                            {car: self.elapsed.get(car, Counter()) + other.elapsed.get(car, Counter()) for car in cars})
+                            {car: self.elapsed.get(car, Counter()) + other.elapsed.get(car, Counter()) for car in cars},
+                            {car: self.positions.get(car, Counter()) + other.positions.get(car, Counter())
+                             for car in cars})
 
 
 def _merged_controls(a: dict, b: dict) -> dict:

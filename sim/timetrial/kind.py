@@ -16,19 +16,19 @@ PLOT_KINDS = ("distance-time", "controls", "gaps", "road-vs-elapsed")  # in the 
 
 
 def _files(replay, data: dict, montecarlo: dict | None = None) -> dict[str, str]:
-    return report_files(replay, data)  # montecarlo is refused before a sweep: a time trial has no ranges yet
+    return report_files(replay, data)  # the draws' leaders at each control are in the Monte Carlo's report.md
 
 
 def _plots(replay, report: dict | None = None, bands: dict | None = None) -> dict[str, bytes]:
     from sim.timetrial.plots import render_all  # matplotlib: only for the commands that draw
 
-    return render_all(replay)
+    return render_all(replay, bands)
 
 
 def _draw(replay, kind: str, top=None, car_class=None, bands=None):
     from sim.timetrial.plots import draw  # matplotlib: only for the commands that draw
 
-    return draw(replay, kind, top=top, car_class=car_class)
+    return draw(replay, kind, top=top, car_class=car_class, bands=bands)
 
 
 _CHARTS = {"distance-time": "distance_time_chart", "controls": "control_chart", "gaps": "gap_chart",
@@ -77,7 +77,7 @@ KIND = RaceKind(
     plot_kinds=PLOT_KINDS,
     draw=_draw,
     chart=_chart,
-    band_kinds=(),
+    band_kinds=("controls",),
     page=_page,
     standings_text=standings_report,
     summary_lines=_summary_lines,

@@ -184,3 +184,17 @@ def test_no_draws_section_no_ranges(tmp_path, facts):
     start, end = text.index("[draws]"), text.index("[assumptions.start_rule]")
     (folder / "race.toml").write_text(text[:start] + text[end:], encoding="utf-8")
     assert _load(folder).ranges == () and np.isclose(_load(folder).road_factor["coast"], facts.road_factor["coast"])
+
+
+def test_the_controls_chart_shows_the_bands_and_the_leaders_shares(facts):
+    from sim.timetrial.plots import control_chart
+
+    summary = summarise(RACE, facts, 5, Tally.of(run_draw(RACE, 5, i) for i in range(2)))
+    fig = control_chart(run_replay(RACE), bands=summary)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("535 ") and t.endswith("%") for t in texts)  # who leads at the finish, in what share
+    assert "10th-90th percentile over 2 draws" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="not of this race"):
+        control_chart(run_replay(RACE), bands={**summary, "race": "le-mans-1957"})
+    finish = summary["controls"][-1]["front"]
+    assert [r["position_p50"] for r in finish][:3] == [1, 2, 3]
