@@ -146,7 +146,10 @@ def control_chart(replay, top: int = 10, ax=None, bands: dict | None = None):
     """Position by elapsed time at each control: the top `top` at the finish and anyone who led. With `bands` (a
     Monte Carlo summary), each of them has its 10-90% band of position there and the leaders' shares are written
     above each control."""
+    own = ax is None
     fig, ax = _axes(ax)
+    if own and bands is not None:
+        fig.subplots_adjust(top=0.84)  # room for the title and the leaders' shares above the controls
     frame = control_standings(replay)
     names = list(dict.fromkeys(frame.control))
     cars = featured(replay, top)
