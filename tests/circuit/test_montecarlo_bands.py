@@ -304,4 +304,4 @@ def test_the_plots_that_take_bands_are_one_list():
     from sim.circuit.plotkinds import BAND_PLOT_KINDS
 
     assert sim.KINDS["circuit"].band_kinds == BAND_PLOT_KINDS == BAND_KINDS
-    assert not sim.KINDS["time-trial"].band_kinds
+    assert sim.KINDS["time-trial"].band_kinds == ("controls",)  # issue 20: the leaders at each control, banded
