@@ -47,7 +47,7 @@ def check_summary(data, file=None) -> dict:
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
             raise RaceReplayError(f"is not a Monte Carlo summary (montecarlo.json): must be {_TYPE_NAMES[kind]}",
                                   file=file, key=key, value=_short(data[key]))
-    if data["calibrated"] > 0 and not data["positions"]:
+    if data["calibrated"] > 0 and not data["positions"] and not data.get("controls"):
         raise RaceReplayError("is not a Monte Carlo summary (montecarlo.json): calibrated draws but no bands",
                               file=file, key="positions", value="[]")
     for i, row in enumerate(data["positions"]):

@@ -64,6 +64,7 @@ class RaceKind:
     apply_scenario: Callable  # (scenario, race, facts, plan, calibration) -> Replay: the what-if on a calibration
     draw_values: Callable  # (facts, seed, index) -> (values, noise seed): one Monte Carlo draw of the ranges
     with_values: Callable  # (facts, values) -> facts with the drawn values
+    draw_record: Callable  # (replay) -> {DrawResult field: value}: what a Monte Carlo draw keeps of its replay
     anchor_dependence: Callable  # (race, facts, plan, calibration, anchors) -> what each anchor holds up
     forecast: Callable  # (race, replay learnt from, runs, seed, workers, progress) -> Forecast
     forecast_source: Callable  # (race) -> the race id the forecast learns from

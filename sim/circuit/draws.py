@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.circuit.facts import RaceFacts
 from sim.factfile import Range
+from sim.standings import hourly_positions
 
 
 def generator(seed: int, index: int) -> np.random.Generator:
@@ -46,3 +47,9 @@ def with_values(facts: RaceFacts, values: dict[str, float]) -> RaceFacts:
             _, event_id, name = r.target
             events[event_id] = replace(events[event_id], **{name: value})
     return replace(facts, assumptions=assumptions, events=tuple(events[e.id] for e in facts.events))
+
+
+def draw_record(replay) -> dict:
+    """What a Monte Carlo draw keeps of a circuit replay: every car's position and laps at the end of each hour."""
+    cars, positions, laps = hourly_positions(replay.table)
+    return {"cars": tuple(cars), "positions": positions.astype(np.int16), "laps": laps.astype(np.int16)}

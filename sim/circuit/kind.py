@@ -84,6 +84,7 @@ KIND = RaceKind(
     apply_scenario=scenario.apply_to,
     draw_values=draws.draw_values,
     with_values=draws.with_values,
+    draw_record=draws.draw_record,
     anchor_dependence=ablation.anchor_dependence,
     forecast=_NO_FORECAST,
     forecast_source=_NO_FORECAST,

@@ -103,6 +103,9 @@ def _table(summary: dict) -> str:
     for cause, count in summary["failed"].items():
         lines.append(f"  failed {count:>5}  {cause}")
     lines.append("winners: " + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in summary["winners"].items()))
+    for control in summary.get("controls", ()):  # a time trial: who leads where
+        lines.append(f"leads at {control['control']}: "
+                     + ", ".join(f"car {c} {100 * s:.1f}%" for c, s in control["leaders"].items()))
     if summary.get("margin_laps"):
         m = summary["margin_laps"]
         lines.append(f"winner's margin (laps): p10 {m['p10']}, p50 {m['p50']}, p90 {m['p90']}; per margin: "

@@ -14,7 +14,6 @@ from sim.checkpoints import evaluate
 from sim.errors import CalibrationError
 from sim.kinds import load_race
 from sim.pipeline import replay_plan, seed_text
-from sim.standings import hourly_positions
 
 _BASE: dict[str, tuple] = {}  # race id -> (race, facts): read once per process
 
@@ -37,6 +36,7 @@ class DrawResult:
     whatif_winner: str | None = None  # with a scenario: the what-if replay's winner and margin on this calibration
     whatif_margin_laps: int | None = None
     calibration_s: float = 0.0
+    controls: tuple = ()  # a time trial: ((control, ((car, elapsed s), ...) by elapsed), ...)
 
 
 def base(race_id: str):
@@ -77,14 +77,15 @@ def run_draw(race_id: str, seed: int, index: int, only: tuple[str, ...] = (),
         return DrawResult(index, values, failed=cause(exc), calibration_s=time.perf_counter() - started)
     calibration_s = time.perf_counter() - started
     replay = replay_plan(race, drawn, plan, calibration, label=f"draw {index}")
-    cars, positions, laps = hourly_positions(replay.table)
-    final, margin_laps, margin_s = _winner(replay, kind.order)
+    record = kind.draw_record(replay)
+    final, margin_laps, margin_s = _winner(replay, kind.order) if "winner" not in record else ((), None, None)
     whatif = (None, None)
     if scenario is not None:
         whatif_replay = kind.apply_scenario(kind.load_scenario(scenario), race, drawn, plan, calibration)
         wfinal, wmargin, _ = _winner(whatif_replay, kind.order)
         whatif = (wfinal[0][0] if wfinal else None, wmargin)
-    return DrawResult(
-        index, values, None, tuple(cars), positions.astype(np.int16), laps.astype(np.int16),
-        tuple(evaluate(replay, cp).status for cp in drawn.checkpoints), tuple(row[0] for row in final),
-        final[0][0] if final else None, margin_laps, margin_s, *whatif, calibration_s=calibration_s)
+    fields = {"statuses": tuple(evaluate(replay, cp).status for cp in drawn.checkpoints),
+              "order": tuple(row[0] for row in final), "winner": final[0][0] if final else None,
+              "margin_laps": margin_laps, "margin_s": margin_s, "whatif_winner": whatif[0],
+              "whatif_margin_laps": whatif[1], "calibration_s": calibration_s}
+    return DrawResult(index, values, None, **(fields | record))

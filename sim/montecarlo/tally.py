@@ -52,6 +52,41 @@ def histogram_quantiles(counts: np.ndarray) -> list[int]:
     return [int(np.searchsorted(cumulative, p, side="right")) for p in positions]
 
 
+TOP = 3  # a car in the first TOP at a control in any draw is one of its front-runners
+
+
+@dataclass
+class ControlTally:
+    """At one control: who leads in how many draws, how often each car is in the first TOP, and each car's elapsed
+    time there (whole seconds) in every draw it passed it."""
+
+    leaders: Counter = field(default_factory=Counter)
+    top: Counter = field(default_factory=Counter)
+    elapsed: dict = field(default_factory=dict)  # car -> Counter of whole seconds
+    positions: dict = field(default_factory=dict)  # car -> Counter of its position by elapsed time there
+
+    def add(self, passed) -> None:
+        if passed:
+            self.leaders[passed[0][0]] += 1
+        for car, _ in passed[:TOP]:
+            self.top[car] += 1
+        for position, (car, seconds) in enumerate(passed, start=1):
+            self.elapsed.setdefault(car, Counter())[seconds] += 1
+            self.positions.setdefault(car, Counter())[position] += 1
+
+    def merge(self, other: "ControlTally") -> "ControlTally":
+        cars = dict.fromkeys([*self.elapsed, *other.elapsed])
+        return ControlTally(self.leaders + other.leaders, self.top + other.top,
+                            {car: self.elapsed.get(car, Counter()) + other.elapsed.get(car, Counter()) for car in cars},
+                            {car: self.positions.get(car, Counter()) + other.positions.get(car, Counter())
+                             for car in cars})
+
+
+def _merged_controls(a: dict, b: dict) -> dict:
+    names = dict.fromkeys([*a, *b])
+    return {name: a.get(name, ControlTally()).merge(b.get(name, ControlTally())) for name in names}
+
+
 @dataclass
 class Tally:
     """The counts of a set of draws. `cars` fixes the row order of the histograms (cars x hours x value)."""
@@ -69,6 +104,11 @@ class Tally:
     positions: np.ndarray | None = None
     behind: np.ndarray | None = None
     calibration_ms: Counter = field(default_factory=Counter)  # whole milliseconds: the benchmark's median
+    controls: dict = field(default_factory=dict)  # a time trial: control -> ControlTally
+
+    @property
+    def has_controls(self) -> bool:
+        return bool(self.controls)
 
     def add(self, result) -> "Tally":
         self.runs += 1
@@ -89,7 +129,10 @@ class Tally:
             self.scenario_winners[result.whatif_winner] += 1
             if result.whatif_margin_laps is not None:
                 self.scenario_margins[result.whatif_margin_laps] += 1
-        self._add_bands(result)
+        if result.positions is not None:
+            self._add_bands(result)
+        for name, passed in result.controls:
+            self.controls.setdefault(name, ControlTally()).add(passed)
         return self
 
     def _add_bands(self, result) -> None:
@@ -111,7 +154,7 @@ class Tally:
                      self.scenario_winners + other.scenario_winners, self.scenario_margins + other.scenario_margins,
                      self.scenario or other.scenario, self.cars or other.cars,
                      _merged_histograms(self.positions, other.positions), _merged_histograms(self.behind, other.behind),
-                     self.calibration_ms + other.calibration_ms)
+                     self.calibration_ms + other.calibration_ms, _merged_controls(self.controls, other.controls))
 
     @classmethod
     def of(cls, results) -> "Tally":

@@ -33,6 +33,7 @@ KIND = RaceKind(
     apply_scenario=_NO_REPLAY,
     draw_values=_NO_REPLAY,
     with_values=_NO_REPLAY,
+    draw_record=_NO_REPLAY,
     anchor_dependence=_NO_REPLAY,
     forecast=forecast,
     forecast_source=source,

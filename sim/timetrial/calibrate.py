@@ -32,17 +32,21 @@ class TrialCalibration:
     notes: tuple[str, ...] = ()
     ends: dict = field(default_factory=dict)  # no circuit-style retirement windows
     verdicts: dict = field(default_factory=dict)  # the written rule's verdict on each DNF time (readings.Verdict)
+    efforts: dict = field(default_factory=dict)  # car -> its own cumulative effort, where its type's differs
+
+    def effort_of(self, car: str) -> np.ndarray:
+        return self.efforts.get(car, self.effort)
 
 
 def effort_at(plan: TrialPlan, effort: np.ndarray, km: float) -> float:
     return float(np.interp(km, plan.facts.route.km, effort))
 
 
-def _class_paces(plan: TrialPlan, effort_total: float) -> tuple[dict[str, float], float]:
+def _class_paces(plan: TrialPlan, efforts) -> tuple[dict[str, float], float]:
     by_class: dict[str, list[float]] = {}
     for car in plan.cars:
         if car.status == "classified" and car.elapsed_s:
-            by_class.setdefault(car.car_class, []).append(car.elapsed_s / effort_total)
+            by_class.setdefault(car.car_class, []).append(car.elapsed_s / float(efforts(car.number)[-1]))
     every = [p for paces in by_class.values() for p in paces]
     return {k: float(np.median(v)) for k, v in by_class.items()}, float(np.median(every))
 
@@ -65,14 +69,21 @@ def _dnf_pace(plan: TrialPlan, car: TrialCar, effort: np.ndarray, medians, overa
 
 def calibrate(plan: TrialPlan, seed: int = 0) -> TrialCalibration:
     """Every car's pace and stop. RaceDataError when a reading cannot hold on this course."""
-    effort = plan.facts.route.effort(plan.facts.road_factor)
-    medians, overall = _class_paces(plan, float(effort[-1]))
+    facts = plan.facts
+    effort = facts.route.effort(facts.road_factor)
+    efforts = {}
+    for car in plan.cars:  # a car type that loses more (or less) on some roads: its own effort (Monte Carlo draws)
+        factors = facts.road_factor_for(car.car_class)
+        if factors is not facts.road_factor:
+            efforts[car.number] = facts.route.effort(factors)
+    medians, overall = _class_paces(plan, lambda number: efforts.get(number, effort))
     paces, notes = {}, []
     for car in plan.cars:
+        mine = efforts.get(car.number, effort)
         if car.status == "classified":
-            paces[car.number] = TrialPace(car.elapsed_s / effort[-1])
+            paces[car.number] = TrialPace(car.elapsed_s / mine[-1])
             continue
-        paces[car.number] = _dnf_pace(plan, car, effort, medians, overall)
+        paces[car.number] = _dnf_pace(plan, car, mine, medians, overall)
         if car.reading.default:
             notes.append(f"car {car.number}: {car.reading.reason}")
     for car in plan.cars:
@@ -80,4 +91,4 @@ def calibrate(plan: TrialPlan, seed: int = 0) -> TrialCalibration:
             notes.append(f"car {car.number}: its number is not a time of day; start {plan.facts.start_rule} "
                          "(race.toml assumptions.start_rule)")
     verdicts = judge(plan, effort, plan.facts.reading_margin)
-    return TrialCalibration(seed, paces, effort, tuple(notes), verdicts=verdicts)
+    return TrialCalibration(seed, paces, effort, tuple(notes), verdicts=verdicts, efforts=efforts)

@@ -72,7 +72,7 @@ def run_cars(plan: TrialPlan, calibration: TrialCalibration, paces: dict | None 
     env = simpy.Environment()
     passings, others, runs = {}, [], {}
     for car in plan.cars:
-        km, elapsed = timeline(plan, car, paces[car.number], calibration.effort.copy())
+        km, elapsed = timeline(plan, car, paces[car.number], calibration.effort_of(car.number).copy())
         reached = min(len(km), int(np.searchsorted(route.km, km[-1], side="right")), points)
         passings[car.number] = []
         runs[car.number] = TrialRun(car.start_s, km, car.start_s + elapsed, car.status == "classified")

@@ -7,6 +7,7 @@ in one pass against the parsed document and the seed's text; every error names t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from sim.errors import RaceDataError
 from sim.factfile import RACES_DIR, Checkpoint, Conflict, check_quote, load_toml, read_conflicts, reader
 from sim.records import Race
 from sim.timetrial.claims import read_checkpoints
-from sim.timetrial.course import Route, read_course
+from sim.timetrial.course import ROAD_KINDS, Route, read_course
 from sim.timetrial.profile import Profile, read_profile
 from sim.tomlfile import Table
 
@@ -23,6 +24,7 @@ READING_MEANS = ("stop-time", "elapsed-at-control", "none")
 START_RULES = ("minutes-after-midnight", "off-the-road")
 EVENT_KINDS = ("retirement", "not-started", "note")
 DAY_S = 24 * 3600.0
+DRAW_SD = 3.0  # a profile factor is drawn within this many standard errors of its fit
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,44 @@ class Reading:
     stop_at: str | None = None  # the course point named for the stop
     quote: str = ""
     default: bool = False  # no reading in conflicts.toml: the race's default rule
+
+
+@dataclass(frozen=True)
+class TrialRange:
+    """One ranged assumption the Monte Carlo draws (race.toml ``[draws]``, conflicts.toml ``[[reading.also]]``).
+
+    `shape` is "normal" (around `value` with the standard error `sd`, cut at `low`/`high`), "uniform" (on
+    [`low`, `high`]) or "choice" (one of `choices`, `value` its index: 0 is the written reading, equal weights)."""
+
+    name: str  # "profile.coast", "profile.tied.ratio", "car_type.GT", "reading.<car>"
+    value: float  # the default replay's
+    low: float
+    high: float
+    reason: str
+    shape: str
+    sd: float | None = None
+    choices: tuple[str, ...] = ()
+    mode: float | None = None  # the circuit's ranges have one; the summary lists it
+
+    def describe(self) -> str:
+        if self.shape == "choice":
+            return f"one of {', '.join(self.choices)} (equal weights; default {self.choices[0]})"
+        if self.shape == "normal":
+            return (f"{self.low:g} to {self.high:g} (normal, standard error {self.sd:.3f}, cut at "
+                    f"{DRAW_SD:g} of them; default {self.value:g})")
+        return f"{self.low:g} to {self.high:g} (uniform; default {self.value:g})"
+
+
+@dataclass(frozen=True)
+class CarType:
+    """A type of car (sports, GT, touring) and what it loses on the roads `roads`, times the profile's factor."""
+
+    name: str
+    classes: tuple[str, ...]  # the class letters before the engine size ("S" of "S+2.0", "GT" of "GT1.3")
+    factor: float  # the default replay's (1: the profile's)
+    low: float
+    high: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +109,23 @@ class TimeTrialFacts:
     lap_length_km: float | None = None  # a route has no lap
     profile: Profile | None = None  # the course profile fitted to the record (race.toml [profile])
     reading_margin: float = 0.05  # how much faster than its class winner a DNF time's reading may make a car
+    ranges: tuple[TrialRange, ...] = ()  # what the Monte Carlo draws (race.toml [draws], conflicts.toml `also`)
+    car_types: tuple[CarType, ...] = ()
+    type_roads: tuple[str, ...] = ()  # the road kinds a car type's factor applies to
+    type_factor: dict[str, float] = field(default_factory=dict)  # car type -> factor on `type_roads` (1: none)
+    alternatives: dict[str, tuple[Reading, ...]] = field(default_factory=dict)  # car -> its readings, written first
+
+    def car_type(self, car_class: str) -> str | None:
+        """The type of a car of `car_class` (by the letters before its engine size), or None."""
+        letters = class_letters(car_class)
+        return next((t.name for t in self.car_types if letters in t.classes), None)
+
+    def road_factor_for(self, car_class: str) -> dict[str, float]:
+        """The profile's factors, those of `type_roads` times the car type's factor (the profile's own when 1)."""
+        factor = self.type_factor.get(self.car_type(car_class) or "", 1.0)
+        if factor == 1.0:
+            return self.road_factor
+        return {k: v * factor if k in self.type_roads else v for k, v in self.road_factor.items()}
 
     @property
     def assumptions(self):  # the report and the pipeline read `facts.assumptions.reasons`
@@ -103,12 +160,74 @@ def load_facts(race: Race, seed_text: str, folder: Path | None = None) -> TimeTr
     margin = assumptions.sub("dnf_reading", required=True).number("margin", low=0, high=0.5)
     day = start.replace(hour=0, minute=0, second=0) + (timedelta(days=1) if start.hour >= 12 else timedelta())
     duration_s = _check_starts(path, race, start, rule, day)
-    readings = _read_readings(folder / "conflicts.toml", race, route, seed_text)
+    readings, alternatives = _read_readings(folder / "conflicts.toml", race, route, seed_text)
     events = _read_events(folder / "events.toml", race, seed_text)
     checkpoints = read_checkpoints(folder / "checkpoints.toml", race, route, start, duration_s, seed_text)
     conflicts = read_conflicts(folder / "conflicts.toml", seed_text)
+    draws = doc.sub("draws") if "draws" in doc.table else None
+    if draws is not None:
+        draws.only(("reason", "profile", "tied", "car_types", "readings"))
+    car_types, roads = _read_car_types(draws, race) if draws is not None else ((), ())
+    ranges = _ranges(draws, profile, car_types, alternatives) if draws is not None else ()
     return TimeTrialFacts(race.id, start, duration_s, route, dict(profile.factors), rule, fraction, readings, events,
-                          checkpoints, conflicts, folder, reasons, profile=profile, reading_margin=margin)
+                          checkpoints, conflicts, folder, reasons, profile=profile, reading_margin=margin,
+                          ranges=ranges, car_types=car_types, type_roads=roads,
+                          type_factor={t.name: t.factor for t in car_types}, alternatives=alternatives)
+
+
+def class_letters(car_class: str) -> str:
+    """The letters of a class before its engine size: "S" of "S+2.0", "GT" of "GT1.3", "TS" of "TS750"."""
+    return re.match(r"[A-Za-z]*", car_class)[0]
+
+
+def _read_car_types(draws: Table, race: Race) -> tuple[tuple[CarType, ...], tuple[str, ...]]:
+    """race.toml [draws.car_types]: the road kinds a type's factor applies to and one table per type."""
+    table = draws.sub("car_types", required=True)
+    roads = tuple(table.strings("roads"))
+    for road in roads:
+        if road not in ROAD_KINDS:
+            raise table.error("roads", f"must be road kinds of the course ({', '.join(ROAD_KINDS)})", road)
+    table.string("reason")
+    types, seen = [], {}
+    for i, item in enumerate(table.tables("type")):
+        t = Table(table.path, item, table.key(f"type[{i}]"), table.error_class)
+        name = t.string("name")
+        t.prefix = table.key(f"type.{name}")
+        low, high = (t.number(k, low=0.5, high=2.0) for k in ("low", "high"))
+        factor = t.number("factor", low=low, high=high)
+        classes = tuple(t.strings("classes"))
+        for letters in classes:
+            if letters in seen:
+                raise t.error("classes", f"is already of the type {seen[letters]}", letters)
+            seen[letters] = name
+        types.append(CarType(name, classes, factor, low, high, t.string("reason")))
+    for entry in race.starters:
+        if class_letters(entry.car_class or "") not in seen:
+            raise table.error("type", f"gives no type to the class {entry.car_class!r} (car {entry.number})",
+                              class_letters(entry.car_class or ""))
+    return tuple(types), roads
+
+
+def _ranges(draws: Table, profile: Profile, car_types, alternatives) -> tuple[TrialRange, ...]:
+    """What the Monte Carlo draws: the profile's fitted factors, the tied ratio, the car types, the readings."""
+    reason = draws.sub("profile", required=True).string("reason")
+    ranges = [TrialRange(f"profile.{k}", profile.factors[k], max(profile.factors[k] - DRAW_SD * profile.sd[k], 0.05),
+                         profile.factors[k] + DRAW_SD * profile.sd[k], reason, "normal", profile.sd[k])
+              for k in profile.sd if k != profile.ratio[0]]
+    kind, of, ratio, (low, high) = profile.ratio
+    ranges.append(TrialRange("profile.tied.ratio", ratio, low, high, draws.sub("tied", required=True).string("reason")
+                             + f" ({kind} = {of} times the ratio)", "uniform"))
+    ranges += [TrialRange(f"car_type.{t.name}", t.factor, t.low, t.high, t.reason, "uniform")
+               for t in car_types if t.low < t.high]
+    reason = draws.sub("readings", required=True).string("reason")
+    for car, readings in alternatives.items():
+        labels = tuple(_label(r) for r in readings)
+        ranges.append(TrialRange(f"reading.{car}", 0, 0, len(readings) - 1, reason, "choice", choices=labels))
+    return tuple(ranges)
+
+
+def _label(reading: Reading) -> str:
+    return f"elapsed at {reading.control}" if reading.means == "elapsed-at-control" else reading.means
 
 
 def _read_start(head: Table, race: Race, folder: Path, seed_text: str) -> datetime:
@@ -197,14 +316,31 @@ def _read_reading(r: Table, race: Race, route: Route, seed_text: str) -> Reading
     return Reading(car, means, r.string("reason"), time_s, control, stop_km, stop_at, quote)
 
 
-def _read_readings(path: Path, race: Race, route: Route, seed_text: str) -> dict[str, Reading]:
-    readings = {}
+def _read_readings(path: Path, race: Race, route: Route,
+                   seed_text: str) -> tuple[dict[str, Reading], dict[str, tuple[Reading, ...]]]:
+    """{car: its written reading}, {car: (the written reading, then every other reading that also fits)}."""
+    readings, alternatives = {}, {}
     for i, item in enumerate(reader(path, load_toml(path), "").tables("reading")):
-        reading = _read_reading(reader(path, item, f"reading[{i}]"), race, route, seed_text)
+        also = item.get("also", [])
+        reading = _read_reading(reader(path, {k: v for k, v in item.items() if k != "also"}, f"reading[{i}]"), race,
+                                route, seed_text)
         if reading.car in readings:
             raise RaceDataError("has two readings", file=path, key=f"reading.{reading.car}", car=reading.car)
         readings[reading.car] = reading
-    return readings
+        if not isinstance(also, list):
+            raise RaceDataError("must be an array of tables ([[reading.also]])", file=path,
+                                key=f"reading.{reading.car}.also", car=reading.car)
+        others = []
+        for j, alt in enumerate(also):
+            merged = {k: v for k, v in item.items() if k in ("car", "time", "quote")} | alt
+            other = _read_reading(reader(path, merged, f"reading.{reading.car}.also[{j}]"), race, route, seed_text)
+            if (other.means, other.control) in [(r.means, r.control) for r in (reading, *others)]:
+                raise RaceDataError("is the same reading as another of this car", file=path,
+                                    key=f"reading.{reading.car}.also[{j}]", car=reading.car)
+            others.append(other)
+        if others:
+            alternatives[reading.car] = (reading, *others)
+    return readings, alternatives
 
 
 def _read_events(path: Path, race: Race, seed_text: str) -> tuple[TrialEvent, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.racekind import RaceKind, Refusal
 from sim.sources import millemiglia
+from sim.timetrial import draws
 from sim.timetrial.page import page_extra, page_script
 from sim.timetrial.replay import REPLAY, facts_for, prepare
 from sim.timetrial.report import report_data, report_files, standings_report
@@ -16,19 +17,19 @@ PLOT_KINDS = ("distance-time", "controls", "gaps", "road-vs-elapsed")  # in the 
 
 
 def _files(replay, data: dict, montecarlo: dict | None = None) -> dict[str, str]:
-    return report_files(replay, data)  # montecarlo is refused before a sweep: a time trial has no ranges yet
+    return report_files(replay, data)  # the draws' leaders at each control are in the Monte Carlo's report.md
 
 
 def _plots(replay, report: dict | None = None, bands: dict | None = None) -> dict[str, bytes]:
     from sim.timetrial.plots import render_all  # matplotlib: only for the commands that draw
 
-    return render_all(replay)
+    return render_all(replay, bands)
 
 
 def _draw(replay, kind: str, top=None, car_class=None, bands=None):
     from sim.timetrial.plots import draw  # matplotlib: only for the commands that draw
 
-    return draw(replay, kind, top=top, car_class=car_class)
+    return draw(replay, kind, top=top, car_class=car_class, bands=bands)
 
 
 _CHARTS = {"distance-time": "distance_time_chart", "controls": "control_chart", "gaps": "gap_chart",
@@ -59,8 +60,6 @@ def _summary_lines(replay, data: dict) -> list[str]:
 
 
 _NO_WHAT_IF = _refusal("replay a what-if scenario", "what-ifs are modelled for circuit races only (yet)")
-_NO_DRAWS = _refusal("draw ranged assumptions",
-                     "its race folder gives none (Monte Carlo covers circuit races only, yet)")
 _NO_RULES = _refusal("be checked against stint and refuelling rules", "its race folder states none")
 _NO_FORECAST = _refusal("be forecast", "only a practice timesheet (a race with no results) is forecast")
 
@@ -79,14 +78,15 @@ KIND = RaceKind(
     plot_kinds=PLOT_KINDS,
     draw=_draw,
     chart=_chart,
-    band_kinds=(),
+    band_kinds=("controls",),
     page=_page,
     standings_text=standings_report,
     summary_lines=_summary_lines,
     load_scenario=_NO_WHAT_IF,
     apply_scenario=_NO_WHAT_IF,
-    draw_values=_NO_DRAWS,
-    with_values=_NO_DRAWS,
+    draw_values=draws.draw_values,
+    with_values=draws.with_values,
+    draw_record=draws.draw_record,
     anchor_dependence=_refusal("take its anchors out one by one", "a time trial's replay has no anchors"),
     forecast=_NO_FORECAST,
     forecast_source=_NO_FORECAST,

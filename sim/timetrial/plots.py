@@ -13,6 +13,7 @@ from collections import Counter
 
 import numpy as np
 
+from sim.bands import check_race, summary_of
 from sim.clock import HOUR, clock_label
 from sim.plots.render import render_figure
 from sim.plots.style import CAR_COLOURS, new_figure, place_labels
@@ -113,17 +114,46 @@ def unplaced(replay) -> list[str]:
             if c.reading is not None and c.reading.default and c.reading.time_s is None]
 
 
-def control_chart(replay, top: int = 10, ax=None):
-    """Position by elapsed time at each control: the top `top` at the finish and anyone who led."""
+def _control_bands(ax, bands: dict, names: list[str], cars: list[str], colours: dict) -> None:
+    """A Monte Carlo summary's 10-90% band of each featured car's position at each control (a bar beside its
+    marker; one that runs below the chart is cut at its edge), and who leads there in what share of the draws
+    (above the control)."""
+    n = len(cars)
+    for control in bands.get("controls", ()):
+        if control["control"] not in names:
+            continue
+        x = names.index(control["control"])
+        for row in control["front"]:
+            if row["car"] in colours:
+                dx = 0.025 * (cars.index(row["car"]) - (n - 1) / 2)
+                ax.plot([x + dx, x + dx], [row["position_p10"], row["position_p90"]], color=colours[row["car"]],
+                        linewidth=5, alpha=0.25, solid_capstyle="butt")
+        shares = "\n".join(f"{car} {100 * s:.0f}%" for car, s in list(control["leaders"].items())[:3])
+        ax.annotate(shares, (x, 0), xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=7, color="#444444", annotation_clip=False)
+
+
+def control_chart(replay, top: int = 10, ax=None, bands: dict | None = None):
+    """Position by elapsed time at each control: the top `top` at the finish and anyone who led. With `bands` (a
+    Monte Carlo summary), each of them has its 10-90% band of position there and the leaders' shares are written
+    above each control."""
+    own = ax is None
     fig, ax = _axes(ax)
+    if own and bands is not None:
+        fig.subplots_adjust(top=0.84)  # room for the title and the leaders' shares above the controls
     frame = control_standings(replay)
     names = list(dict.fromkeys(frame.control))
     cars = featured(replay, top)
     labels, lowest = [], 1
-    for i, car in enumerate(cars):
+    colours = {car: CAR_COLOURS[i % len(CAR_COLOURS)] for i, car in enumerate(cars)}
+    if bands is not None:
+        bands = summary_of(bands)
+        check_race(bands, replay.race.id)
+        _control_bands(ax, bands, names, cars, colours)
+    for car in cars:
         rows = frame[frame.car == car]
         x = [names.index(c) for c in rows.control]
-        colour = CAR_COLOURS[i % len(CAR_COLOURS)]
+        colour = colours[car]
         ax.plot(x, rows.position, marker="o", color=colour, linewidth=1.6)
         lowest = max(lowest, int(rows.position.max()))
         out = "" if len(x) == len(names) else " (out)"
@@ -134,7 +164,11 @@ def control_chart(replay, top: int = 10, ax=None):
     ax.set_ylim(lowest + 0.5, 0.5)
     ax.set_yticks(range(1, lowest + 1))
     ax.set_ylabel("position by elapsed time at the control")
-    ax.set_title(f"{replay.race.title}: position at each control (the top {top} at the finish and every leader)")
+    title = f"{replay.race.title}: position at each control (the top {top} at the finish and every leader)"
+    if bands is not None:
+        title += (f"\nbars: 10th-90th percentile over {bands['calibrated']} draws; above each control: who leads "
+                  "there in what share of them")
+    ax.set_title(title, pad=52 if bands is not None else 6)
     ax.grid(axis="y", color="#eeeeee")
     place_labels(ax, labels, fontsize=9)
     return fig
@@ -194,10 +228,13 @@ CHARTS = {"distance-time": distance_time_chart, "controls": control_chart, "gaps
           "road-vs-elapsed": road_vs_elapsed_chart}
 
 
-def draw(replay, kind: str, top=None, car_class=None):
-    """One plot by name; ValueError on a name that is not one of CHARTS."""
+def draw(replay, kind: str, top=None, car_class=None, bands=None):
+    """One plot by name (`bands`, a Monte Carlo summary, on the controls chart); ValueError on a name that is not
+    one of CHARTS."""
     if kind not in CHARTS:
         raise ValueError(f"plot kind {kind!r} is not one of {', '.join(CHARTS)}")
+    if kind == "controls" and bands is not None:
+        return control_chart(replay, bands=bands, **({"top": top} if top else {}))
     if kind == "distance-time":
         return distance_time_chart(replay, car_class=car_class, **({"top": top} if top else {}))
     if kind == "road-vs-elapsed":
@@ -205,10 +242,11 @@ def draw(replay, kind: str, top=None, car_class=None):
     return CHARTS[kind](replay, **({"top": top} if top else {}))
 
 
-def render_all(replay) -> dict[str, bytes]:
-    """The four plots as PNG and SVG bytes: {"distance-time.png": ..., ...}."""
+def render_all(replay, bands=None) -> dict[str, bytes]:
+    """The four plots as PNG and SVG bytes: {"distance-time.png": ..., ...}; with `bands` (a Monte Carlo summary)
+    the controls chart shows them."""
     rendered = {}
     for name, chart in CHARTS.items():
-        fig = chart(replay)
+        fig = chart(replay, bands=bands) if name == "controls" and bands is not None else chart(replay)
         rendered |= {name + suffix: data for suffix, data in render_figure(fig).items()}
     return rendered

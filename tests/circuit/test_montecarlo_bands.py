@@ -222,10 +222,10 @@ def test_run_without_draws_is_as_before(tmp_path, capsys):
 def test_run_draws_on_a_race_without_ranges_is_one_error(tmp_path, capsys):
     from sim.cli import main
 
-    assert main(["run", "mille-miglia-1957", "--draws", "2", "--out", str(tmp_path)]) == 2
+    assert main(["run", "le-mans-1961", "--draws", "2", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("race-replay: error: cannot be used: the race cannot draw ranged assumptions: it is a "
-                          "time-trial race")
+    assert err.startswith("race-replay: error: cannot be used: the race cannot be replayed: it is a timesheet "
+                          "race")
     assert err.endswith("(key '--draws', value 2)\n") and not any(tmp_path.iterdir())
 
 
@@ -304,4 +304,4 @@ def test_the_plots_that_take_bands_are_one_list():
     from sim.circuit.plotkinds import BAND_PLOT_KINDS
 
     assert sim.KINDS["circuit"].band_kinds == BAND_PLOT_KINDS == BAND_KINDS
-    assert not sim.KINDS["time-trial"].band_kinds
+    assert sim.KINDS["time-trial"].band_kinds == ("controls",)  # issue 20: the leaders at each control, banded

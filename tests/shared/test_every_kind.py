@@ -74,7 +74,8 @@ def test_every_function_of_a_parsed_race_works_or_refuses(kind, name):
 @pytest.mark.parametrize("kind", RACES)
 def test_the_kind_specific_analyses_work_for_their_kind_and_refuse_the_others(kind):
     race = RACES[kind]
-    expected = {"forecast": kind == "timesheet", "monte_carlo": kind == "circuit", "anchor_ids": kind == "circuit"}
+    expected = {"forecast": kind == "timesheet", "monte_carlo": kind in ("circuit", "time-trial"),
+                "anchor_ids": kind == "circuit"}
     calls = {"forecast": lambda: sim.forecast(race, runs=40, workers=1, progress=False),
              "monte_carlo": lambda: sim.monte_carlo(race, runs=1, workers=1),
              "anchor_ids": lambda: sim.anchor_ids(race)}
