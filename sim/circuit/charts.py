@@ -148,6 +148,18 @@ def _legend_makes(ax, table, cars, anchor=(1.045, 1.0), extra=()):
                                    frameon=False, borderaxespad=0))
 
 
+MARK_SIZE = 7.0  # points: a checkpoint marker; car labels keep clear of it
+
+
+def checkpoint_count_label(label: str, report: dict, status: str, marks: list[dict]) -> str:
+    """A legend entry counting checkpoints as the report does ("pass (filled): 18"), with how many of them the chart
+    draws where that is fewer ("18, 12 drawn"); a checkpoint about several cars is one checkpoint, however many
+    markers it has."""
+    total = sum(cp["status"] == status for cp in report["checkpoints"])
+    drawn = len({m["id"] for m in marks if m["status"] == status})
+    return f"{label}: {total}" + (f", {drawn} drawn" if drawn != total else "")
+
+
 def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=None, bands=None):
     """Every shown car's overall position through the race, one line per car coloured by make, numbers at line ends.
 
@@ -173,10 +185,11 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         for status, (marker, face, edge, label) in CHECKPOINT_STYLES.items():
             mine = [m for m in marks if m["status"] == status]
             ax.plot([m["time_s"] / HOUR for m in mine], [m["position"] for m in mine], linestyle="none",
-                    marker=marker, markersize=8, markerfacecolor=face, markeredgecolor=edge, markeredgewidth=1.4,
-                    zorder=5, clip_on=False, gid=f"checkpoints-{status}")
-            extra.append(Line2D([], [], linestyle="none", marker=marker, markersize=8, markerfacecolor=face,
-                                markeredgecolor=edge, markeredgewidth=1.4, label=f"{label}: {len(mine)}"))
+                    marker=marker, markersize=MARK_SIZE, markerfacecolor=face, markeredgecolor=edge,
+                    markeredgewidth=1.2, alpha=0.85, zorder=3.5, clip_on=False, gid=f"checkpoints-{status}")
+            extra.append(Line2D([], [], linestyle="none", marker=marker, markersize=MARK_SIZE, markerfacecolor=face,
+                                markeredgecolor=edge, markeredgewidth=1.2, label=checkpoint_count_label(
+                                    label, report, status, marks)))
         lowest = max([lowest] + [m["position"] for m in marks])
     # a car that falls far down the order (Moss's long stop) would stretch the axis for everyone: cut it off there
     floor = max(len(shown) + 4, max((m["position"] for m in marks), default=1), 12)
@@ -190,11 +203,12 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         ax.axhline(0.5, color="0.8", linewidth=0.6, zorder=1)
         ax.text(-0.008, 0, "race-wide", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
                 color="0.3")
-    place_labels(ax, ends, avoid=[(m["time_s"] / HOUR, m["position"]) for m in marks])
+    place_labels(ax, ends, avoid=[(m["time_s"] / HOUR, m["position"]) for m in marks], avoid_pt=MARK_SIZE / 2 + 1)
     _legend_makes(ax, replay.table, shown, extra=band_handles)
     if extra:
         ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.045, 0.0), fontsize=9, frameon=False,
-                  title="published checkpoints (count drawn)", borderaxespad=0, alignment="left")
+                  title="published checkpoints, counted\nas checkpoints.md counts them", borderaxespad=0,
+                  alignment="left")
     which = (f"the class {car_class}" if car_class else "the chosen cars" if cars is not None
              else f"the cars in the top {top or DEFAULT_TOP} at any hour")
     title = f"{replay.race.title}, {replay.label}: overall position through the race, {which}"

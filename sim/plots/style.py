@@ -101,19 +101,19 @@ def positions_axis(ax, lowest: int, label: str = "position") -> None:
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
 
 
-def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=()) -> list:
+def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=(), avoid_pt: float = 5.0) -> list:
     """Write short labels near points without overlaps: [(x, y, text, colour)] in data coordinates.
 
     Each label goes just right of its point; a label that would overlap one already placed or a marker in `avoid`
     ([(x, y)] in data coordinates) is moved up or down in steps of one label height, with a thin leader line back
-    to its point. Returns the Text artists. Works in display pixels, so call it after the axes limits are final.
+    to its point; `avoid_pt` is a marker's half width in points. Returns the Text artists. Works in display pixels, so call it after the axes limits are final.
     """
     fig = ax.figure
     px_pt = fig.dpi / 72.0
     height = fontsize * 1.25 * px_pt
     to_px = ax.transData.transform
     from_px = ax.transData.inverted().transform
-    r = 5 * px_pt
+    r = avoid_pt * px_pt
     placed: list[tuple[float, float, float, float]] = [(x - r, y - r, x + r, y + r) for x, y in
                                                        (to_px(point) for point in avoid)]
     texts = []
