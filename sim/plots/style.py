@@ -106,7 +106,8 @@ def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=(), 
 
     Each label goes just right of its point; a label that would overlap one already placed or a marker in `avoid`
     ([(x, y)] in data coordinates) is moved up or down in steps of one label height, with a thin leader line back
-    to its point; `avoid_pt` is a marker's half width in points. Returns the Text artists. Works in display pixels, so call it after the axes limits are final.
+    to its point; `avoid_pt` is a marker's half width in points. Returns the Text artists. Works in display
+    pixels, so call it after the axes limits are final.
     """
     fig = ax.figure
     px_pt = fig.dpi / 72.0
