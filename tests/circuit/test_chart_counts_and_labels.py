@@ -74,3 +74,17 @@ def test_no_checkpoint_marker_covers_a_car_number(chart):
         hit = ((markers[:, 0] + half > box.x0) & (markers[:, 0] - half < box.x1)
                & (markers[:, 1] + half > box.y0) & (markers[:, 1] - half < box.y1))
         assert not hit.any(), (text.get_text(), markers[hit])
+
+
+def test_every_chart_colours_a_car_by_its_make_the_index_chart_included(replay):
+    from matplotlib.colors import to_hex
+
+    from sim.circuit.charts import class_chart, index_chart, race_history_chart
+    from sim.plots.style import make_colour
+
+    for fig in (index_chart(replay), race_history_chart(replay), class_chart(replay), position_chart(replay)):
+        drawn = [(line.get_gid()[4:], to_hex(line.get_color())) for ax in fig.axes for line in ax.get_lines()
+                 if (line.get_gid() or "").startswith("car-")]
+        assert drawn
+        for car, colour in drawn:
+            assert colour == to_hex(make_colour(replay.table.makes[car])), car
