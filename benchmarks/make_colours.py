@@ -26,8 +26,18 @@ PALETTE_SIZE = 48
 CVD_WEIGHT = 1.5
 
 
+SPELLINGS = {"Osca": ("OSCA",)}  # the spellings a chart may show for a make of the entries (the 1961 timesheet: OSCA)
+
+
+def make_key(make: str) -> str:
+    """A make however it is spelt ("OSCA", "Osca"; "D.B-Panhard", "D.B.-Panhard"): one make, one colour."""
+    return re.sub(r"[^a-z0-9]", "", make.lower())
+
+
 def race_makes() -> dict[str, set[str]]:
-    return {race: {e.make for e in load_race(race).entries if e.make} for race in RACES}
+    """Each race's makes, every spelling of a make included."""
+    races = {race: {e.make for e in load_race(race).entries if e.make} for race in RACES}
+    return {race: makes | {s for m in makes for s in SPELLINGS.get(m, ())} for race, makes in races.items()}
 
 
 def assign(races: dict[str, set[str]], palette: list[str]) -> dict[str, str]:
@@ -37,7 +47,11 @@ def assign(races: dict[str, set[str]], palette: list[str]) -> dict[str, str]:
     makes = sorted(set().union(*races.values()), key=order)
     colours: dict[str, str] = {}
     for make in makes:
-        met = {other for r in races.values() if make in r for other in r} - {make}
+        same = [m for m in colours if make_key(m) == make_key(make)]
+        if same:  # another spelling of a make already coloured
+            colours[make] = colours[same[0]]
+            continue
+        met = {other for r in races.values() if make in r for other in r if make_key(other) != make_key(make)}
         used = [colours[m] for m in met if m in colours]
         free = [c for c in palette if c not in used]
         if make in TRADITION:
@@ -58,9 +72,9 @@ def main() -> None:
                                  "distinct first: a make not listed above takes one (sim/plots/style.py make_colours)\n"
                                  "colours = [\n" + spares + "]\n", text, count=1), encoding="utf-8")
     for race, makes in races.items():
-        worst = min(separation(colours[a], colours[b]) for a in makes for b in makes if a < b)
-        normal = min(float(ciede2000(lab(rgb(colours[a])), lab(rgb(colours[b]))))
-                     for a in makes for b in makes if a < b)
+        pairs = [(a, b) for a in makes for b in makes if a < b and make_key(a) != make_key(b)]
+        worst = min(separation(colours[a], colours[b]) for a, b in pairs)
+        normal = min(float(ciede2000(lab(rgb(colours[a])), lab(rgb(colours[b])))) for a, b in pairs)
         print(f"{race}: {len(makes)} makes, least difference {worst:.1f} (normal vision {normal:.1f})")
 
 

@@ -8,6 +8,7 @@ without a colour took one of five spares by their name) and index.png ignored th
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -37,15 +38,27 @@ def test_srgb_to_lab_of_white_and_red():
     assert lab(rgb("#ff0000")) == pytest.approx([53.24, 80.09, 67.20], abs=0.05)
 
 
+# a make as a chart may spell it: the 1961 entries say "Osca", its timesheet charts "OSCA" (the regression: OSCA and
+# Triumph, never in one race's entries under those names, shared a green in the 1961 probabilities.png)
+SPELLINGS = {"Osca": "OSCA"}
+
+
+def _key(make: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", make.lower())
+
+
 @pytest.mark.parametrize("race", SEED_RACES)
 def test_every_make_of_a_seed_race_has_its_own_colour_told_apart_from_the_others(race):
-    makes = sorted({e.make for e in load_race(race).entries if e.make})
+    makes = {e.make for e in load_race(race).entries if e.make}
+    makes = sorted(makes | {SPELLINGS[m] for m in makes if m in SPELLINGS})
     missing = [m for m in makes if m not in MAKE_COLOURS]
     assert not missing, f"{race}: makes without a colour in sim/plots/makes.toml: {missing}"
     colours = make_colours(makes)
     assert colours == {m: make_colour(m) for m in makes}  # a chart and the page give each make the same colour
+    for a, b in itertools.combinations(makes, 2):  # one make however spelt ("D.B-Panhard", "D.B.-Panhard"): one colour
+        assert (colours[a] == colours[b]) == (_key(a) == _key(b)), (a, b)
     close = [(a, b, round(separation(colours[a], colours[b]), 1)) for a, b in itertools.combinations(makes, 2)
-             if separation(colours[a], colours[b]) < MIN_SEPARATION]
+             if _key(a) != _key(b) and separation(colours[a], colours[b]) < MIN_SEPARATION]
     assert not close, close
 
 
