@@ -131,8 +131,27 @@ def holds_text(status_share: dict) -> str:
 
 
 def holds_share(status_share: dict) -> float:
-    """The share of draws in which a checkpoint holds: it passes or, for a fitted one, its fit holds."""
+    """The share of draws in which a checkpoint holds: it passes or, for a fitted one, its fit holds (for a fitted
+    one, see :data:`FITTED_SHARE_MEANS`: not evidence)."""
     return round(sum(status_share.get(s, 0.0) for s in HOLDS), 4)
+
+
+# What a fitted checkpoint's share of the draws measures, as the reports say it. Each draw is calibrated to the
+# statement again, under the inputs it drew (winner-pit-time, for one, is fitted with the very pit-stop length each
+# draw changes): the share is how often the refit still lands within the statement's tolerance. It tests the
+# fitting, not the replay: the reports print it as "refit" and never as "holds", nor among the evidence.
+FITTED_SHARE_MEANS = ("**refit in % of draws** (a fitted statement): each draw is fitted to the statement again, "
+                      "under the inputs it drew (for some, the very input the fit sets: a pit-stop length, a "
+                      "start): the share is how often the refit still lands within the statement's tolerance. "
+                      "It says how hard the statement is to fit under the ranges drawn, not whether the replay "
+                      "is right: it is not evidence.")
+
+
+def draw_share_text(status_share: dict, fitted: bool) -> str:
+    """A checkpoint's share of the draws as a report's cell: "holds 97%" (it passed, unfitted), "refit 92%" (a
+    fitted one, whose share is not evidence: :data:`FITTED_SHARE_MEANS`), or "n/a" where no draw could tell."""
+    text = holds_text(status_share)
+    return text if text == "n/a" else f"{'refit' if fitted else 'holds'} {text}"
 
 
 def margin_distribution(summary: dict, scenario: bool = False) -> dict | None:

@@ -11,7 +11,12 @@ then by an order chosen with ``by``:
 
 Cars out of the race follow, by their final marks. At the flag, a results table whose classified order is not its
 laps' order (a penalty) is held (``Progress.flag_order``). Gaps are to the leader, in marks and in time (for
-``elapsed``, in elapsed time at the car's last mark). Cars on the same marks at the start keep the entry order.
+``elapsed``, in elapsed time at the car's last mark). The time gap is how long after the leader the car passed its
+own last mark; it is never negative: where the car passed that mark before the leader did (it was ahead then, and
+has fallen back, or retired, since), no time behind can be told and the gap is in marks only (``gap_s`` blank).
+Cars level on every key (at the start: all of them) keep the start order: the grid where the plan names one
+(``Progress.start_order``), else the car numbers in natural order (2 before 10), never the results table's order,
+which would give the result away before the race has begun.
 """
 
 from __future__ import annotations
@@ -69,6 +74,9 @@ class Progress:
     # the classified cars in the order that stands at the flag whatever their marks (a penalty placed a car behind one
     # with fewer laps); empty: at the flag, as at any moment, the marks rank them
     flag_order: tuple[str, ...] = ()
+    # the cars in their order at the start (the grid); empty: by car number (natural order). Cars the grid leaves out
+    # follow it, by number
+    start_order: tuple[str, ...] = ()
     # (moment, order) -> the cars in that order: a Progress never changes, and checks ask for the same moments often
     _orders: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -91,6 +99,11 @@ class Progress:
             teams={c.number: c.team or "" for c in plan.cars},
             flag_order=tuple(plan.flag_order),
         )
+
+    @cached_property
+    def start_rank(self) -> np.ndarray:
+        """Each car's place at the start (0 first), in entry order: see :func:`start_ranks`."""
+        return start_ranks(self.cars, self.start_order)
 
     @property
     def lap_length_km(self) -> float | None:
@@ -130,9 +143,9 @@ class Progress:
         """The race order at many moments in one pass: (car indices in order, one row per moment; marks and last
         passing, one row per car and a column per moment). Ranked as the table is: cars out of the race after
         those running (at the flag, an unclassified finisher after the classified), then by marks passed, then by
-        who passed the last one first (or took least time to it), then entry order."""
+        who passed the last one first (or took least time to it), then the start order (:attr:`start_rank`)."""
         out, marks, key, last, tier = self._rank_keys(times, by)
-        entry = np.broadcast_to(np.arange(len(self.cars))[:, None], marks.shape)
+        entry = np.broadcast_to(self.start_rank[:, None], marks.shape)
         return np.lexsort((entry, key, -tier, out), axis=0).T, marks, last
 
     def leaders(self, times: np.ndarray, by: str = "distance") -> np.ndarray:
@@ -143,15 +156,16 @@ class Progress:
         for rank_key in (out, -tier, key):  # in turn, the cars with the least of each key among those still level
             masked = np.where(first, rank_key, np.inf)
             first &= masked == masked.min(axis=0)
-        return first.argmax(axis=0)  # of the cars level on every key, the first in entry order
+        start = np.where(first, self.start_rank[:, None], len(self.cars))
+        return start.argmin(axis=0)  # of the cars level on every key, the first in the start order
 
     def positions_of(self, car: str, times: np.ndarray, by: str = "distance") -> np.ndarray:
         """The car's position at each moment, as :meth:`ranking` places it: 1 + the cars ahead of it on the first
         key that tells them apart (counted, not sorted)."""
         out, _, key, _, tier = self._rank_keys(times, by)
-        i, entry = self.cars.index(car), np.arange(len(self.cars))[:, None]
+        i, entry = self.cars.index(car), self.start_rank[:, None]
         ahead = (out < out[i]) | (out == out[i]) & (
-            (tier > tier[i]) | (tier == tier[i]) & ((key < key[i]) | (key == key[i]) & (entry < i)))
+            (tier > tier[i]) | (tier == tier[i]) & ((key < key[i]) | (key == key[i]) & (entry < entry[i])))
         return 1 + ahead.sum(axis=0)
 
     def _rank_keys(self, times: np.ndarray, by: str) -> tuple[np.ndarray, ...]:
@@ -205,6 +219,23 @@ class Progress:
     @cached_property
     def _columns(self) -> "_Columns":
         return _Columns.of(self)
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(car: str) -> tuple:
+    """Sorts car numbers as a reader does: "2" before "10", "23" before "23A"."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _NUMBER.split(car) if part)
+
+
+def start_ranks(cars, start_order=()) -> np.ndarray:
+    """Each car's place at the start (0 first), in the order of `cars`: the grid `start_order` where it names the
+    car, then the others by number (:func:`natural_key`)."""
+    grid = {car: k for k, car in enumerate(start_order)}
+    order = sorted(cars, key=lambda car: (car not in grid, grid.get(car, 0), natural_key(car)))
+    place = {car: k for k, car in enumerate(order)}
+    return np.array([place[car] for car in cars], dtype=np.int64)
 
 
 FEW_MOMENTS = 4  # up to this many moments, counting every car's passings at once beats one search per car
@@ -291,6 +322,8 @@ def standings_at(table: Progress, t: float, by: str = "distance") -> pd.DataFram
             gap_s = float(table.to_reference(car, laps) - table.to_reference(leader_car, leader_laps))
         else:
             gap_s = float(last - leader_cross[laps - 1]) if 0 < laps <= len(leader_cross) else np.nan
+        if gap_s < 0:  # the car passed its last mark before the leader did: behind in marks only (module docstring)
+            gap_s = np.nan
         rows.append((pos, car, klass, table.makes[car], table.drivers[car], table.teams[car], laps, status, last,
                      leader_laps - laps, gap_s, float(table.course.distance_km(laps)), class_count[klass]))
     return Standings(pd.DataFrame(rows, columns=list(STANDINGS_COLUMNS)).astype(STANDINGS_COLUMNS))

@@ -35,12 +35,11 @@ from sim.circuit.plotkinds import PLOT_KINDS
 from sim.clock import HOUR
 from sim.plots.render import render_figure, save_figure, write_file
 from sim.plots.style import (
-    CAR_COLOURS,
     CHECKPOINT_STYLES,
     LINESTYLES,
     LONG_STOP_S,
     line_styles,
-    make_colour,
+    make_colours,
     new_figure,
     place_labels,
     positions_axis,
@@ -52,6 +51,12 @@ from sim.standings import positions_matrix
 __all__ = ["changed_cars", "checkpoint_marks", "class_chart", "comparison_cars", "comparison_chart", "draw",
            "index_chart", "long_stops", "position_chart", "race_history_chart", "render_all_plots",
            "render_banded_plots", "render_figure", "save_figure", "select_cars", "write_all_plots"]
+
+
+def make_colours_of(table) -> dict[str, str]:
+    """The colour of each make of the race (:func:`~sim.plots.style.make_colours`: told apart, one per make, the same
+    in every chart of the race)."""
+    return make_colours(set(table.makes.values()))
 
 
 def _single_axes(ax, right: float = 0.80):
@@ -72,7 +77,7 @@ def _draw_positions(ax, replay, cars, thick=()) -> tuple[int, list]:
     styles = line_styles(table.makes, cars)
     lowest, ends = 1, []
     for car in cars:
-        colour = make_colour(table.makes[car])
+        colour = make_colours_of(table)[table.makes[car]]
         out_t = out_time(table, car)
         keep = times < out_t
         x, y = times[keep] / HOUR, pos[car][keep]
@@ -112,7 +117,7 @@ def _draw_bands(ax, replay, bands, cars, what: str) -> tuple[float, list]:
         band = car_band(summary, car, what, until_hour=out_t / HOUR if np.isfinite(out_t) else None)
         if band is None:
             continue
-        colour = make_colour(table.makes[car])
+        colour = make_colours_of(table)[table.makes[car]]
         pad = BAND_PAD[what]
         ax.fill_between(band.hours, band.p10 - pad, band.p90 + pad, step=BAND_STEP[what], color=colour,
                         alpha=BAND_ALPHA, linewidth=0, zorder=1.5, gid=f"band-{car}")
@@ -129,7 +134,7 @@ def _band_title(bands) -> str:
 def _make_handles(table, cars) -> list:
     """Legend entries: one per make (most cars first), then what the dashed and dotted lines mean."""
     makes = sorted({table.makes[c] for c in cars}, key=lambda m: (-sum(table.makes[c] == m for c in cars), m))
-    handles = [Line2D([], [], color=make_colour(m), linewidth=2.5, label=m) for m in makes]
+    handles = [Line2D([], [], color=make_colours_of(table)[m], linewidth=2.5, label=m) for m in makes]
     most = max((sum(table.makes[c] == m for c in cars) for m in makes), default=0)
     texts = ("2nd car of a make", "3rd car of a make", "4th car of a make", "5th car of a make")
     handles += [Line2D([], [], color="#555555", linewidth=1.4, linestyle=style, label=text)
@@ -146,6 +151,18 @@ def _legend_makes(ax, table, cars, anchor=(1.045, 1.0), extra=()):
     handles += list(extra)
     return ax.add_artist(ax.legend(handles=handles, loc="upper left", bbox_to_anchor=anchor, fontsize=9, title="make",
                                    frameon=False, borderaxespad=0))
+
+
+MARK_SIZE = 7.0  # points: a checkpoint marker; car labels keep clear of it
+
+
+def checkpoint_count_label(label: str, report: dict, status: str, marks: list[dict]) -> str:
+    """A legend entry counting checkpoints as the report does ("pass (filled): 18"), with how many of them the chart
+    draws where that is fewer ("18, 12 drawn"); a checkpoint about several cars is one checkpoint, however many
+    markers it has."""
+    total = sum(cp["status"] == status for cp in report["checkpoints"])
+    drawn = len({m["id"] for m in marks if m["status"] == status})
+    return f"{label}: {total}" + (f", {drawn} drawn" if drawn != total else "")
 
 
 def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=None, bands=None):
@@ -173,10 +190,11 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         for status, (marker, face, edge, label) in CHECKPOINT_STYLES.items():
             mine = [m for m in marks if m["status"] == status]
             ax.plot([m["time_s"] / HOUR for m in mine], [m["position"] for m in mine], linestyle="none",
-                    marker=marker, markersize=8, markerfacecolor=face, markeredgecolor=edge, markeredgewidth=1.4,
-                    zorder=5, clip_on=False, gid=f"checkpoints-{status}")
-            extra.append(Line2D([], [], linestyle="none", marker=marker, markersize=8, markerfacecolor=face,
-                                markeredgecolor=edge, markeredgewidth=1.4, label=f"{label}: {len(mine)}"))
+                    marker=marker, markersize=MARK_SIZE, markerfacecolor=face, markeredgecolor=edge,
+                    markeredgewidth=1.2, alpha=0.85, zorder=3.5, clip_on=False, gid=f"checkpoints-{status}")
+            extra.append(Line2D([], [], linestyle="none", marker=marker, markersize=MARK_SIZE, markerfacecolor=face,
+                                markeredgecolor=edge, markeredgewidth=1.2, label=checkpoint_count_label(
+                                    label, report, status, marks)))
         lowest = max([lowest] + [m["position"] for m in marks])
     # a car that falls far down the order (Moss's long stop) would stretch the axis for everyone: cut it off there
     floor = max(len(shown) + 4, max((m["position"] for m in marks), default=1), 12)
@@ -190,11 +208,12 @@ def position_chart(replay, report=None, top=None, car_class=None, cars=None, ax=
         ax.axhline(0.5, color="0.8", linewidth=0.6, zorder=1)
         ax.text(-0.008, 0, "race-wide", transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=8,
                 color="0.3")
-    place_labels(ax, ends, avoid=[(m["time_s"] / HOUR, m["position"]) for m in marks])
+    place_labels(ax, ends, avoid=[(m["time_s"] / HOUR, m["position"]) for m in marks], avoid_pt=MARK_SIZE / 2 + 1)
     _legend_makes(ax, replay.table, shown, extra=band_handles)
     if extra:
         ax.legend(handles=extra, loc="lower left", bbox_to_anchor=(1.045, 0.0), fontsize=9, frameon=False,
-                  title="published checkpoints (count drawn)", borderaxespad=0, alignment="left")
+                  title="published checkpoints, counted\nas checkpoints.md counts them", borderaxespad=0,
+                  alignment="left")
     which = (f"the class {car_class}" if car_class else "the chosen cars" if cars is not None
              else f"the cars in the top {top or DEFAULT_TOP} at any hour")
     title = f"{replay.race.title}, {replay.label}: overall position through the race, {which}"
@@ -222,7 +241,7 @@ def race_history_chart(replay, top=None, ax=None, bands=None):
     for car in shown:
         keep = ~out[car]
         gap = (leader - frac[car])[keep]
-        colour = make_colour(table.makes[car])
+        colour = make_colours_of(table)[table.makes[car]]
         ax.plot(times[keep] / HOUR, gap, color=colour, linewidth=1.3, linestyle=styles[car], gid=f"car-{car}")
         if len(gap):
             if np.isfinite(out_time(table, car)):
@@ -263,7 +282,7 @@ def _class_panel(ax, replay, klass: str, series, many: bool, top_row: bool) -> N
     styles, ends = line_styles(table.makes, members), []
     for car, rank in zip(members, ranks):
         keep = times < out_time(table, car)
-        colour = make_colour(table.makes[car])
+        colour = make_colours_of(table)[table.makes[car]]
         ax.plot(times[keep] / HOUR, rank[keep], color=colour, linewidth=1.5, drawstyle="steps-post",
                 linestyle=styles[car], gid=f"car-{car}")
         if keep.any():
@@ -303,7 +322,7 @@ def class_chart(replay, car_class=None, ax=None):
     for k in range(len(classes), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     makes = {table.makes[c] for c in table.cars if table.classes[c] in classes}
-    handles = [Line2D([], [], color=make_colour(m), linewidth=2.5, label=m) for m in sorted(makes)]
+    handles = [Line2D([], [], color=make_colours_of(table)[m], linewidth=2.5, label=m) for m in sorted(makes)]
     texts = ("2nd car of a make in the class", "3rd car of a make", "4th car of a make", "5th car of a make")
     handles += [Line2D([], [], color="#555555", linestyle=style, label=text)
                 for style, text in zip(LINESTYLES[1:], texts)]
@@ -332,7 +351,8 @@ def index_chart(replay, top=10, ax=None):
             if found is not None:
                 series[car] = found
     shown = sorted(series, key=lambda c: -series[c][1][-1])[:top]
-    colours = {car: CAR_COLOURS[k % len(CAR_COLOURS)] for k, car in enumerate(shown)}
+    colours = {car: make_colours_of(table)[table.makes[car]] for car in shown}  # by make, as every chart
+    styles = line_styles(table.makes, shown)
     if ax is None:
         fig, axes = new_figure(right=0.78)
         ax = axes[0][0]
@@ -343,7 +363,7 @@ def index_chart(replay, top=10, ax=None):
         times, scores = series[car]
         entry = race.entry(car)
         cc = entry.engine.displacement_cc if entry.engine else None
-        ax.plot(times / HOUR, scores, color=colours[car], linewidth=1.6, gid=f"car-{car}",
+        ax.plot(times / HOUR, scores, color=colours[car], linewidth=1.6, linestyle=styles[car], gid=f"car-{car}",
                 label=f"{k + 1}. car {car}, {table.makes[car]} {cc} cc: {scores[-1]:.3f}")
         ends.append((times[-1] / HOUR, scores[-1], car, colours[car]))
     published = race.published.get("index_of_performance") or []
@@ -353,7 +373,7 @@ def index_chart(replay, top=10, ax=None):
     ax.set_ylabel("Index of Performance (distance so far / target distance pro rata)")
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
     ax.legend(loc="upper left", bbox_to_anchor=(1.06, 1.0), fontsize=9, frameon=False, borderaxespad=0,
-              title="replay: index at the flag")
+              title="replay: index at the flag\n(colour: the make; dashed, dotted:\nits 2nd, 3rd car)")
     place_labels(ax, ends, pad_px=12)
     ax.set_title(f"{race.title}, {replay.label}: Index of Performance through the race, top {len(shown)} at the flag",
                  fontsize=13, pad=18)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.bands import holds_text
+from sim.bands import FITTED_SHARE_MEANS, draw_share_text
 from sim.checkpoints import STATUS_ORDER, check
 from sim.checkpoints import cell as _cell
 from sim.circuit.regulations import check_regulations
@@ -35,11 +35,16 @@ def report_data(replay: Replay) -> dict:
     return data
 
 
-def _holds(montecarlo: dict | None) -> dict[str, str]:
-    """{checkpoint id: "97%"}: the share of a Monte Carlo's draws in which each checkpoint holds ({} without one)."""
+def _fitted_ids(replay: Replay) -> set[str]:
+    return {cp.id for cp in replay.facts.checkpoints if getattr(cp, "fitted", None)}
+
+
+def _holds(montecarlo: dict | None, fitted: set[str]) -> dict[str, str]:
+    """{checkpoint id: "holds 97%" or, for a fitted one, "refit 92%"}: each checkpoint's share of a Monte Carlo's
+    draws ({} without one)."""
     if montecarlo is None:
         return {}
-    return {cp["id"]: holds_text(cp["status_share"]) for cp in montecarlo["checkpoints"]}
+    return {cp["id"]: draw_share_text(cp["status_share"], cp["id"] in fitted) for cp in montecarlo["checkpoints"]}
 
 
 def _holds_intro(montecarlo: dict | None) -> list[str]:
@@ -47,9 +52,9 @@ def _holds_intro(montecarlo: dict | None) -> list[str]:
         return []
     only = f", drawing only {', '.join(montecarlo['only'])}" if montecarlo.get("only") else ""
     return [f"**Holds in % of draws**: the share of {montecarlo['calibrated']} recalibrated Monte Carlo draws (of "
-            f"{montecarlo['runs']}, seed {montecarlo['seed']}{only}; montecarlo.json) in which the statement passes, "
-            "or, for a fitted one, in which the fit still holds: a statement that holds in 97% of draws is told apart "
-            "from one that holds in 40%.", ""]
+            f"{montecarlo['runs']}, seed {montecarlo['seed']}{only}; montecarlo.json) in which a statement the "
+            "model was not fitted to passes: one that holds in 97% of draws is told apart from one that holds in "
+            "40%.", "", FITTED_SHARE_MEANS, ""]
 
 
 def markdown(data: dict, replay: Replay, montecarlo: dict | None = None) -> str:
@@ -58,8 +63,8 @@ def markdown(data: dict, replay: Replay, montecarlo: dict | None = None) -> str:
     With `montecarlo` (a Monte Carlo summary of the race), the evidence and the checkpoint table gain the share of
     draws in which each checkpoint holds."""
     totals = data["totals"]
-    holds = _holds(montecarlo)
-    column = " holds in % of draws |" if holds else ""
+    holds = _holds(montecarlo, _fitted_ids(replay))
+    column = " holds in % of draws (refit, if fitted) |" if holds else ""
     lines = [
         f"# Checkpoint report: {replay.race.title} ({data['label']}, seed {data['seed']})",
         "",
@@ -134,14 +139,14 @@ def _evidence(checkpoints: list[dict], holds: dict[str, str] | None = None) -> l
 def _holds_phrase(text: str | None) -> str:
     if text is None:
         return ""
-    return "; no Monte Carlo draw could tell" if text == "n/a" else f"; holds in {text} of draws"
+    return "; no Monte Carlo draw could tell" if text == "n/a" else f"; {text.replace(' ', ' in ', 1)} of draws"
 
 
 def report_files(replay: Replay, data: dict | None = None, montecarlo: dict | None = None) -> dict[str, str]:
     """The text files of a run: hourly standings and event log (CSV), checkpoint report (Markdown, JSON).
 
     `data` is :func:`report_data`'s result when the caller has it already; `montecarlo` (a Monte Carlo summary)
-    adds the "holds in % of draws" column to the Markdown report."""
+    adds the Monte Carlo draws column to the Markdown report (see :func:`_holds`)."""
     data = report_data(replay) if data is None else data
     hourly = replay.hourly()
     hourly.insert(1, "clock", [replay.clock(h * HOUR) for h in hourly["hour"]])

@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 
-from sim.bands import holds_text
+from sim.bands import FITTED_SHARE_MEANS, draw_share_text
 from sim.montecarlo.tally import Tally, histogram_quantiles
 from sim.standings import race_hours
 
@@ -136,21 +136,26 @@ def _margin_lines(title: str, quantiles: dict | None, share: dict | None) -> lis
 
 
 def markdown_report(summary: dict, facts) -> str:
-    """Each checkpoint's pass share (and for fitted ones, the share in which the fit holds), then the winners."""
+    """Each checkpoint's pass share (for a fitted one, the share in which the refit lands within its tolerance:
+    not evidence, and said so), then the winners."""
     lines = [f"# Monte Carlo: {summary['race']}", "",
              f"{summary['runs']} draws, seed {summary['seed']}: {summary['calibrated']} calibrated, "
              f"{summary['runs'] - summary['calibrated']} could not be."]
     if summary["failed"]:
         lines += ["", "## Draws that could not be calibrated", ""]
         lines += [f"- {count} x {cause}" for cause, count in summary["failed"].items()]
-    lines += ["", "## Checkpoints", "", "| checkpoint | kind | pass | fitted (fit holds) | fail | conflict | holds |",
+    lines += ["", "## Checkpoints", "",
+              "**holds**: the share of draws in which a statement the model was not fitted to passes.",
+              "", FITTED_SHARE_MEANS, "",
+              "| checkpoint | kind | pass | refit within tolerance | fail | conflict | holds, or refit if fitted |",
               "|---|---|---|---|---|---|---|"]
     kinds = {cp.id: cp.kind for cp in facts.checkpoints}
+    fitted = {cp.id for cp in facts.checkpoints if getattr(cp, "fitted", None)}
     for cp in summary["checkpoints"]:
         s = cp["status_share"]
         cells = [f"{100 * s[k]:.0f}%" if k in s else "" for k in ("pass", "fitted", "fail", "conflict")]
-        holds = holds_text(s)
-        lines.append(f"| {cp['id']} | {kinds.get(cp['id'], '')} | " + " | ".join(cells) + f" | {holds} |")
+        share = draw_share_text(s, cp["id"] in fitted or "fitted" in s)
+        lines.append(f"| {cp['id']} | {kinds.get(cp['id'], '')} | " + " | ".join(cells) + f" | {share} |")
     lines += _control_lines(summary)
     lines += ["", "## Winners", ""]
     lines += [f"- car {car}: {100 * share:.1f}%" for car, share in summary["winners"].items()]

@@ -12,19 +12,21 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.clock import HOUR, clock_label
+from sim.plots.palette import separation
 
 
-def _read_colours() -> dict[str, str]:
+def _read_colours() -> tuple[dict[str, str], tuple[str, ...]]:
     with Path(__file__).with_name("makes.toml").open("rb") as fh:
-        return tomllib.load(fh)["colours"]
+        table = tomllib.load(fh)
+    return table["colours"], tuple(table["palette"]["colours"])
 
 
 FIGSIZE = (16, 9)  # inches, readable at full size
 DPI = 120
 LONG_STOP_S = 180.0  # a pit stop or delay at least this long is drawn on the car's line
 
-MAKE_COLOURS: dict[str, str] = _read_colours()
-_SPARE = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
+# each make's colour, and the palette (most distinct first) a make not listed takes one from: sim/plots/makes.toml
+MAKE_COLOURS, PALETTE = _read_colours()
 CAR_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                "#bcbd22", "#17becf", "#393b79", "#637939"]
 
@@ -38,9 +40,21 @@ CHECKPOINT_STYLES = {
 
 
 def make_colour(make: str | None) -> str:
-    """The colour of a make; a make without one gets a spare colour chosen from its name (always the same)."""
+    """The colour of a make; a make without one gets a palette colour chosen from its name (always the same, but
+    not told apart from the others: a chart or page of many makes uses :func:`make_colours`)."""
     key = make or "?"
-    return MAKE_COLOURS.get(key) or _SPARE[sum(map(ord, key)) % len(_SPARE)]
+    return MAKE_COLOURS.get(key) or PALETTE[sum(map(ord, key)) % len(PALETTE)]
+
+
+def make_colours(makes) -> dict[str, str]:
+    """A colour for each of `makes` (those of one chart or page), told apart: a listed make keeps its own, each other
+    make (in sorted order) takes the palette colour furthest, in CIEDE2000, from the colours already taken."""
+    colours = {m: MAKE_COLOURS[m] for m in makes if m in MAKE_COLOURS}
+    for make in sorted({m for m in makes if m not in MAKE_COLOURS}, key=str):
+        used = set(colours.values())
+        free = [c for c in PALETTE if c not in used] or list(PALETTE)
+        colours[make] = max(free, key=lambda c: min((separation(c, u) for u in used), default=float("inf")))
+    return colours
 
 
 LINESTYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
@@ -101,19 +115,20 @@ def positions_axis(ax, lowest: int, label: str = "position") -> None:
     ax.grid(axis="y", color="#eeeeee", linewidth=0.5)
 
 
-def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=()) -> list:
+def place_labels(ax, items, fontsize: float = 8, pad_px: float = 9.0, avoid=(), avoid_pt: float = 5.0) -> list:
     """Write short labels near points without overlaps: [(x, y, text, colour)] in data coordinates.
 
     Each label goes just right of its point; a label that would overlap one already placed or a marker in `avoid`
     ([(x, y)] in data coordinates) is moved up or down in steps of one label height, with a thin leader line back
-    to its point. Returns the Text artists. Works in display pixels, so call it after the axes limits are final.
+    to its point; `avoid_pt` is a marker's half width in points. Returns the Text artists. Works in display
+    pixels, so call it after the axes limits are final.
     """
     fig = ax.figure
     px_pt = fig.dpi / 72.0
     height = fontsize * 1.25 * px_pt
     to_px = ax.transData.transform
     from_px = ax.transData.inverted().transform
-    r = 5 * px_pt
+    r = avoid_pt * px_pt
     placed: list[tuple[float, float, float, float]] = [(x - r, y - r, x + r, y + r) for x, y in
                                                        (to_px(point) for point in avoid)]
     texts = []

@@ -194,12 +194,19 @@ def test_run_with_draws_writes_montecarlo_json_and_the_holds_column(tmp_path, ca
     data = sim.MonteCarlo.read(out / "montecarlo.json")
     assert data.runs == 2 and data.summary["only"] == list(ONLY)
     report = (out / "checkpoints.md").read_text()
-    assert "| status | holds in % of draws | checkpoint |" in report
+    assert "| status | holds in % of draws (refit, if fitted) | checkpoint |" in report
     assert "**Holds in % of draws**: the share of 2 recalibrated Monte Carlo draws" in report
     holds = {cp["id"]: cp for cp in data.summary["checkpoints"]}
     share = sim.MonteCarlo(data.summary).checkpoint_shares().set_index("id").holds["musso-second-in-fourth-hour"]
     assert f"musso-second-in-fourth-hour: published 2, replay 2; holds in {100 * share:.0f}% of draws" in report
     assert "musso-second-in-fourth-hour" in holds
+    fitted = [c for c in data.summary["checkpoints"] if "fitted" in c["status_share"]]
+    assert fitted and "**refit in % of draws** (a fitted statement)" in report
+    for c in fitted:  # a fitted checkpoint's share is never shown as "holds", nor among the evidence
+        (row,) = [line for line in report.splitlines() if line.startswith("| ") and f"| {c['id']} |" in line]
+        assert "| refit " in row and "| holds " not in row, row
+    evidence = report.split("**The evidence**", 1)[1].split("## Checkpoints", 1)[0]
+    assert "refit" not in evidence and not any(f" {c['id']}:" in evidence for c in fitted)
 
 
 @pytest.mark.slow
@@ -256,8 +263,8 @@ def test_montecarlo_out_writes_the_banded_plots_and_the_report(tmp_path, capsys)
     names = {p.name for p in tmp_path.iterdir()}
     assert {"montecarlo.json", "report.md", "checkpoints.md", "positions.png", "positions.svg", "history.png",
             "history.svg"} <= names
-    assert "| status | holds in % of draws |" in (tmp_path / "checkpoints.md").read_text()
-    assert "| conflict | holds |" in (tmp_path / "report.md").read_text()
+    assert "| status | holds in % of draws (refit, if fitted) |" in (tmp_path / "checkpoints.md").read_text()
+    assert "| conflict | holds, or refit if fitted |" in (tmp_path / "report.md").read_text()
     assert 'id="band-3"' in (tmp_path / "history.svg").read_text()
 
 
@@ -297,6 +304,15 @@ def test_holds_is_not_applicable_where_no_draw_could_tell():
     assert holds_text({"fitted": 0.4, "fail": 0.6}) == "40%"
     assert holds_text({"fail": 1.0}) == "0%"
     assert holds_text({"conflict": 1.0}) == holds_text({"not evaluated": 1.0}) == holds_text({}) == "n/a"
+
+
+def test_winner_pit_time_fitted_with_the_pit_stop_each_draw_changes_is_not_said_to_hold():
+    """Incident: the Monte Carlo report said the fitted winner-pit-time "holds in 5% of draws"."""
+    from sim.bands import draw_share_text
+
+    assert draw_share_text({"fitted": 0.05, "fail": 0.95}, fitted=True) == "refit 5%"
+    assert draw_share_text({"pass": 0.97, "fail": 0.03}, fitted=False) == "holds 97%"
+    assert draw_share_text({"conflict": 1.0}, fitted=True) == "n/a"
 
 
 def test_the_plots_that_take_bands_are_one_list():

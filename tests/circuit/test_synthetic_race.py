@@ -128,8 +128,8 @@ def test_standings_at_several_instants(race):
         assert sorted(frame.position) == [1, 2, 3] and sorted(frame.car) == ["1", "2", "3"]
         assert frame.position.tolist() == [1, 2, 3]
         assert frame.gap_laps.iloc[0] == 0
-    # the start: entry order, no lap, no gap
-    assert at[0].car.tolist() == ["1", "3", "2"]
+    # the start: the car numbers' order (no grid is known), not the entry (results table) order 1, 3, 2; no lap, no gap
+    assert at[0].car.tolist() == ["1", "2", "3"]
     assert at[0].laps.tolist() == [0, 0, 0] and at[0].gap_s.isna().all()
     # car 1 leads throughout; car 2 runs ahead of car 3 until it retires
     assert at[0.5].car.tolist() == ["1", "2", "3"] and at[1].car.tolist() == ["1", "2", "3"]
