@@ -90,11 +90,12 @@ def page_data(replay, report: dict, spans: tuple = (), extra: dict | None = None
     for car, t in open_pit.items():  # in the pits at its end
         per_car[car]["pits"].append([t, None])
     cars = []
-    for car in table.cars:
+    for rank, car in zip(table.start_rank.tolist(), table.cars):
         end_t, end_kind = table.end.get(car, (None, "finished"))
         entry_reason = getattr(replay.race.entry(car), "reason", "") or ""
         cars.append({
-            "car": car, "drivers": table.drivers[car], "team": table.teams[car], "make": table.makes[car],
+            "car": car, "start_rank": int(rank), "drivers": table.drivers[car], "team": table.teams[car],
+            "make": table.makes[car],
             "class": table.classes[car], "colour": make_colour(table.makes[car]), "start": float(table.starts[car]),
             "crossings": [float(t) for t in table.crossings[car]],
             "end": None if end_t is None else float(end_t), "out": end_kind in OUT_KINDS, "end_kind": end_kind,

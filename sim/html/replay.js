@@ -65,7 +65,8 @@
     var key = by === "elapsed" && n ? last - c.start : last;
     return { c: c, n: n, last: last, status: status, out: out, key: key };
   }
-  function before(a, b) { return a.out - b.out || b.n - a.n || a.key - b.key || a.c.index - b.c.index; }
+  // level on every key (all of them at the start): the grid, else the car numbers (Progress.start_rank)
+  function before(a, b) { return a.out - b.out || b.n - a.n || a.key - b.key || a.c.start_rank - b.c.start_rank; }
   function orderAt(t, by) {
     var rows = cars.map(function (c) { return rowOf(c, t, by); });
     rows.sort(before);
@@ -143,6 +144,7 @@
         var lc = leader.c.crossings, off = state.by === "elapsed" ? c.start : 0, loff = state.by === "elapsed" ? leader.c.start : 0;
         var gapLaps = leader.n - r.n;
         var gapS = r.n > 0 && r.n <= lc.length ? r.last - off - lc[r.n - 1] + loff : null;
+        if (gapS !== null && gapS < 0) gapS = null;  // passed its last mark before the leader: behind in marks only
         gap = (gapLaps ? "+" + gapLaps + " " + (gapLaps === 1 ? D.unit.replace(/s$/, "") : D.unit) : "") +
           (gapS !== null ? (gapLaps ? " " : "") + "+" + duration(gapS) : "");
       }

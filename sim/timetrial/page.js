@@ -85,7 +85,7 @@
     }
     return r;
   }
-  function before(a, b) { return a.out - b.out || b.tier - a.tier || a.key - b.key || a.c.index - b.c.index; }
+  function before(a, b) { return a.out - b.out || b.tier - a.tier || a.key - b.key || a.c.start_rank - b.c.start_rank; }
   function orderAt(t, by) {
     var rows = cars.map(function (c) { return rowOf(c, t, by); });
     rows.sort(before);
