@@ -191,6 +191,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(data['conflicts'])} source conflicts:")
         for c in data["conflicts"]:
             print(f"  {c['subject']}: chosen {c['chosen']}")
+        for line in kind.summary_lines(replay, data):  # what the kind adds: defaults, regulations, a course profile
+            print(line)
     return 0
 
 

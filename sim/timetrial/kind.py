@@ -52,8 +52,21 @@ def _refusal(action: str, reason: str) -> Refusal:
     return Refusal("time-trial", action, reason)
 
 
+def _profile_lines(profile: dict) -> list[str]:
+    """The course profile as `run` and `check` print it: each road's factor, its source and the record it gives back."""
+    factors = ", ".join(f"{road} {factor:.3f}" + (f" ± {profile['sd'][road]:.3f}" if road in profile["sd"] else "")
+                        for road, factor in profile["factors"].items())
+    shares = "; ".join(f"{o['id']} record {o['record']:.1%}, profile {o['profile']:.1%}"
+                       for o in profile["observations"])
+    return [f"Course profile (time per km against the plain): {factors}; fitted to {len(profile['rows'])} figures of "
+            f"the 1954-56 record ({profile['file']})",
+            f"  the record's shares of the winner's time given back: {shares}"]
+
+
 def _summary_lines(replay, data: dict) -> list[str]:
-    lines = [f"Time-column readings: {len(data['readings'])} (listed in checkpoints.md)"] if data["readings"] else []
+    lines = _profile_lines(data["profile"])
+    if data["readings"]:
+        lines.append(f"Time-column readings: {len(data['readings'])} (each with its reason in checkpoints.md)")
     if data["defaults"]:
         lines.append(f"Defaults used: {len(data['defaults'])} (listed in checkpoints.md)")
     return lines

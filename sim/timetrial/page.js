@@ -79,13 +79,15 @@
       r.out = started ? (clock.length && t >= clock[clock.length - 1] && !c.road.finished ? 1 : 0) : 2;
       r.tier = 0;
       r.key = -r.km;
+      r.tie = r.c.index;  // as road_order: entry order
     } else {
       r.tier = out > 0 ? n : Math.min(n, 1);
       r.key = n > R.length ? Infinity : (n ? (last - c.start) - R[n - 1] : last);
+      r.tie = c.start_rank;  // as the standings: the start order
     }
     return r;
   }
-  function before(a, b) { return a.out - b.out || b.tier - a.tier || a.key - b.key || a.c.start_rank - b.c.start_rank; }
+  function before(a, b) { return a.out - b.out || b.tier - a.tier || a.key - b.key || a.tie - b.tie; }
   function orderAt(t, by) {
     var rows = cars.map(function (c) { return rowOf(c, t, by); });
     rows.sort(before);
