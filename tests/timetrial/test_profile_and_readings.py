@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.trial_folders import copy_folder as _copy
+from helpers.trial_folders import edit as _edit
+from helpers.trial_folders import load as _load
 
 import sim
 from sim.errors import RaceDataError
 from sim.pipeline import run_replay
 from sim.timetrial.course import Point, Route
-from sim.timetrial.facts import load_facts
 from sim.timetrial.profile import Observation, fit, shares
 from sim.timetrial.readings import agrees
 from sim.timetrial.standings import control_standings, eventual_winner, leaders_data
@@ -26,23 +27,6 @@ REFERENCE = Path("/work/shared/reference/mille-miglia-1955-passage.csv")
 @pytest.fixture(scope="module")
 def mm():
     return run_replay(RACE)
-
-
-def _copy(tmp_path) -> Path:
-    folder = tmp_path / RACE
-    shutil.copytree(FOLDER, folder)
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _load(folder):
-    race = sim.load_race(RACE)
-    return load_facts(race, Path(race.source_file).read_text(encoding="utf-8"), folder)
 
 
 # -- the profile ---------------------------------------------------------------------------------------------------

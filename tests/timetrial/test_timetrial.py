@@ -4,12 +4,14 @@ issue, invariants on synthetic routes and bad course data."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.trial_folders import copy_folder as _copy
+from helpers.trial_folders import edit as _edit
+from helpers.trial_folders import load as _load
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,7 @@ from sim.pipeline import run_replay
 from sim.timetrial.calibrate import calibrate
 from sim.timetrial.course import Point, Route, read_course
 from sim.timetrial.engine import run_cars
-from sim.timetrial.facts import Reading, TimeTrialFacts, load_facts
+from sim.timetrial.facts import Reading, TimeTrialFacts
 from sim.timetrial.plan import TrialCar, TrialPlan
 from sim.timetrial.standings import control_standings, provisional, road_order, road_passes
 
@@ -195,23 +197,6 @@ def test_the_course_keeps_its_source_and_basis_columns():
 
 
 # -- bad course data ---------------------------------------------------------------------------------------------
-
-def _copy(tmp_path) -> Path:
-    folder = tmp_path / RACE
-    shutil.copytree(FOLDER, folder)
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _load(folder):
-    race = sim.load_race(RACE)
-    return load_facts(race, Path(race.source_file).read_text(encoding="utf-8"), folder)
-
 
 def test_a_control_out_of_route_order_names_it(tmp_path):
     folder = _copy(tmp_path)
